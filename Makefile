@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 5000
+export PORT
+
+.PHONY: run test test-sqlite test-postgresql lint setup db demo serve clean bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+db: $(STAMP)
+	$(BIN)/flask --app wsgi i18n compile
+	$(BIN)/flask --app wsgi db upgrade
+
+demo: db
+	$(BIN)/flask --app wsgi demo load
+
+serve:
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
+
+run: demo serve
+
+test: test-sqlite test-postgresql
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest --db=sqlite
+
+# CI sets TEST_DATABASE_URL and CI=true: there the PostgreSQL pass is required, not skipped.
+test-postgresql: $(STAMP)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		$(BIN)/pytest --db=postgresql; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true but TEST_DATABASE_URL is not set: the PostgreSQL run is required" >&2; exit 1; \
+	else \
+		echo "TEST_DATABASE_URL not set: PostgreSQL pass skipped (CI runs it)"; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Cryptographic building blocks for Rongrian: keyring, field encryption, indexes, receipts."""

@@ -1,0 +1,23 @@
+"""Database models. Every row belongs to an organization, so one deployment can host several."""
+
+from casework.models.attachment import Attachment
+from casework.models.case import Case, CaseCounter, CaseEvent, CaseMessage
+from casework.models.identity import ReporterIdentity
+from casework.models.organization import Category, DeclaredHoliday, Department, Organization
+from casework.models.outbox import OutboxMessage
+from casework.models.staff import User
+
+__all__ = [
+    "Attachment",
+    "Case",
+    "CaseCounter",
+    "CaseEvent",
+    "CaseMessage",
+    "Category",
+    "DeclaredHoliday",
+    "Department",
+    "Organization",
+    "OutboxMessage",
+    "ReporterIdentity",
+    "User",
+]

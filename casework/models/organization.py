@@ -1,0 +1,80 @@
+"""The local government, its departments (กอง/สำนัก), categories and declared holidays."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.extensions import db
+from casework.models.base import created_at, org_fk
+
+CHANNELS = ("complaint", "tip")
+
+
+class Organization(db.Model):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), default="municipality")
+    address_th: Mapped[str] = mapped_column(Text, default="")
+    address_en: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    website: Mapped[str] = mapped_column(String(254), default="")
+    # "calendar" or "working": how the SLA clock counts days (the plans do not say).
+    sla_mode: Mapped[str] = mapped_column(String(16), default="calendar")
+    due_soon_days: Mapped[int] = mapped_column(default=3)
+    created_at: Mapped[datetime] = created_at()
+
+    departments: Mapped[list[Department]] = relationship(back_populates="organization")
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("organization_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    code: Mapped[str] = mapped_column(String(32))
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    organization: Mapped[Organization] = relationship(back_populates="departments")
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("organization_id", "channel", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    channel: Mapped[str] = mapped_column(String(16))  # complaint | tip
+    code: Mapped[str] = mapped_column(String(48))
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    sla_days: Mapped[int] = mapped_column(default=15)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    department: Mapped[Department | None] = relationship()
+
+
+class DeclaredHoliday(db.Model):
+    """A holiday an admin declares at short notice, on top of the Thai public holidays."""
+
+    __tablename__ = "declared_holidays"
+    __table_args__ = (UniqueConstraint("organization_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    day: Mapped[date]
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,123 @@
+"""JSON API for general complaints: file one, and follow it by tracking code."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+
+from casework import attachments, followup, intake, timeline
+from casework.api import BadBody, json_object, text_field
+from casework.errors import api_error
+from casework.extensions import limiter
+from casework.security import no_store
+from casework.tenancy import current_org
+
+bp = Blueprint("complaints_api", __name__, url_prefix="/api/v1")
+
+
+@bp.errorhandler(BadBody)
+def _bad_body(error: BadBody):
+    return api_error(error.status, error.message, error.fields)
+
+
+def _payload() -> tuple[dict, list]:
+    """JSON body, or multipart with a ``payload`` JSON part and ``attachments`` files."""
+    if request.mimetype == "multipart/form-data":
+        try:
+            data = json.loads(request.form.get("payload", "{}"))
+        except ValueError:
+            raise BadBody(400, _("The payload part is not valid JSON.")) from None
+        if not isinstance(data, dict):
+            raise BadBody(400, _("The payload part must be a JSON object."))
+        return data, attachments.from_file_storage(request.files.getlist("attachments"))
+    return json_object(), []
+
+
+def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
+    fields: dict[str, str] = {}
+    reporter = data.get("reporter") or {}
+    if not isinstance(reporter, dict):
+        fields["reporter"] = _("Must be an object.")
+        reporter = {}
+    sub = intake.ComplaintSubmission(
+        category=text_field(data, "category", fields),
+        subject=text_field(data, "subject", fields),
+        details=text_field(data, "details", fields),
+        kind=text_field(data, "kind", fields) or "complaint",
+        location=text_field(data, "location", fields),
+        lat=data.get("lat") if not isinstance(data.get("lat"), (dict, list, bool)) else "x",
+        lng=data.get("lng") if not isinstance(data.get("lng"), (dict, list, bool)) else "x",
+        occurred_on=text_field(data, "occurred_on", fields) or None,
+        reporter={k: text_field(reporter, k, {}) for k in ("name", "phone", "email", "address")},
+        consent=data.get("consent") is True,
+        uploads=uploads,
+        intake_channel="web",
+        idempotency_token=request.headers.get("Idempotency-Key") or None,
+    )
+    if fields:
+        raise BadBody(400, _("Some fields are not valid."), fields)
+    return sub
+
+
+@bp.post("/complaints")
+@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"])
+@no_store
+def file_complaint():
+    data, uploads = _payload()
+    submission = _submission(data, uploads)
+    if submission.idempotency_token and len(submission.idempotency_token) < 16:
+        return api_error(
+            400,
+            _("Some fields are not valid."),
+            {"Idempotency-Key": _("Use a random key of at least 16 characters.")},
+        )
+    try:
+        filed = intake.file_complaint(current_org(), submission)
+    except intake.IntakeError as error:
+        return api_error(400, _("Some fields are not valid."), error.fields)
+    case = filed.case
+    body = {
+        "case_number": case.case_number,
+        "tracking_code": filed.tracking_code,
+        "status": case.status,
+        "received_at": case.received_at.isoformat() + "Z",
+        "due_at": case.due_date.isoformat(),
+    }
+    return jsonify(body), 200 if filed.repeated else 201
+
+
+@bp.post("/track")
+@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@no_store
+def track():
+    data = json_object()
+    code = data.get("tracking_code")
+    if not isinstance(code, str) or not code.strip():
+        return api_error(
+            400, _("Some fields are not valid."), {"tracking_code": _("Give a tracking code.")}
+        )
+    case = followup.find_by_code(current_org(), code)
+    if case is None:
+        return api_error(404, _("No case matches that code."))
+    view = followup.public_view(case)
+    return jsonify(
+        {
+            "case_number": case.case_number,
+            "status": case.status,
+            "status_label": view.status_label,
+            "outcome": case.outcome,
+            "due_at": case.due_date.isoformat(),
+            "result": case.result_text if not view.is_open else "",
+            "timeline": [
+                {
+                    "at": e.at.isoformat() + "Z",
+                    "kind": e.kind,
+                    "status": e.status_to,
+                    "text": e.body,
+                }
+                for e in timeline.public_events(case)
+            ],
+        }
+    )

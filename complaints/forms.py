@@ -1,0 +1,109 @@
+"""The complaint web forms. Flask-WTF gives CSRF and keeps what was typed; the rules that decide
+whether a complaint can be filed live in casework.intake, shared with the API and LINE."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+
+from casework.textinput import LIMITS
+
+
+def options(pairs) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _max(name: str) -> dict:
+    return {"maxlength": LIMITS[name]}
+
+
+class ComplaintForm(FlaskForm):
+    form_token = HiddenField()
+    kind = RadioField(
+        _l("What kind of matter is it?"),
+        choices=options(
+            [
+                ("complaint", _l("Complaint (ร้องเรียน): something is wrong and should be fixed")),
+                ("grievance", _l("Grievance (ร้องทุกข์): you are suffering harm or hardship")),
+                ("suggestion", _l("Suggestion (เสนอแนะ): an idea or opinion")),
+            ]
+        ),
+        default="complaint",
+    )
+    category = SelectField(_l("Category"), choices=[])
+    subject = StringField(_l("Subject"), render_kw=_max("subject"))
+    details = TextAreaField(_l("What happened?"), render_kw=_max("details") | {"rows": 8})
+    location = StringField(_l("Where?"), render_kw=_max("location"))
+    lat = StringField(_l("Latitude"), render_kw={"inputmode": "decimal"})
+    lng = StringField(_l("Longitude"), render_kw={"inputmode": "decimal"})
+    occurred_on = StringField(_l("Date it happened"), render_kw={"type": "date"})
+    occurred_time = StringField(_l("Time (optional)"), render_kw={"type": "time"})
+    attachments = MultipleFileField(
+        _l("Photos or documents"),
+        render_kw={"accept": "image/jpeg,image/png,application/pdf", "multiple": True},
+    )
+    name = StringField(_l("Full name"), render_kw=_max("name") | {"autocomplete": "name"})
+    phone = StringField(
+        _l("Phone"), render_kw=_max("phone") | {"type": "tel", "autocomplete": "tel"}
+    )
+    email = StringField(
+        _l("Email"), render_kw=_max("email") | {"type": "email", "autocomplete": "email"}
+    )
+    address = TextAreaField(
+        _l("Address for letters"),
+        render_kw=_max("address") | {"rows": 3, "autocomplete": "street-address"},
+    )
+    consent = BooleanField(
+        _l("I agree that the municipality may use my contact details to handle this matter.")
+    )
+
+
+class TrackForm(FlaskForm):
+    tracking_code = StringField(
+        _l("Tracking code"),
+        render_kw={
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+            "maxlength": LIMITS["tracking_code"],
+        },
+    )
+
+
+class InfoForm(FlaskForm):
+    tracking_code = HiddenField()
+    message = TextAreaField(_l("More information"), render_kw=_max("message") | {"rows": 5})
+    attachments = MultipleFileField(
+        _l("More photos or documents"),
+        render_kw={"accept": "image/jpeg,image/png,application/pdf", "multiple": True},
+    )
+
+
+class RatingForm(FlaskForm):
+    tracking_code = HiddenField()
+    rating = RadioField(
+        _l("How satisfied are you with how your case was handled?"),
+        choices=options(
+            [
+                ("5", _l("5 — Very satisfied")),
+                ("4", _l("4 — Satisfied")),
+                ("3", _l("3 — Neutral")),
+                ("2", _l("2 — Dissatisfied")),
+                ("1", _l("1 — Very dissatisfied")),
+            ]
+        ),
+    )
+    comment = TextAreaField(
+        _l("Comment (optional)"), render_kw=_max("rating_comment") | {"rows": 3}
+    )

@@ -1,0 +1,157 @@
+"""Web pages for general complaints: the form, the receipt, and tracking by code (POST only)."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from casework import attachments, followup, intake
+from casework.extensions import csrf, db, limiter
+from casework.i18n import localized
+from casework.models import Category
+from casework.security import no_store
+from casework.tenancy import current_org
+from complaints import bp
+from complaints.forms import ComplaintForm, InfoForm, RatingForm, TrackForm, options
+
+FIELD_OF = {f"reporter.{k}": k for k in ("name", "phone", "email", "address", "national_id")}
+
+
+def _categories(org):
+    rows = db.session.scalars(
+        select(Category)
+        .filter_by(organization_id=org.id, channel="complaint", active=True)
+        .order_by(Category.sort_order, Category.id)
+    )
+    return options([("", _("— choose —"))] + [(c.code, localized(c)) for c in rows])
+
+
+def _attach_errors(form, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        field = getattr(form, FIELD_OF.get(name, name), None)
+        if field is not None:
+            field.errors = [*list(field.errors or []), message]
+
+
+@bp.get("/")
+def new():
+    org = current_org()
+    form = ComplaintForm()
+    form.category.choices = _categories(org)
+    form.form_token.data = intake.new_form_token()
+    return render_template("complaints/new.html", form=form, errors={}, org=org)
+
+
+@bp.post("/")
+@csrf.exempt  # the form checks its own token so an expired one keeps what was typed
+@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"])
+@no_store
+def submit():
+    org = current_org()
+    form = ComplaintForm()
+    form.category.choices = _categories(org)
+    if not form.validate():
+        errors = {}
+        if form.csrf_token.errors:
+            errors["csrf_token"] = _(
+                "This form had expired. Nothing was lost: check your answers and send again."
+            )
+        form.form_token.data = form.form_token.data or intake.new_form_token()
+        return render_template("complaints/new.html", form=form, errors=errors, org=org), 400
+    submission = intake.ComplaintSubmission(
+        category=form.category.data or "",
+        kind=form.kind.data or "complaint",
+        subject=form.subject.data,
+        details=form.details.data,
+        location=form.location.data,
+        lat=form.lat.data,
+        lng=form.lng.data,
+        occurred_on=form.occurred_on.data,
+        occurred_time=form.occurred_time.data,
+        reporter={k: getattr(form, k).data for k in ("name", "phone", "email", "address")},
+        consent=form.consent.data,
+        uploads=attachments.from_file_storage(request.files.getlist("attachments")),
+        idempotency_token=form.form_token.data or None,
+    )
+    try:
+        filed = intake.file_complaint(org, submission)
+    except intake.IntakeError as error:
+        _attach_errors(form, error.fields)
+        return (
+            render_template("complaints/new.html", form=form, errors=error.fields, org=org),
+            400,
+        )
+    return render_template("complaints/receipt.html", filed=filed, case=filed.case, org=org)
+
+
+@bp.get("/track")
+@no_store
+def track():
+    return render_template("complaints/track.html", form=TrackForm(), not_found=False)
+
+
+def _status_page(case, info_form=None, rating_form=None, code="", status=200):
+    info_form = info_form or InfoForm(formdata=None)
+    rating_form = rating_form or RatingForm(formdata=None)
+    info_form.tracking_code.data = code
+    rating_form.tracking_code.data = code
+    return (
+        render_template(
+            "complaints/status.html",
+            view=followup.public_view(case),
+            case=case,
+            info_form=info_form,
+            rating_form=rating_form,
+            org=current_org(),
+        ),
+        status,
+    )
+
+
+def _not_found(form):
+    return render_template("complaints/track.html", form=form, not_found=True), 404
+
+
+@bp.post("/track")
+@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@no_store
+def track_lookup():
+    form = TrackForm()
+    case = followup.find_by_code(current_org(), form.tracking_code.data)
+    if case is None:
+        return _not_found(form)
+    return _status_page(case, code=form.tracking_code.data)
+
+
+@bp.post("/track/info")
+@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@no_store
+def add_info():
+    form = InfoForm()
+    case = followup.find_by_code(current_org(), form.tracking_code.data)
+    if case is None:
+        return _not_found(TrackForm(formdata=None))
+    uploads = attachments.from_file_storage(request.files.getlist("attachments"))
+    try:
+        followup.add_information(case, form.message.data, uploads)
+    except followup.FollowUpError as error:
+        _attach_errors(form, error.fields)
+        return _status_page(case, info_form=form, code=form.tracking_code.data, status=400)
+    return _status_page(case, code=form.tracking_code.data)
+
+
+@bp.post("/track/rate")
+@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@no_store
+def rate():
+    form = RatingForm()
+    case = followup.find_by_code(current_org(), form.tracking_code.data)
+    if case is None:
+        return _not_found(TrackForm(formdata=None))
+    try:
+        followup.rate(case, form.rating.data, form.comment.data)
+    except followup.FollowUpError as error:
+        _attach_errors(form, error.fields)
+        return _status_page(case, rating_form=form, code=form.tracking_code.data, status=400)
+    return _status_page(case, code=form.tracking_code.data)

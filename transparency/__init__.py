@@ -1,0 +1,1 @@
+"""Published statistics, ITA pages, open data and Open311. Not built yet."""
