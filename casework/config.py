@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +35,19 @@ def _secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker created it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+    for _ in range(50):  # the other worker may still be writing it
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty: delete it or set SECRET_KEY")
 
 
 def from_environment(instance_path: str) -> dict:
@@ -62,6 +72,19 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "rongrian@localhost"),
         "OUTBOX_AUTODRAIN": _bool("OUTBOX_AUTODRAIN", False),
+        # Back office (issue 3): mail transport, outbox retries, staff sessions and logins.
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "30")),
+        "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6")),
+        "OUTBOX_BACKOFF_SECONDS": int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60")),
+        "STAFF_BASE_URL": os.environ.get("STAFF_BASE_URL", ""),
+        "STAFF_IDLE_MINUTES": int(os.environ.get("STAFF_IDLE_MINUTES", "30")),
+        "STAFF_REQUIRE_TOTP": _bool("STAFF_REQUIRE_TOTP", True),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
     }
 
@@ -80,6 +103,8 @@ DEFAULTS: dict = {
     "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "RATELIMIT_HEADERS_ENABLED": False,
+    # Explicit, because the Limiter object is shared and would keep an earlier app's setting.
+    "RATELIMIT_ENABLED": True,
     "RECEIPT_KDF_COST": None,  # None: production cost; tests pass a fast one
     "CUSTODIAN_KDF_COST": None,
     "TESTING": False,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
-from casework import attachments, followup, intake, timeline
+from casework import attachments, followup, intake, ratelimits, timeline
 from casework.api import BadBody, json_object, text_field
 from casework.errors import api_error
-from casework.extensions import limiter
 from casework.security import no_store
 from casework.tenancy import current_org
 
@@ -62,7 +61,7 @@ def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
 
 
 @bp.post("/complaints")
-@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"])
+@ratelimits.submissions
 @no_store
 def file_complaint():
     data, uploads = _payload()
@@ -89,7 +88,7 @@ def file_complaint():
 
 
 @bp.post("/track")
-@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@ratelimits.tracking_lookups
 @no_store
 def track():
     data = json_object()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from casework import attachments, followup, intake
-from casework.extensions import csrf, db, limiter
+from casework import attachments, followup, intake, ratelimits
+from casework.extensions import csrf, db
 from casework.i18n import localized
 from casework.models import Category
 from casework.security import no_store
@@ -45,7 +45,7 @@ def new():
 
 @bp.post("/")
 @csrf.exempt  # the form checks its own token so an expired one keeps what was typed
-@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"])
+@ratelimits.submissions
 @no_store
 def submit():
     org = current_org()
@@ -114,7 +114,7 @@ def _not_found(form):
 
 
 @bp.post("/track")
-@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@ratelimits.tracking_lookups
 @no_store
 def track_lookup():
     form = TrackForm()
@@ -125,7 +125,7 @@ def track_lookup():
 
 
 @bp.post("/track/info")
-@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@ratelimits.tracking_lookups
 @no_store
 def add_info():
     form = InfoForm()
@@ -142,7 +142,7 @@ def add_info():
 
 
 @bp.post("/track/rate")
-@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@ratelimits.tracking_lookups
 @no_store
 def rate():
     form = RatingForm()

@@ -140,3 +140,23 @@ def frozen():
 
     yield freeze
     clock.freeze(None)
+
+
+@pytest.fixture
+def file_complaint(app):
+    """File a general complaint through casework.intake in its own app context (as a request
+    would); returns the ``Filed`` result with its case loaded and detached."""
+    from casework import intake
+    from casework.tenancy import current_org
+
+    def file(**fields):
+        fields.setdefault("category", "roads")
+        fields.setdefault("subject", "ถนนชำรุด")
+        fields.setdefault("details", "ถนนหน้าบ้านเลขที่ 12 เป็นหลุมลึก")
+        with app.app_context(), app.test_request_context():
+            filed = intake.file_complaint(current_org(), intake.ComplaintSubmission(**fields))
+            db.session.refresh(filed.case)
+            db.session.expunge(filed.case)
+            return filed
+
+    return file

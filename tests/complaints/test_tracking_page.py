@@ -1,0 +1,123 @@
+"""Following a case with the tracking code: status, timeline, adding information, rating."""
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from casework import casefile
+from casework.extensions import db
+from casework.models import Attachment, Case, CaseMessage
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def filed(file_complaint):
+    return file_complaint()
+
+
+def lookup(client, code):
+    return client.post("/complaints/track", data={"tracking_code": code})
+
+
+def test_status_page_shows_status_timeline_due_date(client, filed):
+    html = lookup(client, filed.tracking_code.lower().replace("-", "")).get_data(as_text=True)
+    assert filed.case.case_number in html
+    assert "รับเรื่อง" in html or "Received" in html
+    assert 'class="timeline"' in html
+
+
+def test_internal_events_stay_internal(client, filed, app):
+    from casework import timeline
+
+    with app.app_context():
+        case = db.session.get(Case, filed.case.id)
+        timeline.record(case, "note", public=False, body="บันทึกภายใน ห้ามเผยแพร่")
+        timeline.record(case, "public_update", public=True, body="ช่างจะเข้าซ่อมวันจันทร์")
+        db.session.commit()
+    html = lookup(client, filed.tracking_code).get_data(as_text=True)
+    assert "ช่างจะเข้าซ่อมวันจันทร์" in html
+    assert "บันทึกภายใน" not in html
+
+
+def test_wrong_code_gets_the_same_page_as_an_unknown_one(client, filed):
+    code = filed.tracking_code
+    typo = code[:-1] + ("0" if code[-1] != "0" else "1")
+    unknown = "ABCD-EFGH-JKMN-PQRS"
+    a, b = lookup(client, typo), lookup(client, unknown)
+    assert a.status_code == b.status_code == 404
+    # the page echoes what was typed (so it can be corrected) and is otherwise identical
+    assert a.get_data(as_text=True).replace(typo, unknown) == b.get_data(as_text=True)
+
+
+def test_citizen_adds_information_while_open(client, filed, app):
+    r = client.post(
+        "/complaints/track/info",
+        data={
+            "tracking_code": filed.tracking_code,
+            "message": "เพิ่มเติม: หลุมลึกประมาณ 30 ซม.",
+            "attachments": [(io.BytesIO(PNG), "hole.png")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(CaseMessage.body)) == "เพิ่มเติม: หลุมลึกประมาณ 30 ซม."
+        assert db.session.scalar(select(Attachment.message_id)) is not None
+
+
+def test_empty_information_is_refused_beside_the_field(client, filed):
+    r = client.post("/complaints/track/info", data={"tracking_code": filed.tracking_code, "message": " "})
+    assert r.status_code == 400
+    assert 'class="error"' in r.get_data(as_text=True)
+
+
+def complete(app, case_id):
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        casefile.change_status(case, "completed", outcome="resolved", note="ซ่อมถนนเรียบร้อยแล้ว")
+        db.session.commit()
+
+
+def test_rating_only_after_completion_and_only_once(client, filed, app):
+    code = filed.tracking_code
+    r = client.post("/complaints/track/rate", data={"tracking_code": code, "rating": "5"})
+    assert r.status_code == 400
+    complete(app, filed.case.id)
+    html = lookup(client, code).get_data(as_text=True)
+    assert "ซ่อมถนนเรียบร้อยแล้ว" in html
+    assert 'name="rating"' in html and 'name="message"' not in html
+    r = client.post("/complaints/track/rate", data={"tracking_code": code, "rating": "9"})
+    assert r.status_code == 400
+    r = client.post("/complaints/track/rate", data={"tracking_code": code, "rating": "4", "comment": "รวดเร็วดี"})
+    assert r.status_code == 200
+    with app.app_context():
+        case = db.session.get(Case, filed.case.id)
+        assert (case.rating, case.rating_comment) == (4, "รวดเร็วดี")
+    r = client.post("/complaints/track/rate", data={"tracking_code": code, "rating": "1"})
+    assert r.status_code == 400
+
+
+def test_information_is_refused_once_closed(client, filed, app):
+    complete(app, filed.case.id)
+    r = client.post("/complaints/track/info", data={"tracking_code": filed.tracking_code, "message": "อีกเรื่อง"})
+    assert r.status_code == 400
+
+
+def test_lookups_are_rate_limited_per_client(make_app):
+    app = make_app({"TRACK_RATE_LIMIT": "3 per minute"})
+    with app.app_context():
+        from casework import demo
+
+        demo.load()
+    client = app.test_client()
+    answers = [client.post("/complaints/track", data={"tracking_code": "x"}).status_code for _ in range(4)]
+    assert answers == [404, 404, 404, 429]
+    api = client.post("/api/v1/track", json={"tracking_code": "x"})
+    assert api.status_code == 429 and set(api.get_json()) == {"error", "fields"}
+    other = app.test_client()
+    r = other.post(
+        "/complaints/track", data={"tracking_code": "x"}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
+    )
+    assert r.status_code == 404
