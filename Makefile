@@ -30,10 +30,12 @@ run: demo serve
 test: test-sqlite test-postgresql
 
 test-sqlite: $(STAMP)
+	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium; fi
 	$(BIN)/pytest --db=sqlite
 
 # CI sets TEST_DATABASE_URL and CI=true: there the PostgreSQL pass is required, not skipped.
 test-postgresql: $(STAMP)
+	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium; fi
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		$(BIN)/pytest --db=postgresql; \
 	elif [ "$$CI" = "true" ]; then \

@@ -34,11 +34,24 @@ def _messages() -> dict[int, str]:
     }
 
 
+def _with_org() -> None:
+    """Error pages show the organization's name when the database can say it."""
+    from casework.extensions import db
+    from casework.tenancy import current_org
+
+    try:
+        current_org()
+    except Exception:  # noqa: BLE001 - an error page must render whatever else is broken
+        db.session.rollback()
+
+
 def _handle(error: HTTPException):
     status = error.code or 500
     message = _messages().get(status, error.description or "")
     if wants_json():
         return api_error(status, message)
+    if status < 500:
+        _with_org()
     return render_template("errors.html", status=status, message=message), status
 
 

@@ -76,12 +76,13 @@ def _coordinate(value, low: float, high: float) -> tuple[float | None, bool]:
 def _date(value) -> tuple[date | None, bool]:
     if value in (None, ""):
         return None, True
-    if isinstance(value, date):
-        return value, True
     try:
-        return date.fromisoformat(str(value)), True
+        parsed = value if isinstance(value, date) else date.fromisoformat(str(value))
     except ValueError:
         return None, False
+    if parsed.year > 2400:  # a Buddhist Era year typed into a Gregorian date field
+        parsed = parsed.replace(year=parsed.year - 543)
+    return parsed, True
 
 
 def normalize(sub: ComplaintSubmission) -> dict[str, str]:

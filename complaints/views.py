@@ -15,6 +15,17 @@ from casework.tenancy import current_org
 from complaints import bp
 from complaints.forms import ComplaintForm, InfoForm, RatingForm, TrackForm, options
 
+
+def EXPIRED() -> str:  # noqa: N802 - reads as a constant, translated per request
+    return _("This form had expired. Nothing was lost: check your answers and send again.")
+
+
+def _expired(form) -> bool:
+    """The form's own CSRF check failed. The public forms check CSRF themselves (they are
+    exempt from the global check) so that an expired form keeps what was typed."""
+    return bool(getattr(form, "csrf_token", None) and form.csrf_token.errors)
+
+
 FIELD_OF = {f"reporter.{k}": k for k in ("name", "phone", "email", "address", "national_id")}
 
 
@@ -52,11 +63,7 @@ def submit():
     form = ComplaintForm()
     form.category.choices = _categories(org)
     if not form.validate():
-        errors = {}
-        if form.csrf_token.errors:
-            errors["csrf_token"] = _(
-                "This form had expired. Nothing was lost: check your answers and send again."
-            )
+        errors = {"csrf_token": EXPIRED()} if _expired(form) else {}
         form.form_token.data = form.form_token.data or intake.new_form_token()
         return render_template("complaints/new.html", form=form, errors=errors, org=org), 400
     submission = intake.ComplaintSubmission(
@@ -91,7 +98,7 @@ def track():
     return render_template("complaints/track.html", form=TrackForm(), not_found=False)
 
 
-def _status_page(case, info_form=None, rating_form=None, code="", status=200):
+def _status_page(case, info_form=None, rating_form=None, code="", status=200, notice=""):
     info_form = info_form or InfoForm(formdata=None)
     rating_form = rating_form or RatingForm(formdata=None)
     info_form.tracking_code.data = code
@@ -104,6 +111,7 @@ def _status_page(case, info_form=None, rating_form=None, code="", status=200):
             info_form=info_form,
             rating_form=rating_form,
             org=current_org(),
+            notice=notice,
         ),
         status,
     )
@@ -114,10 +122,13 @@ def _not_found(form):
 
 
 @bp.post("/track")
+@csrf.exempt
 @ratelimits.tracking_lookups
 @no_store
 def track_lookup():
     form = TrackForm()
+    if not form.validate() and _expired(form):
+        return render_template("complaints/track.html", form=form, notice=EXPIRED()), 400
     case = followup.find_by_code(current_org(), form.tracking_code.data)
     if case is None:
         return _not_found(form)
@@ -125,6 +136,7 @@ def track_lookup():
 
 
 @bp.post("/track/info")
+@csrf.exempt
 @ratelimits.tracking_lookups
 @no_store
 def add_info():
@@ -132,6 +144,10 @@ def add_info():
     case = followup.find_by_code(current_org(), form.tracking_code.data)
     if case is None:
         return _not_found(TrackForm(formdata=None))
+    if not form.validate() and _expired(form):
+        return _status_page(
+            case, info_form=form, code=form.tracking_code.data, status=400, notice=EXPIRED()
+        )
     uploads = attachments.from_file_storage(request.files.getlist("attachments"))
     try:
         followup.add_information(case, form.message.data, uploads)
@@ -142,6 +158,7 @@ def add_info():
 
 
 @bp.post("/track/rate")
+@csrf.exempt
 @ratelimits.tracking_lookups
 @no_store
 def rate():
@@ -149,6 +166,10 @@ def rate():
     case = followup.find_by_code(current_org(), form.tracking_code.data)
     if case is None:
         return _not_found(TrackForm(formdata=None))
+    if not form.validate() and _expired(form):
+        return _status_page(
+            case, rating_form=form, code=form.tracking_code.data, status=400, notice=EXPIRED()
+        )
     try:
         followup.rate(case, form.rating.data, form.comment.data)
     except followup.FollowUpError as error:

@@ -44,7 +44,10 @@ def test_categories(client):
 
 
 def test_file_returns_number_code_and_deadline(client, app):
-    r = client.post("/api/v1/complaints", json={**VALID, "reporter": {"name": "สมชาย ใจดี", "phone": "081-234-5678"}, "consent": True})
+    r = client.post(
+        "/api/v1/complaints",
+        json={**VALID, "reporter": {"name": "สมชาย ใจดี", "phone": "081-234-5678"}, "consent": True},
+    )
     assert r.status_code == 201
     body = r.get_json()
     assert set(body) == {"case_number", "tracking_code", "status", "received_at", "due_at"}
@@ -142,7 +145,10 @@ def test_wrong_content_type_is_415(client):
 
 
 def test_attachment_type_is_checked_by_content(client, app):
-    data = {"payload": json.dumps(VALID), "attachments": [(io.BytesIO(b"MZ\x90\x00 evil"), "scan.pdf")]}
+    data = {
+        "payload": json.dumps(VALID),
+        "attachments": [(io.BytesIO(b"MZ\x90\x00 evil"), "scan.pdf")],
+    }
     r = client.post("/api/v1/complaints", data=data, content_type="multipart/form-data")
     assert_error(r, 400, "attachments")
     assert "scan.pdf" in r.get_json()["fields"]["attachments"]
@@ -151,7 +157,11 @@ def test_attachment_type_is_checked_by_content(client, app):
 
 def test_too_many_and_too_large_attachments(client, app):
     six = [(io.BytesIO(PNG), f"{i}.png") for i in range(6)]
-    r = client.post("/api/v1/complaints", data={"payload": json.dumps(VALID), "attachments": six}, content_type="multipart/form-data")
+    r = client.post(
+        "/api/v1/complaints",
+        data={"payload": json.dumps(VALID), "attachments": six},
+        content_type="multipart/form-data",
+    )
     assert_error(r, 400, "attachments")
     # encode_multipart builds the body in memory (the test client's own encoder would spool a
     # body this size to a temporary file it never closes).
@@ -194,3 +204,10 @@ def test_openapi_document_lists_the_paths(client):
     refs = json.dumps(doc)
     for name in doc["components"]["schemas"]:
         assert f"#/components/schemas/{name}" in refs
+
+
+def test_a_buddhist_era_year_is_read_as_such(client, app):
+    r = client.post("/api/v1/complaints", json={**VALID, "occurred_on": "2569-11-01"})
+    assert r.status_code == 201
+    with app.app_context():
+        assert str(db.session.scalar(select(Case.occurred_on))) == "2026-11-01"

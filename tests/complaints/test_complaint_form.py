@@ -43,14 +43,29 @@ def test_form_is_thai_by_default(client):
     html = client.get("/complaints/").get_data(as_text=True)
     assert '<html lang="th">' in html
     assert 'name="form_token"' in html
-    for name in ("category", "subject", "details", "location", "lat", "lng", "occurred_on",
-                 "attachments", "name", "phone", "email", "address", "consent"):
+    for name in (
+        "category",
+        "subject",
+        "details",
+        "location",
+        "lat",
+        "lng",
+        "occurred_on",
+        "attachments",
+        "name",
+        "phone",
+        "email",
+        "address",
+        "consent",
+    ):
         assert f'name="{name}"' in html, name
     assert "ถนน ทางเท้า ท่อระบายน้ำ" in html
 
 
 def test_missing_fields_show_errors_beside_them_and_keep_what_was_typed(client, app):
-    r = client.post("/complaints/", data=form(details="", name="สมหญิง รักดี", phone="0812345678", consent="y"))
+    r = client.post(
+        "/complaints/", data=form(details="", name="สมหญิง รักดี", phone="0812345678", consent="y")
+    )
     assert r.status_code == 400
     html = r.get_data(as_text=True)
     block = field_block(html, "details")
@@ -105,7 +120,10 @@ def test_attachments_are_checked_by_content(client, app):
     assert "photo.png" in field_block(r.get_data(as_text=True), "attachments")
     assert count(app) == 0
     data = form(attachments=[(io.BytesIO(PNG), "photo.png")])
-    assert client.post("/complaints/", data=data, content_type="multipart/form-data").status_code == 200
+    assert (
+        client.post("/complaints/", data=data, content_type="multipart/form-data").status_code
+        == 200
+    )
 
 
 def test_thai_text_is_stored_nfc(client, app):
@@ -117,7 +135,9 @@ def test_thai_text_is_stored_nfc(client, app):
 
 
 def test_user_text_is_escaped(client):
-    html = client.post("/complaints/", data=form(subject="<script>alert(1)</script>")).get_data(as_text=True)
+    html = client.post("/complaints/", data=form(subject="<script>alert(1)</script>")).get_data(
+        as_text=True
+    )
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

@@ -32,9 +32,24 @@ def test_csrf_is_required_and_an_expired_form_keeps_what_was_typed(csrf_client):
     assert 'name="csrf_token"' in html
 
 
-def test_csrf_on_tracking_forms(csrf_client):
-    for path in ("/complaints/track", "/complaints/track/info", "/complaints/track/rate"):
-        assert csrf_client.post(path, data={"tracking_code": "x"}).status_code == 400
+def test_csrf_on_tracking_forms_keeps_what_was_typed(csrf_client):
+    code = csrf_client.post(
+        "/api/v1/complaints", json={"category": "roads", "subject": "ก", "details": "ข"}
+    ).get_json()["tracking_code"]
+    r = csrf_client.post("/complaints/track", data={"tracking_code": code})
+    assert r.status_code == 400
+    assert f'value="{code}"' in r.get_data(as_text=True)
+    r = csrf_client.post(
+        "/complaints/track/info", data={"tracking_code": code, "message": "ข้อความที่พิมพ์ไว้"}
+    )
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "ข้อความที่พิมพ์ไว้" in html and 'role="alert"' in html
+    assert (
+        csrf_client.post("/complaints/track/rate", data={"tracking_code": code}).status_code == 400
+    )
+    status = csrf_client.post("/api/v1/track", json={"tracking_code": code}).get_json()
+    assert [e["kind"] for e in status["timeline"]] == ["received"]  # nothing was added
 
 
 def test_csrf_token_round_trip_files_the_complaint(csrf_client):
@@ -42,7 +57,13 @@ def test_csrf_token_round_trip_files_the_complaint(csrf_client):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
     r = csrf_client.post(
         "/complaints/",
-        data={"csrf_token": token, "category": "roads", "subject": "ก", "details": "ข", "kind": "complaint"},
+        data={
+            "csrf_token": token,
+            "category": "roads",
+            "subject": "ก",
+            "details": "ข",
+            "kind": "complaint",
+        },
     )
     assert r.status_code == 200
 
@@ -74,7 +95,10 @@ def test_templates_have_no_inline_script_or_style():
 
 
 def test_tracking_pages_are_not_cached(client):
-    for r in (client.get("/complaints/track"), client.post("/complaints/track", data={"tracking_code": "x"})):
+    for r in (
+        client.get("/complaints/track"),
+        client.post("/complaints/track", data={"tracking_code": "x"}),
+    ):
         assert r.headers["Cache-Control"].startswith("no-store")
 
 
@@ -130,7 +154,11 @@ def test_nothing_identifying_is_logged(client, caplog):
             "category": "roads",
             "subject": "ถนน",
             "details": "รายละเอียดลับ",
-            "reporter": {"name": "นายลับเฉพาะ นามสกุล", "phone": "0891112222", "email": "hidden@example.com"},
+            "reporter": {
+                "name": "นายลับเฉพาะ นามสกุล",
+                "phone": "0891112222",
+                "email": "hidden@example.com",
+            },
             "consent": True,
         },
     )
@@ -138,12 +166,21 @@ def test_nothing_identifying_is_logged(client, caplog):
     client.post("/api/v1/track", json={"tracking_code": code})
     client.post("/complaints/track", data={"tracking_code": code})
     logged = caplog.text
-    for secret in ("นายลับเฉพาะ", "0891112222", "hidden@example.com", code, code.replace("-", ""), "รายละเอียดลับ"):
+    for secret in (
+        "นายลับเฉพาะ",
+        "0891112222",
+        "hidden@example.com",
+        code,
+        code.replace("-", ""),
+        "รายละเอียดลับ",
+    ):
         assert secret not in logged
 
 
 def test_tracking_code_never_in_a_url(client):
-    code = client.post("/api/v1/complaints", json={"category": "roads", "subject": "a", "details": "b"}).get_json()["tracking_code"]
+    code = client.post(
+        "/api/v1/complaints", json={"category": "roads", "subject": "a", "details": "b"}
+    ).get_json()["tracking_code"]
     assert client.get(f"/complaints/track?tracking_code={code}").status_code == 200
     html = client.post("/complaints/track", data={"tracking_code": code}).get_data(as_text=True)
     urls = " ".join(re.findall(r'(?:href|action|src)="([^"]*)"', html))

@@ -68,7 +68,9 @@ def test_citizen_adds_information_while_open(client, filed, app):
 
 
 def test_empty_information_is_refused_beside_the_field(client, filed):
-    r = client.post("/complaints/track/info", data={"tracking_code": filed.tracking_code, "message": " "})
+    r = client.post(
+        "/complaints/track/info", data={"tracking_code": filed.tracking_code, "message": " "}
+    )
     assert r.status_code == 400
     assert 'class="error"' in r.get_data(as_text=True)
 
@@ -90,7 +92,9 @@ def test_rating_only_after_completion_and_only_once(client, filed, app):
     assert 'name="rating"' in html and 'name="message"' not in html
     r = client.post("/complaints/track/rate", data={"tracking_code": code, "rating": "9"})
     assert r.status_code == 400
-    r = client.post("/complaints/track/rate", data={"tracking_code": code, "rating": "4", "comment": "รวดเร็วดี"})
+    r = client.post(
+        "/complaints/track/rate", data={"tracking_code": code, "rating": "4", "comment": "รวดเร็วดี"}
+    )
     assert r.status_code == 200
     with app.app_context():
         case = db.session.get(Case, filed.case.id)
@@ -101,7 +105,9 @@ def test_rating_only_after_completion_and_only_once(client, filed, app):
 
 def test_information_is_refused_once_closed(client, filed, app):
     complete(app, filed.case.id)
-    r = client.post("/complaints/track/info", data={"tracking_code": filed.tracking_code, "message": "อีกเรื่อง"})
+    r = client.post(
+        "/complaints/track/info", data={"tracking_code": filed.tracking_code, "message": "อีกเรื่อง"}
+    )
     assert r.status_code == 400
 
 
@@ -112,7 +118,9 @@ def test_lookups_are_rate_limited_per_client(make_app):
 
         demo.load()
     client = app.test_client()
-    answers = [client.post("/complaints/track", data={"tracking_code": "x"}).status_code for _ in range(4)]
+    answers = [
+        client.post("/complaints/track", data={"tracking_code": "x"}).status_code for _ in range(4)
+    ]
     assert answers == [404, 404, 404, 429]
     api = client.post("/api/v1/track", json={"tracking_code": "x"})
     assert api.status_code == 429 and set(api.get_json()) == {"error", "fields"}
