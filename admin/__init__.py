@@ -1,10 +1,26 @@
-"""Staff blueprint: triage, assignment, SLA board, reports, users and key custody."""
+"""Staff blueprint: triage, assignment, SLA board, reports, users and key custody.
 
-from flask import Blueprint, render_template
+Every route here needs a signed-in staff member (``admin.guard``); what each role may see and
+do is decided in ``casework.access``.
+"""
+
+from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-
-@bp.get("/")
-def index():
-    return render_template("admin/index.html")
+from admin import (  # noqa: E402,F401  (routes register on import)
+    audit_views,
+    auth,
+    board,
+    case_views,
+    dashboard,
+    exports,
+    guard,
+    inbox,
+    intake,
+    notices,
+    outbox_views,
+    settings,
+    tips,  # the corruption-tip channel's staff pages
+    users,
+)

@@ -8,7 +8,7 @@ import os
 
 from flask import Flask
 
-from casework import accounts, errors, i18n, keys, security  # noqa: F401 (accounts registers the user loader)
+from casework import accounts, errors, i18n, keys, outbox, security  # noqa: F401 (accounts registers the user loader)
 from casework import config as config_module
 from casework.config import ROOT
 from casework.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -48,6 +48,7 @@ def create_app(config: dict | None = None, surface: str | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    outbox.init_app(app)
     _register(app, surface)
     _commands(app)
     return app
@@ -61,13 +62,16 @@ def _register(app: Flask, surface: str) -> None:
         from complaints import bp as complaints_bp
         from complaints.api import bp as complaints_api
         from whistleblow import bp as whistleblow_bp
+        from whistleblow.api import bp as tips_api
 
         app.register_blueprint(complaints_bp)
         app.register_blueprint(whistleblow_bp)
         app.register_blueprint(api.bp)
         app.register_blueprint(complaints_api)
+        app.register_blueprint(tips_api)
         csrf.exempt(api.bp)
         csrf.exempt(complaints_api)
+        csrf.exempt(tips_api)
     if surface in ("all", "staff"):
         from admin import bp as admin_bp
 

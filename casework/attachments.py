@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from casework import clock, keys
+from casework import keys, timeline
 from casework.crypto import fields
 from casework.extensions import db
 from casework.models import Attachment, Case
@@ -90,7 +90,7 @@ def store(case: Case, uploads: list[Upload], *, uploaded_by: str, message_id=Non
                 ring, _safe_name(upload.filename), _aad(case, "name")
             ),
             data_sealed=fields.encrypt(ring, upload.data, _aad(case, "data")),
-            uploaded_at=clock.utcnow(),
+            uploaded_at=timeline.stamp(case),  # day only for tips
             uploaded_by=uploaded_by,
         )
         db.session.add(row)

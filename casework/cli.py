@@ -55,5 +55,10 @@ def i18n_compile() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (demo_cli, keys_cli, i18n_cli):
+    from casework.tipline.cli import receipts_cli
+
+    for group in (demo_cli, keys_cli, i18n_cli, receipts_cli):
         app.cli.add_command(group)
+    from admin.cli import init_app as back_office_commands  # users, outbox, sla, audit
+
+    back_office_commands(app)

@@ -175,6 +175,137 @@ SCHEMAS: dict = {
 }
 
 
+# The corruption-tip channel (whistleblow.api). Receipts travel only in bodies, never URLs.
+_TEXT = {"type": "string"}
+TIP_IN = {
+    "type": "object",
+    "required": ["category", "what"],
+    "properties": {
+        "category": {"type": "string", "description": "A code from /categories?channel=tip"},
+        "accused": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "maxLength": 200},
+                "position": {"type": "string", "maxLength": 200},
+                "unit": {"type": "string", "maxLength": 200},
+                "role": {
+                    "type": "string",
+                    "enum": ["mayor", "deputy_mayor", "clerk", "council", "staff", "unknown"],
+                },
+            },
+        },
+        "what": {"type": "string", "maxLength": 5000},
+        "when": {"type": "string", "maxLength": 200},
+        "occurred_on": {"type": ["string", "null"], "format": "date"},
+        "where": {"type": "string", "maxLength": 300},
+        "how_known": {
+            "type": "string",
+            "enum": ["", "witnessed", "involved", "documents", "told", "other"],
+        },
+        "how_known_details": _TEXT,
+        "evidence": _TEXT,
+        "witnesses": _TEXT,
+        "reported_elsewhere": {"type": "string", "enum": ["no", "yes", "unsure"]},
+        "reported_where": _TEXT,
+        "confidential": {
+            "type": "boolean",
+            "description": "Give an identity, sealed to the identity custodians (default false: "
+            "anonymous). Refused with 400 while no custodian has enrolled a key.",
+        },
+        "consent": {"type": "boolean", "description": "Required (true) when confidential"},
+        "identity": {
+            "type": "object",
+            "properties": {k: _TEXT for k in ("name", "position", "phone", "email", "address")},
+        },
+    },
+}
+_RECEIPT = {"type": "string", "description": "The 20-symbol receipt shown once at filing"}
+_TIP_STATUS = {
+    "type": "object",
+    "properties": {
+        "case_number": {"type": "string", "examples": ["T2570/00001"]},
+        "status": {"type": "string"},
+        "status_label": {"type": "string"},
+        "outcome": {"type": ["string", "null"]},
+        "received_on": {"type": "string", "format": "date"},
+        "identity_accessed_on": {"type": "array", "items": {"type": "string", "format": "date"}},
+        "messages": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "from": {"type": "string", "enum": ["tipster", "integrity_officer"]},
+                    "on": {"type": "string", "format": "date"},
+                    "text": {"type": "string"},
+                    "files": {"type": "integer"},
+                },
+            },
+        },
+    },
+}
+
+
+def _tip_op(summary: str, body: str, ok: str, schema: str, codes: tuple) -> dict:
+    return {
+        "post": {
+            "summary": summary,
+            "requestBody": _json_body(f"#/components/schemas/{body}"),
+            "responses": {
+                ok: {
+                    "description": summary,
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+                    },
+                },
+                **_error_responses(*codes),
+            },
+        }
+    }
+
+
+PATHS["/api/v1/tips"] = _tip_op(
+    "File a corruption tip (JSON, or multipart with a payload part and attachments)",
+    "TipIn",
+    "201",
+    "TipFiled",
+    (400, 413, 415, 429),
+)
+PATHS["/api/v1/tips/status"] = _tip_op(
+    "Follow a tip with its receipt", "ReceiptIn", "200", "TipStatus", (400, 404, 415, 429)
+)
+PATHS["/api/v1/tips/messages"] = _tip_op(
+    "Send a message (and files, as multipart) to the integrity officers",
+    "TipMessageIn",
+    "201",
+    "TipStatus",
+    (400, 404, 413, 415, 429),
+)
+SCHEMAS.update(
+    {
+        "TipIn": TIP_IN,
+        "TipFiled": {
+            "type": "object",
+            "properties": {
+                "case_number": {"type": "string", "examples": ["T2570/00001"]},
+                "receipt": _RECEIPT,
+                "proof": {"type": "object", "description": "Ed25519-signed proof of submission"},
+            },
+        },
+        "ReceiptIn": {
+            "type": "object",
+            "required": ["receipt"],
+            "properties": {"receipt": _RECEIPT},
+        },
+        "TipMessageIn": {
+            "type": "object",
+            "required": ["receipt", "text"],
+            "properties": {"receipt": _RECEIPT, "text": {"type": "string", "maxLength": 5000}},
+        },
+        "TipStatus": _TIP_STATUS,
+    }
+)
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",

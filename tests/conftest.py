@@ -160,3 +160,37 @@ def file_complaint(app):
             return filed
 
     return file
+
+
+@pytest.fixture
+def login_as(app, client):
+    """Sign a staff member in (past password and TOTP): ``login_as("officer", "works")``.
+
+    Creates the account (email ``<role>[-<department>]@staff.test`` unless given) and puts it in
+    ``client``'s session (another test client may be passed). Returns the user's id."""
+    from casework import clock as staff_clock
+    from casework.models import Department, Organization, User
+
+    def login(role, department=None, *, email=None, on=None):
+        target = on or client
+        with app.app_context():
+            org = db.session.scalars(db.select(Organization).order_by(Organization.id)).first()
+            dept_id = None
+            if department:
+                dept_id = db.session.scalar(
+                    db.select(Department.id).filter_by(organization_id=org.id, code=department)
+                )
+            email = email or f"{role}{'-' + department if department else ''}@staff.test"
+            user = db.session.scalar(db.select(User).filter_by(email=email))
+            if user is None:
+                user = User(organization_id=org.id, email=email, role=role, department_id=dept_id)
+                db.session.add(user)
+                db.session.commit()
+            user_id, session_id = user.id, user.get_id()
+        with target.session_transaction() as session:
+            session["_user_id"] = session_id
+            session["_fresh"] = True
+            session["staff_seen"] = staff_clock.utcnow().timestamp()
+        return user_id
+
+    return login

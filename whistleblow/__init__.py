@@ -1,10 +1,7 @@
 """Public blueprint for corruption tips (แจ้งเบาะแสการทุจริต), separate from general complaints."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint
 
 bp = Blueprint("whistleblow", __name__, url_prefix="/whistleblow")
 
-
-@bp.get("/")
-def index():
-    return render_template("whistleblow/index.html")
+from whistleblow import views  # noqa: E402,F401  (routes register on import)

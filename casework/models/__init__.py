@@ -1,14 +1,26 @@
 """Database models. Every row belongs to an organization, so one deployment can host several."""
 
 from casework.models.attachment import Attachment
+from casework.models.audit import AuditEntry, AuditHead
 from casework.models.case import Case, CaseCounter, CaseEvent, CaseMessage
 from casework.models.identity import ReporterIdentity
 from casework.models.organization import Category, DeclaredHoliday, Department, Organization
 from casework.models.outbox import OutboxMessage
 from casework.models.staff import User
+from casework.models.tips import (
+    ConflictExclusion,
+    CustodianKey,
+    Referral,
+    RevealRequest,
+    TipAssignment,
+    TipDetails,
+    TipIdentity,
+)
 
 __all__ = [
     "Attachment",
+    "AuditEntry",
+    "AuditHead",
     "Case",
     "CaseCounter",
     "CaseEvent",
@@ -20,4 +32,11 @@ __all__ = [
     "OutboxMessage",
     "ReporterIdentity",
     "User",
+    "ConflictExclusion",
+    "CustodianKey",
+    "Referral",
+    "RevealRequest",
+    "TipAssignment",
+    "TipDetails",
+    "TipIdentity",
 ]

@@ -76,6 +76,17 @@ class Case(db.Model):
     result_text: Mapped[str] = mapped_column(Text, default="")
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
 
+    # Accepted by the responsible unit (รับเรื่องไว้พิจารณา).
+    accepted_at: Mapped[datetime | None]
+    # Forwarded to an outside agency (NACC, Damrongdham 1567, 1111, another local government).
+    forwarded_to: Mapped[str | None] = mapped_column(String(32))
+    forwarded_name: Mapped[str] = mapped_column(String(200), default="")
+    forwarded_reference: Mapped[str] = mapped_column(String(100), default="")
+    forwarded_follow_up_on: Mapped[date | None]
+    # Overdue explanation to the complainant: the first deadline is kept, due_date moves.
+    original_due_date: Mapped[date | None]
+    explained_at: Mapped[datetime | None]
+
     # Only a keyed hash of the tracking code is stored (HMAC with the server's tracking key).
     tracking_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Double-submit guard: hash of the form's one-time token, and the tracking code sealed

@@ -29,6 +29,8 @@ class Organization(db.Model):
     # "calendar" or "working": how the SLA clock counts days (the plans do not say).
     sla_mode: Mapped[str] = mapped_column(String(16), default="calendar")
     due_soon_days: Mapped[int] = mapped_column(default=3)
+    # The organization's letter reference prefix (ที่ มท ๐๐๐๐/...) used on written notices.
+    letter_prefix: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = created_at()
 
     departments: Mapped[list[Department]] = relationship(back_populates="organization")

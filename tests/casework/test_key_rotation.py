@@ -18,8 +18,13 @@ def test_rotate_reencrypts_and_everything_still_opens(client, app):
     r = client.post(
         "/complaints/",
         data={
-            "category": "roads", "subject": "ก", "details": "ข", "kind": "complaint",
-            "name": "สมศรี", "email": "somsri@example.com", "consent": "y",
+            "category": "roads",
+            "subject": "ก",
+            "details": "ข",
+            "kind": "complaint",
+            "name": "สมศรี",
+            "email": "somsri@example.com",
+            "consent": "y",
             "attachments": [(io.BytesIO(PNG), "p.png")],
         },
         content_type="multipart/form-data",

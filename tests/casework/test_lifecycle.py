@@ -46,7 +46,9 @@ PAIRS = [
 
 
 def _outcome(channel, target):
-    return next(iter(lifecycle.OUTCOMES[channel])) if lifecycle.state(channel, target).final else None
+    return (
+        next(iter(lifecycle.OUTCOMES[channel])) if lifecycle.state(channel, target).final else None
+    )
 
 
 @pytest.mark.parametrize(("channel", "current", "target"), PAIRS)

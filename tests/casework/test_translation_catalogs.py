@@ -295,7 +295,7 @@ def test_form_errors_are_thai_by_default(client):
 
 def test_receipt_tracking_and_status_pages_are_thai(client):
     receipt = client.post("/complaints/", data=complaint_form()).get_data(as_text=True)
-    assert "หลักฐานการรับเรื่องร้องเรียน" in receipt
+    assert "ใบรับเรื่องร้องเรียน" in receipt
     assert "เลขที่รับเรื่อง" in receipt and "รหัสติดตามเรื่อง" in receipt
     assert english_left(receipt) == []
     code = re.search(r'<span class="code">([^<]+)</span>', receipt).group(1)

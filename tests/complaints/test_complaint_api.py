@@ -4,9 +4,9 @@ import io
 import json
 
 import pytest
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
-from sqlalchemy import func, select
 
 from casework.extensions import db
 from casework.models import Attachment, Case, ReporterIdentity

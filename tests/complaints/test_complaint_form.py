@@ -31,7 +31,9 @@ def count(app):
 def field_block(html, name):
     """The <div class="field"> that holds input ``name``."""
     match = re.search(
-        r'<div class="field[^"]*">(?:(?!<div class="field).)*?(?:id|for)="%s".*?</div>' % name,
+        r'<div class="field[^"]*">(?:(?!<div class="field).)*?(?:id|for)="'
+        + re.escape(name)
+        + r'".*?</div>',
         html,
         re.S,
     )

@@ -187,3 +187,15 @@ def test_tracking_code_never_in_a_url(client):
     assert code not in urls and code.replace("-", "") not in urls
     # the code travels only in POST bodies: the GET page ignores it entirely
     assert code not in client.get(f"/complaints/track?tracking_code={code}").get_data(as_text=True)
+
+
+def test_rate_limit_storage_holds_no_client_address(client):
+    from casework.extensions import limiter
+
+    client.post(
+        "/complaints/track",
+        data={"tracking_code": "x"},
+        environ_base={"REMOTE_ADDR": "203.0.113.77"},
+    )
+    keys = " ".join(str(k) for k in limiter._storage.storage)
+    assert keys and "203.0.113.77" not in keys

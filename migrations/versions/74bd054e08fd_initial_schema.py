@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7aedc7cc6f8a
+Revision ID: 74bd054e08fd
 Revises: 
-Create Date: 2026-11-21 23:41:51.179780
+Create Date: 2026-11-22 00:10:01.099156
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7aedc7cc6f8a'
+revision = '74bd054e08fd'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -31,9 +31,17 @@ def upgrade():
     sa.Column('website', sa.String(length=254), nullable=False),
     sa.Column('sla_mode', sa.String(length=16), nullable=False),
     sa.Column('due_soon_days', sa.Integer(), nullable=False),
+    sa.Column('letter_prefix', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations')),
     sa.UniqueConstraint('slug', name=op.f('uq_organizations_slug'))
+    )
+    op.create_table('audit_heads',
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_audit_heads_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('organization_id', name=op.f('pk_audit_heads'))
     )
     op.create_table('case_counters',
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -51,7 +59,7 @@ def upgrade():
     sa.Column('name_en', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_declared_holidays_organization_id_organizations'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_declared_holidays')),
-    sa.UniqueConstraint('organization_id', 'day', name=op.f('uq_declared_holidays_organization_id'))
+    sa.UniqueConstraint('organization_id', 'day', name=op.f('uq_declared_holidays_organization_id_day'))
     )
     with op.batch_alter_table('declared_holidays', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_declared_holidays_organization_id'), ['organization_id'], unique=False)
@@ -66,7 +74,7 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_departments_organization_id_organizations'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_departments')),
-    sa.UniqueConstraint('organization_id', 'code', name=op.f('uq_departments_organization_id'))
+    sa.UniqueConstraint('organization_id', 'code', name=op.f('uq_departments_organization_id_code'))
     )
     with op.batch_alter_table('departments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_departments_organization_id'), ['organization_id'], unique=False)
@@ -85,7 +93,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_categories_department_id_departments')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_categories_organization_id_organizations'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_categories')),
-    sa.UniqueConstraint('organization_id', 'channel', 'code', name=op.f('uq_categories_organization_id'))
+    sa.UniqueConstraint('organization_id', 'channel', 'code', name=op.f('uq_categories_organization_id_channel_code'))
     )
     with op.batch_alter_table('categories', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_categories_organization_id'), ['organization_id'], unique=False)
@@ -99,6 +107,7 @@ def upgrade():
     sa.Column('department_id', sa.Integer(), nullable=True),
     sa.Column('password_hash', sa.String(length=256), nullable=False),
     sa.Column('totp_sealed', sa.LargeBinary(), nullable=True),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(), nullable=True),
@@ -108,7 +117,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_users_department_id_departments')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_users_organization_id_organizations'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('organization_id', 'email', name=op.f('uq_users_organization_id'))
+    sa.UniqueConstraint('organization_id', 'email', name=op.f('uq_users_organization_id_email'))
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_organization_id'), ['organization_id'], unique=False)
@@ -142,6 +151,13 @@ def upgrade():
     sa.Column('completed_at', sa.DateTime(), nullable=True),
     sa.Column('result_text', sa.Text(), nullable=False),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
+    sa.Column('accepted_at', sa.DateTime(), nullable=True),
+    sa.Column('forwarded_to', sa.String(length=32), nullable=True),
+    sa.Column('forwarded_name', sa.String(length=200), nullable=False),
+    sa.Column('forwarded_reference', sa.String(length=100), nullable=False),
+    sa.Column('forwarded_follow_up_on', sa.Date(), nullable=True),
+    sa.Column('original_due_date', sa.Date(), nullable=True),
+    sa.Column('explained_at', sa.DateTime(), nullable=True),
     sa.Column('tracking_hash', sa.String(length=64), nullable=True),
     sa.Column('idempotency_hash', sa.String(length=64), nullable=True),
     sa.Column('receipt_sealed', sa.LargeBinary(), nullable=True),
@@ -156,8 +172,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_cases_organization_id_organizations'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
     sa.UniqueConstraint('idempotency_hash', name=op.f('uq_cases_idempotency_hash')),
-    sa.UniqueConstraint('organization_id', 'case_number', name=op.f('uq_cases_organization_id')),
-    sa.UniqueConstraint('organization_id', 'channel', 'fiscal_year', 'sequence', name=op.f('uq_cases_organization_id')),
+    sa.UniqueConstraint('organization_id', 'case_number', name=op.f('uq_cases_organization_id_case_number')),
+    sa.UniqueConstraint('organization_id', 'channel', 'fiscal_year', 'sequence', name=op.f('uq_cases_organization_id_channel_fiscal_year_sequence')),
     sa.UniqueConstraint('tracking_hash', name=op.f('uq_cases_tracking_hash'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
@@ -166,6 +182,45 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_cases_department_id'), ['department_id'], unique=False)
         batch_op.create_index('ix_cases_org_status', ['organization_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_organization_id'), ['organization_id'], unique=False)
+
+    op.create_table('custodian_keys',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('public_key', sa.LargeBinary(), nullable=False),
+    sa.Column('wrapped', sa.Text(), nullable=False),
+    sa.Column('created_on', sa.Date(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_custodian_keys_organization_id_organizations'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_custodian_keys_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_custodian_keys'))
+    )
+    with op.batch_alter_table('custodian_keys', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_custodian_keys_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_custodian_keys_user_id'), ['user_id'], unique=False)
+
+    op.create_table('audit_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=48), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('target', sa.String(length=120), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=True),
+    sa.Column('prev_hash', sa.String(length=64), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_entries_actor_id_users')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_audit_entries_case_id_cases')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_audit_entries_organization_id_organizations'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries')),
+    sa.UniqueConstraint('organization_id', 'seq', name=op.f('uq_audit_entries_organization_id_seq'))
+    )
+    with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_entries_action'), ['action'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_entries_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_entries_organization_id'), ['organization_id'], unique=False)
 
     op.create_table('case_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -249,6 +304,123 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_reporter_identities_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reporter_identities_phone_index'), ['phone_index'], unique=False)
 
+    op.create_table('tip_assignments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('assigned_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_tip_assignments_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_tip_assignments_organization_id_organizations'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_tip_assignments_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tip_assignments')),
+    sa.UniqueConstraint('case_id', 'user_id', name=op.f('uq_tip_assignments_case_id_user_id'))
+    )
+    with op.batch_alter_table('tip_assignments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tip_assignments_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tip_assignments_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tip_assignments_user_id'), ['user_id'], unique=False)
+
+    op.create_table('tip_details',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('receipt_lookup', sa.String(length=64), nullable=True),
+    sa.Column('questionnaire_sealed', sa.LargeBinary(), nullable=False),
+    sa.Column('proof_sealed', sa.LargeBinary(), nullable=True),
+    sa.Column('confidential', sa.Boolean(), nullable=False),
+    sa.Column('pseudonym', sa.String(length=32), nullable=False),
+    sa.Column('transferred', sa.Boolean(), nullable=False),
+    sa.Column('claim_hash', sa.String(length=64), nullable=True),
+    sa.Column('claim_sealed', sa.LargeBinary(), nullable=True),
+    sa.Column('order_number', sa.String(length=100), nullable=False),
+    sa.Column('committee', sa.Text(), nullable=False),
+    sa.Column('penalty', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_tip_details_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_tip_details_organization_id_organizations'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tip_details')),
+    sa.UniqueConstraint('claim_hash', name=op.f('uq_tip_details_claim_hash')),
+    sa.UniqueConstraint('receipt_lookup', name=op.f('uq_tip_details_receipt_lookup'))
+    )
+    with op.batch_alter_table('tip_details', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tip_details_case_id'), ['case_id'], unique=True)
+        batch_op.create_index(batch_op.f('ix_tip_details_organization_id'), ['organization_id'], unique=False)
+
+    op.create_table('tip_exclusions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=16), nullable=False),
+    sa.Column('created_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_tip_exclusions_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_tip_exclusions_organization_id_organizations'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_tip_exclusions_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tip_exclusions')),
+    sa.UniqueConstraint('case_id', 'user_id', name=op.f('uq_tip_exclusions_case_id_user_id'))
+    )
+    with op.batch_alter_table('tip_exclusions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tip_exclusions_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tip_exclusions_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tip_exclusions_user_id'), ['user_id'], unique=False)
+
+    op.create_table('tip_identities',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('custodian_key_id', sa.Integer(), nullable=False),
+    sa.Column('box', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_tip_identities_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['custodian_key_id'], ['custodian_keys.id'], name=op.f('fk_tip_identities_custodian_key_id_custodian_keys')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_tip_identities_organization_id_organizations'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tip_identities')),
+    sa.UniqueConstraint('case_id', 'custodian_key_id', name=op.f('uq_tip_identities_case_id_custodian_key_id'))
+    )
+    with op.batch_alter_table('tip_identities', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tip_identities_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tip_identities_custodian_key_id'), ['custodian_key_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tip_identities_organization_id'), ['organization_id'], unique=False)
+
+    op.create_table('tip_referrals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=16), nullable=False),
+    sa.Column('flagged_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('body', sa.String(length=16), nullable=True),
+    sa.Column('reference_number', sa.String(length=100), nullable=False),
+    sa.Column('referred_on', sa.Date(), nullable=True),
+    sa.Column('referred_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_tip_referrals_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_tip_referrals_organization_id_organizations'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['referred_by'], ['users.id'], name=op.f('fk_tip_referrals_referred_by_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tip_referrals'))
+    )
+    with op.batch_alter_table('tip_referrals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tip_referrals_case_id'), ['case_id'], unique=True)
+        batch_op.create_index(batch_op.f('ix_tip_referrals_organization_id'), ['organization_id'], unique=False)
+
+    op.create_table('tip_reveal_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by', sa.Integer(), nullable=False),
+    sa.Column('requested_on', sa.Date(), nullable=False),
+    sa.Column('reason_sealed', sa.LargeBinary(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('decided_by', sa.Integer(), nullable=True),
+    sa.Column('decided_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_tip_reveal_requests_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['decided_by'], ['users.id'], name=op.f('fk_tip_reveal_requests_decided_by_users')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_tip_reveal_requests_organization_id_organizations'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['requested_by'], ['users.id'], name=op.f('fk_tip_reveal_requests_requested_by_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tip_reveal_requests'))
+    )
+    with op.batch_alter_table('tip_reveal_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tip_reveal_requests_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tip_reveal_requests_organization_id'), ['organization_id'], unique=False)
+
     op.create_table('attachments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -279,6 +451,39 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attachments_case_id'))
 
     op.drop_table('attachments')
+    with op.batch_alter_table('tip_reveal_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tip_reveal_requests_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_tip_reveal_requests_case_id'))
+
+    op.drop_table('tip_reveal_requests')
+    with op.batch_alter_table('tip_referrals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tip_referrals_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_tip_referrals_case_id'))
+
+    op.drop_table('tip_referrals')
+    with op.batch_alter_table('tip_identities', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tip_identities_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_tip_identities_custodian_key_id'))
+        batch_op.drop_index(batch_op.f('ix_tip_identities_case_id'))
+
+    op.drop_table('tip_identities')
+    with op.batch_alter_table('tip_exclusions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tip_exclusions_user_id'))
+        batch_op.drop_index(batch_op.f('ix_tip_exclusions_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_tip_exclusions_case_id'))
+
+    op.drop_table('tip_exclusions')
+    with op.batch_alter_table('tip_details', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tip_details_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_tip_details_case_id'))
+
+    op.drop_table('tip_details')
+    with op.batch_alter_table('tip_assignments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tip_assignments_user_id'))
+        batch_op.drop_index(batch_op.f('ix_tip_assignments_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_tip_assignments_case_id'))
+
+    op.drop_table('tip_assignments')
     with op.batch_alter_table('reporter_identities', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reporter_identities_phone_index'))
         batch_op.drop_index(batch_op.f('ix_reporter_identities_organization_id'))
@@ -301,6 +506,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_case_events_case_id'))
 
     op.drop_table('case_events')
+    with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_entries_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_entries_case_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_entries_action'))
+
+    op.drop_table('audit_entries')
+    with op.batch_alter_table('custodian_keys', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_custodian_keys_user_id'))
+        batch_op.drop_index(batch_op.f('ix_custodian_keys_organization_id'))
+
+    op.drop_table('custodian_keys')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cases_organization_id'))
         batch_op.drop_index('ix_cases_org_status')
@@ -326,5 +542,6 @@ def downgrade():
 
     op.drop_table('declared_holidays')
     op.drop_table('case_counters')
+    op.drop_table('audit_heads')
     op.drop_table('organizations')
     # ### end Alembic commands ###

@@ -1,0 +1,262 @@
+"""Signing in and out: password (Argon2id), then a TOTP code; throttling and temporary locks.
+
+Unknown email, wrong password and a locked account all get the same answer, so the login page
+cannot be used to find out who has an account. Flask-Limiter limits attempts per client address
+and per account; after LOGIN_MAX_FAILURES wrong passwords or codes the account is locked for
+LOGIN_LOCK_MINUTES.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import timedelta
+from urllib.parse import urlparse
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy import func, select
+
+from admin import bp
+from admin.forms import CodeForm, LoginForm, PasswordChangeForm
+from admin.guard import SEEN, end_session
+from casework import audit, clock, passwords, roles, staff, totp
+from casework.extensions import db, limiter
+from casework.models import User
+from casework.tenancy import current_org
+
+PENDING = "staff_pending"  # "user_id:epoch:started" between the password and the code
+ENROL = "staff_enrol_secret"
+PENDING_SECONDS = 300
+
+
+def _limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    email = (request.form.get("email") or "").strip().lower()
+    return "login-account:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _pending_key() -> str:
+    return "login-account:" + str(session.get(PENDING, "")).split(":", 1)[0]
+
+
+def _safe_next(target: str | None) -> str:
+    if not target:
+        return url_for("admin.index")
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/admin") or "//" in target:
+        return url_for("admin.index")
+    return target
+
+
+def _failed_message() -> str:
+    return _(
+        "The email or password is not correct, or the account is locked for a while after "
+        "too many attempts."
+    )
+
+
+def _locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > clock.utcnow()
+
+
+def _count_failure(user: User, reason: str) -> None:
+    user.failed_logins += 1
+    data = {"reason": reason}
+    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+        user.locked_until = clock.utcnow() + timedelta(
+            minutes=current_app.config["LOGIN_LOCK_MINUTES"]
+        )
+        user.failed_logins = 0
+        data["locked"] = True
+    audit.record(
+        user.organization_id, "login.failure", actor_id=user.id, target=user.email, data=data
+    )
+    db.session.commit()
+
+
+def _pending_user() -> User | None:
+    raw = session.get(PENDING)
+    if not raw:
+        return None
+    try:
+        uid, epoch, started = raw.split(":")
+        uid, epoch, started = int(uid), int(epoch), float(started)
+    except ValueError:
+        return None
+    if clock.utcnow().timestamp() - started > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        return None
+    user = db.session.get(User, uid)
+    if user is None or not user.active or user.session_epoch != epoch or _locked(user):
+        return None
+    return user
+
+
+def _finish(user: User, how: str):
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = clock.utcnow()
+    audit.record(
+        user.organization_id,
+        "login.success",
+        actor_id=user.id,
+        target=user.email,
+        data={"second_factor": how},
+    )
+    db.session.commit()
+    target = session.get("staff_next")
+    end_session()
+    session.clear()  # a fresh session after signing in (no fixation)
+    login_user(user)
+    session[SEEN] = clock.utcnow().timestamp()
+    return redirect(_safe_next(target))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(_limit, methods=["POST"], key_func=_account_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("admin.index"))
+    form = LoginForm()
+    error = None
+    if request.method == "GET":
+        session["staff_next"] = _safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        org = current_org()
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(
+            select(User).where(User.organization_id == org.id, func.lower(User.email) == email)
+        )
+        if user is None or not user.active or _locked(user):
+            passwords.verify(form.password.data, None)  # same work, same time
+            if user is not None:
+                audit.record(
+                    org.id,
+                    "login.refused",
+                    actor_id=user.id,
+                    target=user.email,
+                    data={"reason": "locked" if _locked(user) else "inactive"},
+                )
+                db.session.commit()
+            error = _failed_message()
+        elif not passwords.verify(form.password.data, user.password_hash):
+            _count_failure(user, "password")
+            error = _failed_message()
+        else:
+            if passwords.needs_rehash(user.password_hash):
+                user.password_hash = passwords.hash_password(form.password.data)
+                db.session.commit()
+            session[PENDING] = f"{user.id}:{user.session_epoch}:{clock.utcnow().timestamp()}"
+            if user.totp_sealed is not None:
+                return redirect(url_for("admin.login_totp"))
+            if current_app.config["STAFF_REQUIRE_TOTP"]:
+                return redirect(url_for("admin.enrol_totp"))
+            return _finish(user, "none")
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/login.html", form=form, error=error), status
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(_limit, methods=["POST"], key_func=_pending_key)
+def login_totp():
+    user = _pending_user()
+    if user is None or user.totp_sealed is None:
+        return redirect(url_for("admin.login"))
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        if totp.check(user, form.code.data):
+            session.pop(PENDING, None)
+            return _finish(user, "totp")
+        _count_failure(user, "totp")
+        error = _("That code is not correct. Wait for a new code and try again.")
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/login_code.html", form=form, error=error), status
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+def enrol_totp():
+    """First sign-in: set up the authenticator app, then sign in with its first code."""
+    user = _pending_user()
+    if user is None or user.totp_sealed is not None:
+        return redirect(url_for("admin.login"))
+    if not session.get(ENROL):
+        session[ENROL] = base64.b32encode(totp.new_secret()).decode()
+    secret = base64.b32decode(session[ENROL])
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        step = totp.matching_step(secret, form.code.data)
+        if step is not None:
+            totp.seal_for(user, secret)
+            user.totp_last_step = step
+            audit.record(user.organization_id, "totp.enrolled", actor_id=user.id, target=user.email)
+            db.session.commit()
+            session.pop(ENROL, None)
+            session.pop(PENDING, None)
+            return _finish(user, "totp-enrolled")
+        error = _("That code is not correct. Check the time on your phone and try again.")
+    uri = totp.provisioning_uri(secret, user.email, current_org().name_en or totp.ISSUER)
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template(
+            "admin/enrol.html",
+            form=form,
+            error=error,
+            qr=totp.qr_data_uri(uri),
+            secret_text=totp.secret_text(secret),
+        ),
+        status,
+    )
+
+
+@bp.post("/logout")
+def logout():
+    audit.record(current_user.organization_id, "logout", actor_id=current_user.id)
+    db.session.commit()
+    end_session()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("admin.login"))
+
+
+@bp.post("/logout/everywhere")
+def logout_everywhere():
+    """End this user's sessions on every device (the user loader rejects older epochs)."""
+    staff.sign_out_everywhere(db.session.get(User, current_user.id), current_user.id)
+    end_session()
+    flash(_("You have been signed out on every device."), "success")
+    return redirect(url_for("admin.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account():
+    form = PasswordChangeForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        problem = passwords.problem(form.new.data)
+        if not passwords.verify(form.current.data, user.password_hash):
+            errors["current"] = _("The current password is not correct.")
+        elif problem:
+            errors["new"] = problem
+        else:
+            user.password_hash = passwords.hash_password(form.new.data)
+            user.session_epoch += 1  # other devices must sign in again
+            audit.record(user.organization_id, "password.changed", actor_id=user.id)
+            db.session.commit()
+            login_user(user)
+            session[SEEN] = clock.utcnow().timestamp()
+            flash(_("Your password was changed. Other devices were signed out."), "success")
+            return redirect(url_for("admin.account"))
+    for name, message in errors.items():
+        getattr(form, name).errors = [message]
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/account.html", form=form, roles=roles.ROLES), status

@@ -1,0 +1,258 @@
+"""The case page and the officers' actions on it. The rules live in casework.workflow."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin import bp
+from admin.forms import (
+    AssignForm,
+    CompleteForm,
+    ExplainForm,
+    ForwardForm,
+    MergeForm,
+    TextForm,
+    options,
+)
+from admin.guard import case_or_404
+from casework import access, attachments, audit, identity, lifecycle, workflow
+from casework.extensions import db
+from casework.followup import case_attachments
+from casework.i18n import localized
+from casework.lifecycle import IllegalTransition
+from casework.models import Attachment, Department, User
+
+
+def _forms(case, **given):
+    org_id = case.organization_id
+    departments = db.session.scalars(
+        select(Department).filter_by(organization_id=org_id, active=True).order_by(Department.id)
+    ).all()
+    if not access.can(current_user, "case.reassign_department", case):
+        departments = [d for d in departments if d.id == case.department_id]
+    assign = given.get("assign") or AssignForm(formdata=None)
+    assign.department.choices = options([(str(d.id), localized(d)) for d in departments])
+    officers = workflow.officers_of(org_id, None)
+    assign.assignee.choices = options(
+        [("", _("— department only —"))]
+        + [
+            (str(u.id), f"{u.name or u.email} · {localized(u.department)}")
+            for u in officers
+            if any(d.id == u.department_id for d in departments)
+        ]
+    )
+    if assign.department.data is None:
+        assign.department.data = str(case.department_id or "")
+        assign.assignee.data = str(case.assignee_id or "")
+    complete = given.get("complete") or CompleteForm(formdata=None)
+    complete.outcome.choices = options(
+        [("", _("— choose —"))]
+        + [(k, str(v)) for k, v in lifecycle.OUTCOMES["complaint"].items() if k != "duplicate"]
+    )
+    return {
+        "assign": assign,
+        "note": given.get("note") or TextForm(formdata=None, prefix="note"),
+        "public": given.get("public") or TextForm(formdata=None, prefix="update"),
+        "request_info": given.get("request_info") or TextForm(formdata=None, prefix="info"),
+        "forward": given.get("forward") or ForwardForm(formdata=None),
+        "complete": complete,
+        "explain": given.get("explain") or ExplainForm(formdata=None),
+        "merge": given.get("merge") or MergeForm(formdata=None),
+    }
+
+
+def _page(case, status=200, contact=None, **forms):
+    st = lifecycle.state(case.channel, case.status)
+    files = []
+    if access.can(current_user, "case.attachments", case):
+        files = [(a, attachments.filename(a, case)) for a in case_attachments(case)]
+    users = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.organization_id == case.organization_id)
+        )
+    }
+    return (
+        render_template(
+            "admin/case.html",
+            case=case,
+            state=st,
+            allowed=lifecycle.allowed(case.channel, case.status),
+            due=workflow.due_state(case),
+            files=files,
+            contact=contact,
+            has_identity=identity.row_for(case) is not None,
+            forms=_forms(case, **forms),
+            users=users,
+            can=lambda action: access.can(current_user, action, case),
+            merged_into=db.session.get(type(case), case.merged_into_id)
+            if case.merged_into_id
+            else None,
+            agencies=workflow.AGENCIES,
+        ),
+        status,
+    )
+
+
+@bp.get("/cases/<int:case_id>")
+def case_view(case_id: int):
+    return _page(case_or_404(case_id))
+
+
+@bp.post("/cases/<int:case_id>/contact")
+def show_contact(case_id: int):
+    """Decrypt the reporter's contact details for this response only; audited each time."""
+    case = case_or_404(case_id, "case.identity")
+    return _page(case, contact=workflow.reveal_contact(case, current_user))
+
+
+@bp.get("/cases/<int:case_id>/attachments/<int:attachment_id>")
+def attachment(case_id: int, attachment_id: int):
+    case = case_or_404(case_id, "case.attachments")
+    att = db.session.get(Attachment, attachment_id)
+    if att is None or att.case_id != case.id:
+        abort(404)
+    data = attachments.content(att, case)
+    audit.record(
+        case.organization_id,
+        "attachment.view",
+        actor_id=current_user.id,
+        case=case,
+        target=str(att.id),
+    )
+    db.session.commit()
+    response = Response(data, mimetype=att.content_type)
+    extension = attachments.EXTENSIONS.get(att.content_type, "bin")
+    name = f"{case.case_number.replace('/', '-')}-{att.id}.{extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _run(case, form_key: str, form, call):
+    """Apply an action; on bad input show the case page again with the errors beside fields."""
+    try:
+        call()
+    except workflow.WorkflowError as error:
+        for name, message in error.fields.items():
+            field = getattr(form, name, None)
+            if field is not None:
+                field.errors = [*list(field.errors or []), message]
+            else:
+                flash(message, "error")
+        return _page(case, status=400, **{form_key: form})
+    except IllegalTransition:
+        flash(_("This action is not possible in the case's current state."), "error")
+        return _page(case, status=409, **{form_key: form})
+    flash(_("Saved."), "success")
+    return redirect(url_for("admin.case_view", case_id=case.id))
+
+
+def _work(case_id: int, action: str = "case.work"):
+    return case_or_404(case_id, action)
+
+
+@bp.post("/cases/<int:case_id>/accept")
+def case_accept(case_id: int):
+    case = _work(case_id)
+    return _run(case, "note", None, lambda: workflow.accept(case, current_user))
+
+
+@bp.post("/cases/<int:case_id>/assign")
+def case_assign(case_id: int):
+    case = _work(case_id, "case.assign")
+    form = AssignForm()
+    return _run(
+        case,
+        "assign",
+        form,
+        lambda: workflow.assign(case, current_user, form.department.data, form.assignee.data),
+    )
+
+
+@bp.post("/cases/<int:case_id>/note")
+def case_note(case_id: int):
+    case = _work(case_id)
+    form = TextForm(prefix="note")
+    return _run(case, "note", form, lambda: workflow.add_note(case, current_user, form.body.data))
+
+
+@bp.post("/cases/<int:case_id>/update")
+def case_update(case_id: int):
+    case = _work(case_id)
+    form = TextForm(prefix="update")
+    return _run(
+        case, "public", form, lambda: workflow.public_update(case, current_user, form.body.data)
+    )
+
+
+@bp.post("/cases/<int:case_id>/request-info")
+def case_request_info(case_id: int):
+    case = _work(case_id)
+    form = TextForm(prefix="info")
+    return _run(
+        case,
+        "request_info",
+        form,
+        lambda: workflow.request_info(case, current_user, form.body.data),
+    )
+
+
+@bp.post("/cases/<int:case_id>/resume")
+def case_resume(case_id: int):
+    case = _work(case_id)
+    return _run(case, "note", None, lambda: workflow.resume(case, current_user))
+
+
+@bp.post("/cases/<int:case_id>/forward")
+def case_forward(case_id: int):
+    case = _work(case_id)
+    form = ForwardForm()
+    return _run(
+        case,
+        "forward",
+        form,
+        lambda: workflow.forward(
+            case,
+            current_user,
+            form.agency.data,
+            form.agency_name.data,
+            form.reference.data,
+            form.follow_up_on.data,
+            form.note.data,
+        ),
+    )
+
+
+@bp.post("/cases/<int:case_id>/complete")
+def case_complete(case_id: int):
+    case = _work(case_id)
+    form = CompleteForm()
+    return _run(
+        case,
+        "complete",
+        form,
+        lambda: workflow.complete(case, current_user, form.outcome.data, form.result_text.data),
+    )
+
+
+@bp.post("/cases/<int:case_id>/explain")
+def case_explain(case_id: int):
+    case = _work(case_id)
+    form = ExplainForm()
+    return _run(
+        case,
+        "explain",
+        form,
+        lambda: workflow.explain_delay(case, current_user, form.body.data, form.new_date.data),
+    )
+
+
+@bp.post("/cases/<int:case_id>/merge")
+def case_merge(case_id: int):
+    case = _work(case_id)
+    form = MergeForm()
+    return _run(case, "merge", form, lambda: workflow.merge(case, current_user, form.target.data))

@@ -1,0 +1,116 @@
+"""Back-office commands: ``users create``, ``outbox run``, ``sla sweep``, ``audit verify``."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from casework import audit, outbox, roles, staff, sweep
+from casework.extensions import db
+from casework.models import Department, Organization
+from casework.tenancy import current_org
+
+users_cli = AppGroup("users", help="Staff accounts.")
+outbox_cli = AppGroup("outbox", help="The notification outbox.")
+sla_cli = AppGroup("sla", help="The SLA clock.")
+audit_cli = AppGroup("audit", help="The audit trail.")
+
+
+def _org() -> Organization:
+    from flask import current_app
+
+    with current_app.test_request_context():
+        return current_org()
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(sorted(roles.ROLES)))
+@click.option("--department", "department_code", default=None, help="Department code.")
+@click.option("--name", default="", help="Display name.")
+def users_create(email: str, role: str, department_code: str | None, name: str) -> None:
+    """Create a staff account. The password is read from a hidden prompt, or from stdin."""
+    org = _org()
+    department_id = None
+    if department_code:
+        dept = db.session.scalar(
+            select(Department).filter_by(organization_id=org.id, code=department_code)
+        )
+        if dept is None:
+            raise click.ClickException(f"no department with code {department_code!r}")
+        department_id = dept.id
+    password = _read_password()
+    try:
+        user = staff.create(
+            org.id, email, role, password=password, department_id=department_id, name=name
+        )
+    except staff.StaffError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"created {user.email} ({user.role}); two-factor setup happens at first sign-in")
+
+
+@outbox_cli.command("run")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+@click.option("--interval", default=10, show_default=True, help="Seconds between passes.")
+def outbox_run(once: bool, interval: int) -> None:
+    """Send queued notifications (retries with backoff; never sends a message twice)."""
+    from casework import mailer
+
+    if not mailer.configured():
+        click.echo("MAIL_SERVER is not set: email stays queued", err=True)
+    while True:
+        stats = outbox.run_once()
+        if once or stats.sent or stats.failed or stats.retried:
+            click.echo(f"sent {stats.sent}, retrying {stats.retried}, failed {stats.failed}")
+        db.session.remove()
+        if once:
+            return
+        time.sleep(interval)
+
+
+@sla_cli.command("sweep")
+def sla_sweep() -> None:
+    """Daily: due-soon and overdue reminders, escalation of overdue cases (idempotent)."""
+    for slug, stats in sweep.run().items():
+        click.echo(
+            f"{slug}: {stats.due_soon} due soon, {stats.overdue} overdue, "
+            f"{stats.escalated} escalated, {stats.queued} messages queued"
+        )
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the audit hash chain; exits 1 and names the first broken entry."""
+    broken = False
+    for org in db.session.scalars(select(Organization).order_by(Organization.id)):
+        verdict = audit.verify(org.id)
+        if verdict.ok:
+            click.echo(f"{org.slug}: ok, {verdict.checked} entries")
+        else:
+            broken = True
+            where = f"entry #{verdict.broken_seq}"
+            if verdict.broken_id is not None:
+                where += f" (id {verdict.broken_id})"
+            click.echo(
+                f"{org.slug}: BROKEN at {where}: {verdict.reason}; "
+                f"{verdict.checked} entries before it are intact",
+                err=True,
+            )
+    if broken:
+        sys.exit(1)
+
+
+def init_app(app: Flask) -> None:
+    for group in (users_cli, outbox_cli, sla_cli, audit_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,47 @@
+"""CSV and XLSX exports of the (filtered) case list; identity only for roles allowed, audited."""
+
+from __future__ import annotations
+
+from flask import Response, abort, request
+from flask_login import current_user
+
+from admin import bp
+from admin.guard import require
+from casework import access, audit, casequery, clock, exports
+from casework.extensions import db
+from casework.models import Case
+from casework.tenancy import current_org
+
+TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.get("/exports/cases.<fmt>")
+@require("export.cases")
+def export_cases(fmt: str):
+    if fmt not in TYPES:
+        abort(404)
+    org = current_org()
+    want_identity = request.args.get("identity") == "1"
+    if want_identity and not access.can(current_user, "export.identity"):
+        abort(403)
+    filters = casequery.Filters.from_args(request.args)
+    query = casequery.apply(access.visible_cases(current_user), filters, org).order_by(Case.id)
+    cases = db.session.scalars(query).all()
+    body = (exports.to_csv if fmt == "csv" else exports.to_xlsx)(cases, want_identity)
+    audit.record(
+        org.id,
+        "export.identity" if want_identity else "export.cases",
+        actor_id=current_user.id,
+        target=fmt,
+        data={"rows": len(cases), "identity": want_identity, "filters": vars(filters)},
+    )
+    db.session.commit()
+    name = f"cases-{clock.today().isoformat()}.{fmt}"
+    return Response(
+        body,
+        mimetype=TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

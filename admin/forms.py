@@ -1,0 +1,219 @@
+"""Back-office forms (Flask-WTF: CSRF, and what was typed is kept when something is wrong)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from casework import roles
+from casework.calendar import MODES
+from casework.intake import EMAIL
+from casework.models.case import INTAKE_CHANNELS
+from casework.textinput import LIMITS
+from casework.workflow import AGENCIES
+from complaints.forms import ComplaintForm, options
+
+_REQUIRED = _l("This field is required.")
+
+
+class LoginForm(FlaskForm):
+    email = StringField(
+        _l("Email"),
+        validators=[DataRequired(_REQUIRED), Length(max=254)],
+        render_kw={"type": "email", "autocomplete": "username", "maxlength": 254},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_REQUIRED), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("6-digit code from your authenticator app"),
+        validators=[DataRequired(_REQUIRED), Length(max=12)],
+        render_kw={
+            "inputmode": "numeric",
+            "autocomplete": "one-time-code",
+            "pattern": "[0-9 ]*",
+            "maxlength": 12,
+        },
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class TextForm(FlaskForm):
+    """One text box: internal note, public update or a request for information."""
+
+    body = TextAreaField(_l("Text"), render_kw={"rows": 4, "maxlength": LIMITS["message"]})
+
+
+class AssignForm(FlaskForm):
+    department = SelectField(_l("Responsible unit"), choices=[], validate_choice=False)
+    assignee = SelectField(_l("Officer"), choices=[], validate_choice=False)
+
+
+class ForwardForm(FlaskForm):
+    agency = SelectField(_l("Agency"), choices=options(AGENCIES.items()), validate_choice=False)
+    agency_name = StringField(_l("Agency name (for another agency)"), render_kw={"maxlength": 200})
+    reference = StringField(_l("Their reference number"), render_kw={"maxlength": 100})
+    follow_up_on = StringField(_l("Follow up on"), render_kw={"type": "date"})
+    note = TextAreaField(_l("Note to the complainant (optional)"), render_kw={"rows": 3})
+
+
+class CompleteForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), choices=[], validate_choice=False)
+    result_text = TextAreaField(
+        _l("Result, as the complainant will read it"),
+        render_kw={"rows": 5, "maxlength": LIMITS["message"]},
+    )
+
+
+class ExplainForm(FlaskForm):
+    body = TextAreaField(
+        _l("Why the case needs more time"),
+        render_kw={"rows": 4, "maxlength": LIMITS["message"]},
+    )
+    new_date = StringField(_l("New expected date"), render_kw={"type": "date"})
+
+
+class MergeForm(FlaskForm):
+    target = StringField(
+        _l("Number of the case this one duplicates"),
+        render_kw={"placeholder": "2570/000123", "maxlength": 24},
+    )
+
+
+OFFLINE_CHANNELS = [c for c in INTAKE_CHANNELS if c not in ("web", "line")]
+CHANNEL_LABELS = {
+    "phone": _l("Phone"),
+    "letter": _l("Letter"),
+    "walk_in": _l("In person (walk-in)"),
+    "complaint_box": _l("Complaint box"),
+    "facebook": _l("Facebook message"),
+    "email": _l("Email"),
+    "other": _l("Other"),
+    "web": _l("Website"),
+    "line": _l("LINE"),
+}
+
+
+class OfflineIntakeForm(ComplaintForm):
+    """The public complaint form plus how and when the complaint actually arrived."""
+
+    intake_channel = RadioField(
+        _l("How did the complaint arrive?"),
+        choices=options([(c, CHANNEL_LABELS[c]) for c in OFFLINE_CHANNELS]),
+        default="phone",
+    )
+    received_on = StringField(_l("Date received"), render_kw={"type": "date"})
+    received_time = StringField(_l("Time received (optional)"), render_kw={"type": "time"})
+
+
+class UserForm(FlaskForm):
+    email = StringField(
+        _l("Email"),
+        validators=[
+            DataRequired(_REQUIRED),
+            Regexp(EMAIL, message=_l("Enter an email address like name@example.com.")),
+            Length(max=254),
+        ],
+        render_kw={"type": "email", "maxlength": 254},
+    )
+    name = StringField(_l("Name"), validators=[Length(max=200)], render_kw={"maxlength": 200})
+    role = SelectField(_l("Role"), choices=options(roles.ROLES.items()))
+    department = SelectField(_l("Department"), choices=[], validate_choice=False)
+    active = BooleanField(_l("Account is active"), default=True)
+    password = PasswordField(
+        _l("Password (leave empty to keep it)"), render_kw={"autocomplete": "new-password"}
+    )
+
+
+class DepartmentForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_REQUIRED), Length(max=32)],
+        render_kw={"maxlength": 32},
+    )
+    name_th = StringField(_l("Name in Thai"), validators=[DataRequired(_REQUIRED), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Length(max=200)])
+    email = StringField(
+        _l("Unit email"),
+        validators=[
+            Optional(),
+            Regexp(EMAIL, message=_l("Enter an email address like name@example.com.")),
+            Length(max=254),
+        ],
+    )
+    active = BooleanField(_l("Active"), default=True)
+
+
+class CategoryForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_REQUIRED), Length(max=48)],
+        render_kw={"maxlength": 48},
+    )
+    name_th = StringField(_l("Name in Thai"), validators=[DataRequired(_REQUIRED), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Length(max=200)])
+    sla_days = IntegerField(
+        _l("Days to resolve"),
+        default=15,
+        validators=[
+            InputRequired(_REQUIRED),
+            NumberRange(1, 365, _l("Between %(min)s and %(max)s days.")),
+        ],
+    )
+    department = SelectField(_l("Default responsible unit"), choices=[], validate_choice=False)
+    sort_order = IntegerField(_l("Order in the list"), default=0, validators=[Optional()])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class SlaSettingsForm(FlaskForm):
+    sla_mode = RadioField(
+        _l("How deadlines count days"),
+        choices=options(
+            [
+                (MODES[0], _l("Calendar days (every day counts)")),
+                (MODES[1], _l("Working days (weekends and holidays do not count)")),
+            ]
+        ),
+    )
+    due_soon_days = IntegerField(
+        _l("Warn this many days before the deadline"),
+        validators=[
+            InputRequired(_REQUIRED),
+            NumberRange(0, 30, _l("Between %(min)s and %(max)s.")),
+        ],
+    )
+    letter_prefix = StringField(_l("Letter reference prefix (ที่ …)"), validators=[Length(max=64)])
+
+
+class HolidayForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
+    name_th = StringField(_l("Name in Thai"), validators=[DataRequired(_REQUIRED), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Length(max=200)])

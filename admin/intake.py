@@ -1,0 +1,84 @@
+"""Offline intake: the clerk registers a phone, letter, box, walk-in, Facebook or email case and
+prints the receipt slip with its tracking code (shown once, never stored in plain text)."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from admin import bp
+from admin.forms import CHANNEL_LABELS, OfflineIntakeForm
+from admin.guard import require
+from casework import attachments, clock, intake, offline
+from casework.security import no_store
+from casework.tenancy import current_org
+from complaints.views import _attach_errors, _categories
+
+
+def _form(org, formdata=True):
+    form = OfflineIntakeForm() if formdata else OfflineIntakeForm(formdata=None)
+    form.category.choices = _categories(org)
+    return form
+
+
+@bp.get("/intake")
+@require("intake.register")
+def intake_new():
+    org = current_org()
+    form = _form(org, formdata=False)
+    form.received_on.data = clock.today().isoformat()
+    form.form_token.data = intake.new_form_token()
+    return render_template("admin/intake.html", form=form, errors={}, org=org)
+
+
+@bp.post("/intake")
+@require("intake.register")
+@no_store
+def intake_submit():
+    org = current_org()
+    form = _form(org)
+    errors: dict[str, str] = {}
+    if not form.validate():
+        errors = {name: "; ".join(map(str, errs)) for name, errs in form.errors.items()}
+    received_at, date_errors = offline.received_instant(
+        form.received_on.data or "", (form.received_time.data or "").strip()
+    )
+    errors.update(date_errors)
+    if not errors:
+        submission = intake.ComplaintSubmission(
+            category=form.category.data or "",
+            kind=form.kind.data or "complaint",
+            subject=form.subject.data,
+            details=form.details.data,
+            location=form.location.data,
+            lat=form.lat.data,
+            lng=form.lng.data,
+            occurred_on=form.occurred_on.data,
+            occurred_time=form.occurred_time.data,
+            reporter={k: getattr(form, k).data for k in ("name", "phone", "email", "address")},
+            consent=form.consent.data,
+            uploads=attachments.from_file_storage(request.files.getlist("attachments")),
+            intake_channel=form.intake_channel.data or "",
+            received_at=received_at,
+            idempotency_token=form.form_token.data or None,
+        )
+        try:
+            filed = offline.register(org, submission, current_user)
+        except intake.IntakeError as error:
+            errors = error.fields
+        else:
+            return render_template(
+                "admin/slip.html",
+                filed=filed,
+                case=filed.case,
+                org=org,
+                channel_label=CHANNEL_LABELS.get(filed.case.intake_channel, ""),
+            )
+    if "received_at" in errors:
+        errors["received_on"] = errors.pop("received_at")
+    _attach_errors(form, {k: v for k, v in errors.items() if k != "csrf_token"})
+    if "csrf_token" in errors:
+        errors["csrf_token"] = _("This form had expired. Check the answers and send again.")
+    form.form_token.data = form.form_token.data or intake.new_form_token()
+    return render_template("admin/intake.html", form=form, errors=errors, org=org), 400

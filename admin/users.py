@@ -1,0 +1,133 @@
+"""User management for the system administrator (no case contents here)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin import bp
+from admin.forms import UserForm, options
+from admin.guard import require
+from casework import clock, roles, staff
+from casework.extensions import db
+from casework.i18n import localized
+from casework.models import Department, User
+from casework.tenancy import current_org
+
+
+def _departments(org):
+    rows = db.session.scalars(
+        select(Department).filter_by(organization_id=org.id).order_by(Department.id)
+    )
+    return options([("", _("— none —"))] + [(str(d.id), localized(d)) for d in rows])
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.organization_id != current_org().id:
+        abort(404)
+    return user
+
+
+def _dept_id(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _show_errors(form, error: staff.StaffError) -> None:
+    for name, message in error.fields.items():
+        getattr(form, name).errors = [message]
+
+
+@bp.get("/users")
+@require("admin.users")
+def users():
+    org = current_org()
+    rows = db.session.scalars(
+        select(User).filter_by(organization_id=org.id).order_by(User.role, User.email)
+    ).all()
+    return render_template("admin/users.html", users=rows, now=clock.utcnow(), roles=roles.ROLES)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@require("admin.users")
+def user_new():
+    org = current_org()
+    form = UserForm()
+    form.department.choices = _departments(org)
+    if form.validate_on_submit():
+        try:
+            staff.create(
+                org.id,
+                form.email.data,
+                form.role.data,
+                password=form.password.data or "",
+                department_id=_dept_id(form.department.data),
+                name=form.name.data or "",
+                actor_id=current_user.id,
+            )
+        except staff.StaffError as error:
+            _show_errors(form, error)
+        else:
+            flash(_("The account was created."), "success")
+            return redirect(url_for("admin.users"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/user_form.html", form=form, user=None), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require("admin.users")
+def user_edit(user_id: int):
+    org = current_org()
+    user = _user(user_id)
+    form = UserForm(obj=None if request.method == "POST" else user)
+    form.department.choices = _departments(org)
+    if request.method == "GET":
+        form.department.data = str(user.department_id or "")
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != user.role or not form.active.data):
+            form.role.errors = [_("You cannot remove your own administrator access.")]
+        else:
+            try:
+                staff.update(
+                    user,
+                    email=form.email.data,
+                    name=form.name.data or "",
+                    role=form.role.data,
+                    department_id=_dept_id(form.department.data),
+                    active=form.active.data,
+                    password=form.password.data or "",
+                    actor_id=current_user.id,
+                )
+            except staff.StaffError as error:
+                _show_errors(form, error)
+            else:
+                flash(_("The account was saved."), "success")
+                return redirect(url_for("admin.users"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/user_form.html", form=form, user=user), status
+
+
+@bp.post("/users/<int:user_id>/reset-2fa")
+@require("admin.users")
+def user_reset_totp(user_id: int):
+    staff.reset_totp(_user(user_id), current_user.id)
+    flash(_("Two-factor authentication was reset; the user sets it up at the next sign-in."))
+    return redirect(url_for("admin.user_edit", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/sign-out")
+@require("admin.users")
+def user_sign_out(user_id: int):
+    staff.sign_out_everywhere(_user(user_id), current_user.id)
+    flash(_("The user was signed out on every device."), "success")
+    return redirect(url_for("admin.user_edit", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@require("admin.users")
+def user_unlock(user_id: int):
+    staff.unlock(_user(user_id), current_user.id)
+    flash(_("The account was unlocked."), "success")
+    return redirect(url_for("admin.user_edit", user_id=user_id))

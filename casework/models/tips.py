@@ -1,0 +1,148 @@
+"""The corruption-tip channel's own rows. A tip is a ``cases`` row (channel="tip") whose
+``subject`` and ``details`` stay empty: everything the tipster wrote lives sealed here.
+
+Dates, never times: no row of this channel keeps a time finer than the day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.extensions import db
+from casework.models.base import org_fk
+from casework.models.case import Case
+
+
+def _case_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+
+
+class TipDetails(db.Model):
+    """One per tip: the sealed questionnaire, the receipt's lookup hash, the officer-facing
+    pseudonym of the tipster and the investigation's register entries."""
+
+    __tablename__ = "tip_details"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    # scrypt(receipt, pepper): the receipt itself is never stored (SecureDrop's pattern).
+    receipt_lookup: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The guided questionnaire's answers, AES-GCM under the server keyring (casework.crypto.fields).
+    questionnaire_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    # The signed proof of submission, AES-GCM under the key only the receipt derives.
+    proof_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # A confidential identity was given and sealed to the custodians (the identity is not here).
+    confidential: Mapped[bool] = mapped_column(default=False)
+    pseudonym: Mapped[str] = mapped_column(String(32))
+    # Moved in from the general channel (the complaint keeps no link back to this tip).
+    transferred: Mapped[bool] = mapped_column(default=False)
+    # A transferred complainant claims a receipt once with their old tracking code.
+    claim_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    claim_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Investigation register (คำสั่งแต่งตั้งคณะกรรมการสืบสวนข้อเท็จจริง): order and committee.
+    order_number: Mapped[str] = mapped_column(String(100), default="")
+    committee: Mapped[str] = mapped_column(Text, default="")
+    # Disciplinary or criminal follow-up (ลงโทษ/ดำเนินคดี), tracked until closed.
+    penalty: Mapped[str] = mapped_column(Text, default="")
+
+
+class TipIdentity(db.Model):
+    """The tipster's identity sealed to one custodian's X25519 key (one row per custodian)."""
+
+    __tablename__ = "tip_identities"
+    __table_args__ = (UniqueConstraint("case_id", "custodian_key_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    case_id: Mapped[int] = _case_fk()
+    custodian_key_id: Mapped[int] = mapped_column(ForeignKey("custodian_keys.id"), index=True)
+    box: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CustodianKey(db.Model):
+    """A custodian's X25519 public key and its private half wrapped under their passphrase."""
+
+    __tablename__ = "custodian_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    wrapped: Mapped[str] = mapped_column(Text)  # custodian_keys.WrappedKey JSON
+    created_on: Mapped[date]
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class TipAssignment(db.Model):
+    """An integrity officer assigned to a tip: only they read its content."""
+
+    __tablename__ = "tip_assignments"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    case_id: Mapped[int] = _case_fk()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_on: Mapped[date]
+
+
+class ConflictExclusion(db.Model):
+    """A staff account kept out of a tip because the tip names them or their unit."""
+
+    __tablename__ = "tip_exclusions"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    case_id: Mapped[int] = _case_fk()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(16))  # named | unit | manual
+    created_on: Mapped[date]
+
+
+class RevealRequest(db.Model):
+    """An integrity officer's request to learn a tipster's identity, and a custodian's answer."""
+
+    __tablename__ = "tip_reveal_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    case_id: Mapped[int] = _case_fk()
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_on: Mapped[date]
+    reason_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|approved|refused
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_on: Mapped[date | None]
+
+
+class Referral(db.Model):
+    """A tip naming the mayor, a deputy mayor or the municipal clerk goes to an outside body."""
+
+    __tablename__ = "tip_referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    reason: Mapped[str] = mapped_column(String(16))  # mayor | deputy_mayor | clerk
+    flagged_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16), default="flagged")  # flagged | referred
+    body: Mapped[str | None] = mapped_column(String(16))  # nacc | pacc | damrongdham
+    reference_number: Mapped[str] = mapped_column(String(100), default="")
+    referred_on: Mapped[date | None]
+    referred_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+@event.listens_for(Case.channel, "set")
+def _tips_never_leave(target, value, oldvalue, initiator):
+    """A tip can never move back to the general channel (the transfer is one-way)."""
+    if oldvalue == "tip" and value != "tip":
+        raise ValueError("a tip cannot leave the corruption channel")

@@ -1,0 +1,201 @@
+"""Who may see which tip. Only integrity officers see tips at all; only those assigned to a tip
+read its content; only custodians open identities; anyone the tip names (or whose unit it
+names) is excluded from the case automatically, whatever their role."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import exists, select
+
+from casework import clock
+from casework.extensions import db
+from casework.models import Case, ConflictExclusion, Department, TipAssignment, User
+from casework.roles import CUSTODIAN, INTEGRITY
+
+# Honorifics and ranks stripped before names are compared (Thai and English).
+_TITLES = (
+    "นางสาว",
+    "นาง",
+    "นาย",
+    "น.ส.",
+    "ว่าที่ร้อยตรี",
+    "ว่าที่ ร.ต.",
+    "ดร.",
+    "mrs.",
+    "mrs",
+    "mr.",
+    "mr",
+    "ms.",
+    "ms",
+    "miss",
+    "dr.",
+)
+_SPACE = re.compile(r"[\s.\-·]+")
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFC", text or "").casefold())
+
+
+def _name_tokens(name: str) -> list[str]:
+    tokens = []
+    for token in unicodedata.normalize("NFC", name or "").casefold().split():
+        for title in _TITLES:
+            if token.startswith(title) and len(token) > len(title) + 1:
+                token = token[len(title) :]
+                break
+        if token not in _TITLES and len(token) >= 2:
+            tokens.append(token)
+    return tokens
+
+
+def names_match(staff_name: str, named: str) -> bool:
+    """True when every part of a staff member's name (first name and surname) appears in what
+    the tipster wrote, ignoring titles, spaces and case."""
+    tokens = _name_tokens(staff_name)
+    text = _squash(named)
+    return bool(tokens) and bool(text) and all(_squash(t) in text for t in tokens)
+
+
+def unit_matches(dept: Department, named: str) -> bool:
+    text = _squash(named)
+    if not text:
+        return False
+    return any(
+        candidate and (candidate in text or (len(text) >= 4 and text in candidate))
+        for candidate in (_squash(dept.name_th), _squash(dept.name_en), _squash(dept.code))
+    )
+
+
+def conflicts(organization_id: int, accused: dict) -> dict[int, str]:
+    """Staff accounts a tip's accused name or unit points at: ``{user_id: "named"|"unit"}``."""
+    name = accused.get("name", "")
+    unit = accused.get("unit", "")
+    found: dict[int, str] = {}
+    users = db.session.scalars(select(User).filter_by(organization_id=organization_id))
+    departments = {
+        d.id: d
+        for d in db.session.scalars(select(Department).filter_by(organization_id=organization_id))
+    }
+    for user in users:
+        if name and names_match(user.name, name):
+            found[user.id] = "named"
+        elif unit and user.department_id and unit_matches(departments[user.department_id], unit):
+            found[user.id] = "unit"
+    return found
+
+
+def exclude(case: Case, user_id: int, reason: str) -> ConflictExclusion | None:
+    """Exclude an account from a tip (idempotent; drops any assignment). The caller commits."""
+    if is_excluded(user_id, case):
+        return None
+    for row in db.session.scalars(
+        select(TipAssignment).filter_by(case_id=case.id, user_id=user_id)
+    ):
+        db.session.delete(row)
+    row = ConflictExclusion(
+        organization_id=case.organization_id,
+        case_id=case.id,
+        user_id=user_id,
+        reason=reason,
+        created_on=clock.today(),
+    )
+    db.session.add(row)
+    return row
+
+
+def excluded_ids(case: Case) -> set[int]:
+    return set(db.session.scalars(select(ConflictExclusion.user_id).filter_by(case_id=case.id)))
+
+
+def is_excluded(user_id: int, case: Case) -> bool:
+    return user_id in excluded_ids(case)
+
+
+def assigned_ids(case: Case) -> set[int]:
+    return set(db.session.scalars(select(TipAssignment.user_id).filter_by(case_id=case.id)))
+
+
+def _in_org(user, case: Case) -> bool:
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.organization_id == case.organization_id
+        and case.channel == "tip"
+    )
+
+
+def is_integrity(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False)) and (
+        user.role == INTEGRITY
+    )
+
+
+def is_custodian(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False)) and (
+        user.role == CUSTODIAN
+    )
+
+
+def can_manage(user, case: Case) -> bool:
+    """See the tip's register entry (number, category, status) and take or assign it."""
+    return _in_org(user, case) and is_integrity(user) and not is_excluded(user.id, case)
+
+
+def can_read(user, case: Case) -> bool:
+    """Read the content (answers, messages, attachments): assigned integrity officers only."""
+    return can_manage(user, case) and user.id in assigned_ids(case)
+
+
+def can_decide_reveal(user, case: Case) -> bool:
+    return _in_org(user, case) and is_custodian(user) and not is_excluded(user.id, case)
+
+
+def assign(case: Case, officer: User) -> TipAssignment | None:
+    """Assign an integrity officer (never one excluded from the case). The caller commits."""
+    if officer.role != INTEGRITY or officer.organization_id != case.organization_id:
+        raise PermissionError("only integrity officers of this organization can be assigned")
+    if is_excluded(officer.id, case):
+        raise PermissionError("this officer is excluded from the case (conflict of interest)")
+    if officer.id in assigned_ids(case):
+        return None
+    row = TipAssignment(
+        organization_id=case.organization_id,
+        case_id=case.id,
+        user_id=officer.id,
+        assigned_on=clock.today(),
+    )
+    db.session.add(row)
+    return row
+
+
+def visible_tips(user) -> list[Case]:
+    """The tip register an integrity officer may see (never the tips they are excluded from)."""
+    if not is_integrity(user):
+        return []
+    excluded = exists().where(
+        ConflictExclusion.case_id == Case.id, ConflictExclusion.user_id == user.id
+    )
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.organization_id == user.organization_id, Case.channel == "tip", ~excluded)
+            .order_by(Case.id.desc())
+        )
+    )
+
+
+def integrity_officers(organization_id: int, case: Case) -> list[User]:
+    """Integrity officers who could be assigned to ``case`` (excluded ones left out)."""
+    excluded = excluded_ids(case)
+    return [
+        u
+        for u in db.session.scalars(
+            select(User)
+            .filter_by(organization_id=organization_id, role=INTEGRITY, active=True)
+            .order_by(User.name)
+        )
+        if u.id not in excluded
+    ]

@@ -1,0 +1,406 @@
+"""Filing a tip, and finding it again by its receipt.
+
+Everything happens in one transaction: numbering (T2570/00001, the tip register), the sealed
+questionnaire, scrubbed and encrypted attachments, the identity sealed to the custodians,
+conflict-of-interest exclusions, the referral flag, the first timeline entry and the audit
+entry. A failure leaves nothing behind.
+
+The receipt (95 random bits + a check symbol) is shown once and never stored: the tip keeps
+``scrypt(receipt, pepper)`` to be found again, and the signed proof of submission is sealed
+under an independent key that only the receipt derives (SecureDrop's pattern).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from casework import attachments, clock, keys, numbering, scrub, sla, timeline, tracking
+from casework.attachments import Upload
+from casework.crypto import receipts, resubmit, signing
+from casework.crypto.blindindex import normalize_phone
+from casework.extensions import db
+from casework.intake import EMAIL, IntakeError, find_category
+from casework.models import Case, Organization, TipDetails
+from casework.textinput import LIMITS, clean
+from casework.thaidate import fiscal_year, local_date
+from casework.tipline import access, custody, referral, sealing, trail
+
+__all__ = ["IntakeError"]
+
+ACCUSED_ROLES = {
+    "mayor": _l("Mayor / chief executive (นายกฯ)"),
+    "deputy_mayor": _l("Deputy mayor / deputy chief executive (รองนายกฯ)"),
+    "clerk": _l("Municipal clerk (ปลัด)"),
+    "council": _l("Council member (สมาชิกสภา)"),
+    "staff": _l("Official or employee"),
+    "unknown": _l("Not sure / other"),
+}
+HOW_KNOWN = {
+    "witnessed": _l("I saw or heard it myself"),
+    "involved": _l("I was involved or asked to take part"),
+    "documents": _l("I have seen documents about it"),
+    "told": _l("Someone told me"),
+    "other": _l("Other"),
+}
+REPORTED_ELSEWHERE = {
+    "no": _l("No"),
+    "yes": _l("Yes"),
+    "unsure": _l("Not sure"),
+}
+# Answer limits reuse the shared limits of the fields they resemble.
+ANSWER_LIMITS = {
+    "accused_name": LIMITS["name"],
+    "accused_position": LIMITS["subject"],
+    "accused_unit": LIMITS["subject"],
+    "what": LIMITS["details"],
+    "when": LIMITS["subject"],
+    "where": LIMITS["location"],
+    "how_known_details": LIMITS["message"],
+    "evidence": LIMITS["details"],
+    "witnesses": LIMITS["details"],
+    "reported_where": LIMITS["location"],
+}
+MULTILINE = {"what", "how_known_details", "evidence", "witnesses"}
+IDENTITY_LIMITS = {"name": LIMITS["name"], "position": LIMITS["subject"]} | {
+    k: LIMITS[k] for k in ("phone", "email", "address")
+}
+
+
+@dataclass
+class TipSubmission:
+    category: str = ""
+    accused_name: str = ""
+    accused_position: str = ""
+    accused_unit: str = ""
+    accused_role: str = "unknown"
+    what: str = ""
+    when: str = ""
+    occurred_on: date | str | None = None
+    where: str = ""
+    how_known: str = ""
+    how_known_details: str = ""
+    evidence: str = ""
+    witnesses: str = ""
+    reported_elsewhere: str = "no"
+    reported_where: str = ""
+    confidential: bool = False
+    identity: dict = field(default_factory=dict)
+    consent: bool = False
+    uploads: list[Upload] = field(default_factory=list)
+    idempotency_token: str | None = None
+
+    def answers(self) -> dict:
+        """The questionnaire as it is sealed and hashed into the proof (no identity)."""
+        return {
+            "category": self.category,
+            "accused": {
+                "name": self.accused_name,
+                "position": self.accused_position,
+                "unit": self.accused_unit,
+                "role": self.accused_role,
+            },
+            "what": self.what,
+            "when": self.when,
+            "occurred_on": self.occurred_on.isoformat() if self.occurred_on else "",
+            "where": self.where,
+            "how_known": self.how_known,
+            "how_known_details": self.how_known_details,
+            "evidence": self.evidence,
+            "witnesses": self.witnesses,
+            "reported_elsewhere": self.reported_elsewhere,
+            "reported_where": self.reported_where,
+        }
+
+
+@dataclass
+class FiledTip:
+    case: TipDetails | Case
+    receipt: str | None  # grouped receipt; None on a repeated submission (shown only once)
+    proof: dict | None
+    repeated: bool = False
+
+
+def normalize(sub: TipSubmission) -> dict[str, str]:
+    """Clean the submission in place; return field errors (empty when it can be filed)."""
+    errors: dict[str, object] = {}
+    sub.category = clean(sub.category)
+    for name, limit in ANSWER_LIMITS.items():
+        value = clean(getattr(sub, name), multiline=name in MULTILINE)
+        setattr(sub, name, value)
+        if len(value) > limit:
+            errors[name] = _l("At most %(n)d characters.", n=limit)
+    sub.identity = {
+        k: clean((sub.identity or {}).get(k), multiline=k == "address") for k in IDENTITY_LIMITS
+    }
+    if not sub.category:
+        errors["category"] = _l("Choose what the tip is about.")
+    if not sub.what:
+        errors["what"] = _l("Describe what happened.")
+    if sub.accused_role not in ACCUSED_ROLES:
+        errors["accused_role"] = _l("Choose from the list.")
+    if sub.how_known and sub.how_known not in HOW_KNOWN:
+        errors["how_known"] = _l("Choose from the list.")
+    if sub.reported_elsewhere not in REPORTED_ELSEWHERE:
+        errors["reported_elsewhere"] = _l("Choose from the list.")
+    if sub.occurred_on in ("", None):
+        sub.occurred_on = None
+    elif not isinstance(sub.occurred_on, date):
+        try:
+            sub.occurred_on = date.fromisoformat(str(sub.occurred_on))
+        except ValueError:
+            sub.occurred_on = None
+            errors["occurred_on"] = _l("Enter a date as YYYY-MM-DD.")
+    if isinstance(sub.occurred_on, date) and sub.occurred_on > clock.today():
+        errors["occurred_on"] = _l("The date cannot be in the future.")
+    _check_identity(sub, errors)
+    problem = attachments.problems(sub.uploads)
+    if problem:
+        errors["attachments"] = problem
+    return {k: str(v) for k, v in errors.items()}
+
+
+def _check_identity(sub: TipSubmission, errors: dict) -> None:
+    given = {k: v for k, v in sub.identity.items() if v}
+    for name, value in given.items():
+        if len(value) > IDENTITY_LIMITS[name]:
+            errors[f"identity.{name}"] = _l("At most %(n)d characters.", n=IDENTITY_LIMITS[name])
+    if not sub.confidential:
+        if given:
+            errors["confidential"] = _l(
+                "You chose to stay anonymous: leave your details empty, or choose to give "
+                "them confidentially."
+            )
+        return
+    if not (given.get("name") or given.get("phone") or given.get("email")):
+        errors["identity.name"] = _l("Give at least your name, a phone number or an email.")
+    email = given.get("email", "")
+    if email and not EMAIL.match(email):
+        errors["identity.email"] = _l("Enter an email address like name@example.com.")
+    phone = given.get("phone", "")
+    if phone and not 9 <= len(normalize_phone(phone)) <= 10:
+        errors["identity.phone"] = _l("Enter a Thai phone number, e.g. 081 234 5678.")
+    if not sub.consent:
+        errors["consent"] = _l(
+            "To give your identity, agree that it is sealed for the identity custodians."
+        )
+
+
+def confidential_available(organization_id: int) -> bool:
+    """A confidential identity can be filed only once a custodian has enrolled a key."""
+    return bool(custody.active_keys(organization_id))
+
+
+def kdf_cost() -> receipts.KdfCost:
+    return current_app.config.get("RECEIPT_KDF_COST") or receipts.KdfCost()
+
+
+def _receipt_secrets(canonical: str) -> tuple[str, str]:
+    """(lookup hash, hex key the receipt unlocks): two independent scrypt derivations."""
+    pepper, cost = keys.keyring().receipt_pepper, kdf_cost()
+    return (
+        receipts.lookup_hash(pepper, canonical, cost),
+        receipts.receipt_key(pepper, canonical, cost).hex(),
+    )
+
+
+def content_document(answers: dict, files: list[bytes]) -> dict:
+    """What the proof's hash covers: the answers and a SHA-256 of each file as submitted."""
+    return {
+        "answers": answers,
+        "attachments": [hashlib.sha256(data).hexdigest() for data in files],
+    }
+
+
+def canonical_json(obj) -> bytes:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def make_proof(org: Organization, case: Case, content: dict) -> dict:
+    claims = {
+        "organization": org.name_th,
+        "case_number": case.case_number,
+        "date": local_date(case.received_at).isoformat(),
+        "content_sha256": signing.content_digest([canonical_json(content)]),
+    }
+    return signing.sign_proof(keys.keyring().signing_key, claims)
+
+
+def new_pseudonym() -> str:
+    return tracking.generate_code(7)
+
+
+def _repeat(token: str | None) -> FiledTip | None:
+    if not token:
+        return None
+    case = db.session.scalar(select(Case).filter_by(idempotency_hash=resubmit.token_hash(token)))
+    return FiledTip(case, None, None, repeated=True) if case is not None else None
+
+
+def file_tip(org: Organization, sub: TipSubmission) -> FiledTip:
+    """Validate and file; IntakeError with field messages. Commits on success."""
+    earlier = _repeat(sub.idempotency_token)
+    if earlier:
+        return earlier
+    errors = normalize(sub)
+    category = None if errors.get("category") else find_category(org, sub.category, "tip")
+    if category is None and "category" not in errors:
+        errors["category"] = str(_l("Choose a category from the list."))
+    if sub.confidential and not confidential_available(org.id):
+        errors["confidential"] = str(
+            _l(
+                "A confidential identity cannot be accepted yet because no identity custodian "
+                "has been set up. You can still report anonymously."
+            )
+        )
+    if errors:
+        raise IntakeError(errors)
+    try:
+        filed = create(org, category, sub)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return filed
+
+
+def create(org: Organization, category, sub: TipSubmission, *, actor_id=None) -> FiledTip:
+    """Build the whole tip in the session (validated input; the caller commits or rolls back)."""
+    receipt = receipts.generate_receipt()
+    canonical = receipts.normalize_receipt(receipt)
+    lookup, unlock = _receipt_secrets(canonical)
+    case = _new_case(org, category, sub)
+    answers = sub.answers()
+    content = content_document(answers, [u.data for u in sub.uploads])
+    proof = make_proof(org, case, content)
+    details = TipDetails(
+        organization_id=org.id,
+        case_id=case.id,
+        receipt_lookup=lookup,
+        questionnaire_sealed=sealing.seal_json("tip-questionnaire", case, content),
+        proof_sealed=resubmit.seal(unlock, json.dumps(proof)),
+        confidential=sub.confidential,
+        pseudonym=new_pseudonym(),
+    )
+    db.session.add(details)
+    excluded = _exclude_conflicts(case, answers["accused"])
+    if sub.confidential:
+        identity = {k: v for k, v in sub.identity.items() if v}
+        custody.seal_identity(case, identity, skip_user_ids=excluded)
+    unscrubbed = store_files(case, sub.uploads, uploaded_by="staff" if actor_id else "citizen")
+    reason = referral.detect(answers["accused"])
+    if reason:
+        referral.flag(case, reason)
+    timeline.record(
+        case,
+        "received",
+        public=True,
+        actor_id=actor_id,
+        status_to="received",
+        data={"files": len(sub.uploads), "unscrubbed": unscrubbed},
+    )
+    trail.record(
+        case,
+        "filed",
+        actor_id,
+        confidential=sub.confidential,
+        files=len(sub.uploads),
+        excluded=len(excluded),
+        referral=reason,
+    )
+    return FiledTip(case, receipt, proof)
+
+
+def _new_case(org: Organization, category, sub: TipSubmission) -> Case:
+    day = clock.day_only(clock.utcnow())
+    fy = fiscal_year(local_date(clock.utcnow()))
+    sequence = numbering.next_sequence(org.id, "tip", fy)
+    case = Case(
+        organization_id=org.id,
+        channel="tip",
+        kind="complaint",
+        intake_channel="web",
+        fiscal_year=fy,
+        sequence=sequence,
+        case_number=numbering.format_number("tip", fy, sequence),
+        status="received",
+        category=category,
+        subject="",
+        details="",
+        anonymous=not sub.confidential,
+        contact_consent=bool(sub.confidential and sub.consent),
+        received_at=day,
+        due_date=sla.initial_due_date(org, category, day),
+        created_at=day,
+        idempotency_hash=(
+            resubmit.token_hash(sub.idempotency_token) if sub.idempotency_token else None
+        ),
+    )
+    db.session.add(case)
+    db.session.flush()
+    return case
+
+
+def _exclude_conflicts(case: Case, accused: dict) -> set[int]:
+    found = access.conflicts(case.organization_id, accused)
+    for user_id, why in found.items():
+        access.exclude(case, user_id, why)
+    return set(found)
+
+
+def store_files(
+    case: Case, uploads: list[Upload], *, uploaded_by: str = "citizen", message_id=None
+) -> int:
+    """Scrub and store files; returns how many could not be fully scrubbed."""
+    done = [scrub.scrub(u) for u in uploads]
+    attachments.store(
+        case, [d.upload for d in done], uploaded_by=uploaded_by, message_id=message_id
+    )
+    return sum(1 for d in done if not d.complete)
+
+
+def find_by_receipt(org: Organization, text: str | None) -> Case | None:
+    """The tip a receipt opens, or None (wrong, unknown, or a complaint's tracking code)."""
+    if not isinstance(text, str) or len(text) > LIMITS["tracking_code"]:
+        return None
+    canonical = receipts.normalize_receipt(text)
+    if canonical is None:
+        return None
+    lookup = receipts.lookup_hash(keys.keyring().receipt_pepper, canonical, kdf_cost())
+    return db.session.scalar(
+        select(Case)
+        .join(TipDetails, TipDetails.case_id == Case.id)
+        .where(
+            Case.organization_id == org.id,
+            Case.channel == "tip",
+            TipDetails.receipt_lookup == lookup,
+        )
+    )
+
+
+def proof_for(case: Case, text: str) -> dict | None:
+    """The signed proof, opened with the key only the receipt derives."""
+    details = details_of(case)
+    canonical = receipts.normalize_receipt(text or "")
+    if details is None or canonical is None or details.proof_sealed is None:
+        return None
+    _, unlock = _receipt_secrets(canonical)
+    opened = resubmit.open_sealed(unlock, details.proof_sealed)
+    return json.loads(opened) if opened else None
+
+
+def details_of(case: Case) -> TipDetails | None:
+    return db.session.scalar(select(TipDetails).filter_by(case_id=case.id))
+
+
+def answers_of(case: Case) -> dict:
+    """The decrypted questionnaire (callers check access first)."""
+    return sealing.open_json("tip-questionnaire", case, details_of(case).questionnaire_sealed)[
+        "answers"
+    ]

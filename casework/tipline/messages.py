@@ -1,0 +1,119 @@
+"""The anonymous two-way thread. The tipster writes with their receipt; officers see only the
+tipster's pseudonym, and the tipster sees "integrity officer", never an officer's name.
+Bodies are sealed; times are kept to the day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from casework import attachments, lifecycle, timeline
+from casework.attachments import Upload
+from casework.extensions import db
+from casework.followup import FollowUpError
+from casework.models import Attachment, Case, CaseMessage
+from casework.textinput import LIMITS, clean
+from casework.tipline import sealing, trail
+from casework.tipline.filing import store_files
+
+__all__ = ["FollowUpError"]
+
+
+@dataclass
+class Entry:
+    id: int
+    direction: str  # from_citizen | to_citizen
+    at: datetime
+    text: str
+    files: list = field(default_factory=list)
+
+
+def _check(case: Case, text: str, uploads: list[Upload]) -> str:
+    text = clean(text, multiline=True)
+    errors: dict[str, object] = {}
+    if lifecycle.state(case.channel, case.status).final:
+        errors["message"] = _l("This report is closed; messages can no longer be added.")
+    elif not text and not uploads:
+        errors["message"] = _l("Write something or attach a file.")
+    elif len(text) > LIMITS["message"]:
+        errors["message"] = _l("At most %(n)d characters.", n=LIMITS["message"])
+    existing = db.session.scalar(select(db.func.count(Attachment.id)).filter_by(case_id=case.id))
+    problem = attachments.problems(uploads)
+    if problem is None and existing + len(uploads) > 2 * attachments.MAX_FILES:
+        problem = _l("This report already has the most files it can take.")
+    if problem:
+        errors["attachments"] = problem
+    if errors:
+        raise FollowUpError({k: str(v) for k, v in errors.items()})
+    return text
+
+
+def _add(case: Case, direction: str, text: str, author_id: int | None) -> CaseMessage:
+    message = CaseMessage(
+        organization_id=case.organization_id,
+        case=case,
+        at=timeline.stamp(case),
+        direction=direction,
+        author_id=author_id,
+        body="",
+    )
+    db.session.add(message)
+    db.session.flush()
+    message.body_sealed = sealing.seal_text("case-message", case, text)
+    return message
+
+
+def from_tipster(case: Case, text: str, uploads: list[Upload]) -> CaseMessage:
+    """A reply or more evidence from the tipster (files are scrubbed). Commits."""
+    text = _check(case, text, uploads)
+    try:
+        message = _add(case, "from_citizen", text, None)
+        unscrubbed = store_files(case, uploads, message_id=message.id)
+        timeline.record(
+            case,
+            "tipster_message",
+            public=False,
+            data={"files": len(uploads), "unscrubbed": unscrubbed},
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return message
+
+
+def to_tipster(case: Case, officer_id: int, text: str) -> CaseMessage:
+    """A question or update for the tipster, read with their receipt. Commits."""
+    text = _check(case, text, [])
+    try:
+        message = _add(case, "to_citizen", text, officer_id)
+        timeline.record(case, "officer_message", public=False, actor_id=officer_id)
+        trail.record(case, "message_sent", officer_id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return message
+
+
+def thread(case: Case) -> list[Entry]:
+    files: dict[int | None, list] = {}
+    for att in db.session.scalars(
+        select(Attachment).filter_by(case_id=case.id).order_by(Attachment.id)
+    ):
+        files.setdefault(att.message_id, []).append(att)
+    return [
+        Entry(m.id, m.direction, m.at, sealing.message_text(case, m), files.get(m.id, []))
+        for m in case.messages
+    ]
+
+
+def initial_files(case: Case) -> list:
+    return list(
+        db.session.scalars(
+            select(Attachment).filter_by(case_id=case.id, message_id=None).order_by(Attachment.id)
+        )
+    )

@@ -1,0 +1,101 @@
+"""Tips naming the mayor, a deputy mayor or the municipal clerk (ปลัด) cannot be investigated
+by people who answer to them: they are flagged for an outside body — NACC (ป.ป.ช.), PACC
+(ป.ป.ท.) or the provincial Damrongdham centre — and the referral's reference number is tracked."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from casework import clock
+from casework.extensions import db
+from casework.models import Case, Referral
+
+REASONS = {
+    "mayor": _l("Names the mayor or chief executive"),
+    "deputy_mayor": _l("Names a deputy mayor or deputy chief executive"),
+    "clerk": _l("Names the municipal clerk (ปลัด)"),
+    "other": _l("Referred at the integrity officers' decision"),
+}
+BODIES = {
+    "nacc": _l("National Anti-Corruption Commission (ป.ป.ช.)"),
+    "pacc": _l("Public Sector Anti-Corruption Commission (ป.ป.ท.)"),
+    "damrongdham": _l("Provincial Damrongdham Centre (ศูนย์ดำรงธรรมจังหวัด)"),
+}
+
+_DEPUTY = re.compile(r"รองนายก|deputymayor|deputychiefexecutive|vicemayor")
+_MAYOR = re.compile(
+    r"นายกเทศมนตรี|นายกอบต|นายกองค์การบริหารส่วน|นายกเมือง|mayor|chiefexecutive|ผู้บริหารท้องถิ่น"
+)
+_CLERK = re.compile(r"(?<!รอง)(?<!ผู้ช่วย)ปลัด|municipalclerk|(?<!deputy)(?<!assistant)\bclerk")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s.\-]+", "", unicodedata.normalize("NFC", text or "").casefold())
+
+
+def detect(accused: dict) -> str | None:
+    """The referral reason for a tip's accused (chosen role first, then the position text)."""
+    role = accused.get("role", "")
+    if role in ("mayor", "deputy_mayor", "clerk"):
+        return role
+    text = _squash(" ".join([accused.get("position", ""), accused.get("name", "")]))
+    if _DEPUTY.search(text):
+        return "deputy_mayor"
+    if _MAYOR.search(_DEPUTY.sub("", text)):
+        return "mayor"
+    if _CLERK.search(text):
+        return "clerk"
+    return None
+
+
+def flag(case: Case, reason: str) -> Referral:
+    row = Referral(
+        organization_id=case.organization_id,
+        case_id=case.id,
+        reason=reason,
+        flagged_on=clock.today(),
+    )
+    db.session.add(row)
+    return row
+
+
+def referral_of(case: Case) -> Referral | None:
+    return db.session.scalar(select(Referral).filter_by(case_id=case.id))
+
+
+class ReferralError(ValueError):
+    def __init__(self, fields: dict[str, str]):
+        super().__init__("invalid referral")
+        self.fields = fields
+
+
+def record(
+    case: Case, *, actor_id: int, body: str, reference_number: str, referred_on: date | None
+) -> Referral:
+    """Record that the tip was sent out (body, their reference number, date). The caller
+    commits; flagging first is not required — an officer may refer any tip."""
+    reference_number = " ".join((reference_number or "").split())
+    errors = {}
+    if body not in BODIES:
+        errors["body"] = str(_l("Choose the body the tip was referred to."))
+    if not reference_number:
+        errors["reference_number"] = str(_l("Give the reference number the body issued."))
+    elif len(reference_number) > 100:
+        errors["reference_number"] = str(_l("At most %(n)d characters.", n=100))
+    referred_on = referred_on or clock.today()
+    if referred_on > clock.today():
+        errors["referred_on"] = str(_l("The date cannot be in the future."))
+    if errors:
+        raise ReferralError(errors)
+    row = referral_of(case) or flag(case, "other")
+    row.status = "referred"
+    row.body = body
+    row.reference_number = reference_number
+    row.referred_on = referred_on
+    row.referred_by = actor_id
+    return row

@@ -1,0 +1,84 @@
+"""A clerk registers a phone complaint received earlier, prints the receipt slip, and the
+tracking code on the slip opens the case on the public tracking page."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from casework.extensions import db
+from casework.models import AuditEntry, Case
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_phone_complaint_receipt_works_on_tracking_page(app, client, login_as, frozen):
+    frozen(datetime(2027, 4, 12, 3, 0))  # Mon 12 Apr 2027, 10:00 in Bangkok
+    clerk = app.test_client()
+    login_as("clerk", on=clerk)
+    assert clerk.get("/admin/intake").status_code == 200
+    response = clerk.post(
+        "/admin/intake",
+        data={
+            "intake_channel": "phone",
+            "received_on": "2027-04-08",  # the call came in last Thursday
+            "received_time": "14:30",
+            "kind": "complaint",
+            "category": "lighting",
+            "subject": "ไฟถนนดับทั้งซอย",
+            "details": "ผู้ร้องโทรแจ้งว่าไฟถนนในซอย 5 ดับมาสามคืน",
+            "name": "นางสมศรี",
+            "phone": "0812345678",
+            "consent": "y",
+            "attachments": [(__import__("io").BytesIO(PNG), "scan.png")],
+            "form_token": "c" * 40,
+        },
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html
+    assert "ใบรับเรื่องร้องเรียน" in html and "8 เมษายน 2570" in html
+    code = re.search(r'<span class="code">([0-9A-Z-]+)</span>', html).group(1)
+    assert response.headers["Cache-Control"].startswith("no-store")
+
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).order_by(Case.id.desc()))
+        assert case.intake_channel == "phone"
+        assert case.received_at == datetime(2027, 4, 8, 7, 30)  # 14:30 Bangkok in UTC
+        assert case.due_date == date(2027, 4, 15)  # lighting: 7 calendar days from the call
+        assert len(case.events) == 1 and case.events[0].actor_id is not None
+        assert db.session.scalar(
+            db.select(AuditEntry).filter_by(case_id=case.id, action="case.register_offline")
+        )
+
+    page = client.post("/complaints/track", data={"tracking_code": code})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200, text
+    assert case.case_number in text and "ไฟถนนดับทั้งซอย" in text
+
+
+def test_received_date_in_the_future_is_refused_and_input_kept(app, login_as, frozen):
+    frozen(datetime(2027, 4, 12, 3, 0))
+    clerk = app.test_client()
+    login_as("clerk", on=clerk)
+    response = clerk.post(
+        "/admin/intake",
+        data={
+            "intake_channel": "letter",
+            "received_on": "2027-04-20",
+            "kind": "complaint",
+            "category": "roads",
+            "subject": "ถนนพัง",
+            "details": "รายละเอียดจดหมาย",
+            "form_token": "d" * 40,
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="received_on-error"' in html and "ถนนพัง" in html
+
+
+def test_officer_cannot_register_offline(app, login_as):
+    officer = app.test_client()
+    login_as("officer", "works", on=officer)
+    assert officer.get("/admin/intake").status_code == 403

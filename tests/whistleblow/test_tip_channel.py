@@ -1,0 +1,341 @@
+"""The public tip channel end to end: API and web pages, the staff pages, the no-plaintext
+database dump, the proof-of-submission CLI."""
+
+from __future__ import annotations
+
+import json
+import logging
+import pathlib
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from casework.crypto import custodian_keys, sealed
+from casework.crypto.fields import DecryptionError
+from casework.extensions import db
+from casework.models import AuditEntry, Case, CustodianKey, TipIdentity, User
+from casework.roles import CLERK, CUSTODIAN, INTEGRITY, OFFICER, SUPERVISOR, SYSADMIN
+from casework.tipline import custody
+
+PASS = "correct horse battery staple"
+TIPSTER = "นางสาวพยานลับ ผู้กล้าหาญ"
+TIP_TEXT = "ปลัดเทศบาลเรียกรับเงินสามแสนบาทจากผู้รับเหมาโครงการถนนสายบ้านดอน"
+ACCUSED = "นายเจ้าเล่ห์ ฉ้อฉลยิ่ง"
+
+
+def make_user(app, role, name, email):
+    with app.app_context():
+        from casework.tenancy import current_org
+
+        with app.test_request_context():
+            org = current_org()
+            user = User(organization_id=org.id, email=email, name=name, role=role)
+            db.session.add(user)
+            db.session.commit()
+            if role == CUSTODIAN:
+                custody.enrol(user, PASS, PASS)
+                db.session.commit()
+            return user.id
+
+
+def login(client, app, user_id):
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        token = user.get_id()
+    with client.session_transaction() as sess:
+        sess["_user_id"] = token
+        sess["_fresh"] = True
+
+
+def tip_payload(**extra):
+    body = {
+        "category": "procurement",
+        "accused": {"name": ACCUSED, "position": "ปลัดเทศบาล", "unit": "สำนักปลัด"},
+        "what": TIP_TEXT,
+        "when": "เมื่อเดือนที่แล้ว",
+        "where": "ห้องประชุมเทศบาล",
+        "how_known": "witnessed",
+        "evidence": "สลิปโอนเงิน",
+    }
+    body.update(extra)
+    return body
+
+
+def test_api_files_and_follows_a_tip_and_codes_do_not_cross(client):
+    r = client.get("/api/v1/categories?channel=tip")
+    assert {c["code"] for c in r.get_json()["categories"]} >= {"bribery", "procurement"}
+    r = client.post("/api/v1/tips", json=tip_payload())
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert body["case_number"].startswith("T25") and len(body["receipt"]) == 24
+    assert r.headers["Cache-Control"].startswith("no-store")
+    assert r.headers["Referrer-Policy"] == "no-referrer"
+    receipt = body["receipt"]
+    r = client.post("/api/v1/tips/status", json={"receipt": receipt.lower()})
+    assert r.status_code == 200 and r.get_json()["status"] == "received"
+    assert r.get_json()["messages"] == []
+    # Wrong receipt, a valid-looking unknown one, and a missing one.
+    assert client.post("/api/v1/tips/status", json={"receipt": receipt[:-1] + "0"}).status_code in (
+        404,
+    )
+    assert client.post("/api/v1/tips/status", json={"receipt": "X"}).status_code == 404
+    assert client.post("/api/v1/tips/status", json={}).status_code == 400
+    # A tip receipt opens nothing on the general tracking pages ...
+    assert client.post("/api/v1/track", json={"tracking_code": receipt}).status_code == 404
+    assert client.post("/complaints/track", data={"tracking_code": receipt}).status_code == 404
+    # ... and a complaint's tracking code opens no tip.
+    r = client.post(
+        "/api/v1/complaints", json={"category": "roads", "subject": "ถนน", "details": "หลุม"}
+    )
+    code = r.get_json()["tracking_code"]
+    assert client.post("/api/v1/tips/status", json={"receipt": code}).status_code == 404
+    assert client.post("/whistleblow/status", data={"receipt": code}).status_code == 404
+    assert client.post("/whistleblow/status", data={"receipt": receipt}).status_code == 200
+
+
+def test_api_validation_and_confidential_without_custodian(client):
+    r = client.post("/api/v1/tips", json={"category": "bribery"})
+    assert r.status_code == 400 and "what" in r.get_json()["fields"]
+    r = client.post(
+        "/api/v1/tips",
+        json=tip_payload(confidential=True, consent=True, identity={"name": TIPSTER}),
+    )
+    assert r.status_code == 400 and "confidential" in r.get_json()["fields"]
+    assert client.post("/api/v1/tips", data="x", content_type="text/plain").status_code == 415
+
+
+def test_messaging_both_ways_through_api_and_staff_pages(app, client):
+    officer = make_user(app, INTEGRITY, "มานะ อดทน", "mana@demo.go.th")
+    receipt = client.post("/api/v1/tips", json=tip_payload()).get_json()["receipt"]
+    with app.app_context():
+        case_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
+    staff = app.test_client()
+    login(staff, app, officer)
+    r = staff.get(f"/admin/tips/{case_id}")
+    assert r.status_code == 200 and TIP_TEXT not in r.get_data(as_text=True)  # not assigned
+    staff.post(f"/admin/tips/{case_id}/assign", data={"user_id": officer})
+    r = staff.get(f"/admin/tips/{case_id}")
+    assert TIP_TEXT in r.get_data(as_text=True)
+    staff.post(f"/admin/tips/{case_id}/message", data={"message": "ขอทราบวันที่โอนเงิน"})
+    r = client.post("/api/v1/tips/status", json={"receipt": receipt})
+    (msg,) = r.get_json()["messages"]
+    assert msg["from"] == "integrity_officer" and msg["text"] == "ขอทราบวันที่โอนเงิน"
+    assert "มานะ" not in r.get_data(as_text=True)
+    r = client.post("/api/v1/tips/messages", json={"receipt": receipt, "text": "วันที่ 5"})
+    assert r.status_code == 201
+    assert (
+        client.post("/api/v1/tips/messages", json={"receipt": receipt, "text": ""}).status_code
+        == 400
+    )
+    r = staff.get(f"/admin/tips/{case_id}")
+    html = r.get_data(as_text=True)
+    assert "วันที่ 5" in html and "Source" in html or "แหล่งข่าว" in html
+    r = client.post("/whistleblow/reply", data={"receipt": receipt, "message": "เพิ่มเติม"})
+    assert r.status_code == 200 and "เพิ่มเติม" in r.get_data(as_text=True)
+
+
+def test_web_questionnaire_receipt_and_status_pages(client):
+    r = client.get("/whistleblow/")
+    assert r.status_code == 200 and r.headers["Referrer-Policy"] == "no-referrer"
+    r = client.get("/whistleblow/new")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "http://" not in html.split("<body", 1)[1].replace("http://localhost", "")
+    r = client.post("/whistleblow/new", data={"category": "bribery", "form_token": "t" * 40})
+    assert r.status_code == 400  # "what happened" is needed
+    r = client.post(
+        "/whistleblow/new",
+        data={
+            "category": "bribery",
+            "what": TIP_TEXT,
+            "accused_role": "staff",
+            "reported_elsewhere": "no",
+            "confidential": "no",
+            "form_token": "u" * 40,
+        },
+    )
+    assert r.status_code == 200, r.get_data(as_text=True)
+    html = r.get_data(as_text=True)
+    assert r.headers["Cache-Control"].startswith("no-store")
+    import re
+
+    receipt = re.search(r'class="code">([0-9A-Z-]{24})<', html).group(1)
+    r = client.post("/whistleblow/status", data={"receipt": receipt})
+    assert r.status_code == 200 and "T25" in r.get_data(as_text=True)
+    r = client.post("/whistleblow/proof", data={"receipt": receipt})
+    assert r.status_code == 200 and json.loads(r.data)["type"] == "rongrian-proof-of-submission"
+    # The same form sent twice files one tip and does not show the receipt again.
+    again = client.post(
+        "/whistleblow/new",
+        data={"category": "bribery", "what": TIP_TEXT, "form_token": "u" * 40},
+    )
+    assert receipt not in again.get_data(as_text=True)
+
+
+def test_reveal_flow_through_staff_pages_and_tipster_sees_it(app, client):
+    officer = make_user(app, INTEGRITY, "มานะ อดทน", "mana@demo.go.th")
+    keeper = make_user(app, CUSTODIAN, "ผู้เก็บ รักษา", "keeper@demo.go.th")
+    r = client.post(
+        "/api/v1/tips",
+        json=tip_payload(confidential=True, consent=True, identity={"name": TIPSTER}),
+    )
+    receipt = r.get_json()["receipt"]
+    with app.app_context():
+        case_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
+    staff = app.test_client()
+    login(staff, app, officer)
+    staff.post(f"/admin/tips/{case_id}/assign", data={})
+    staff.post(f"/admin/tips/{case_id}/reveal", data={"reason": "ต้องเชิญมาให้ถ้อยคำ"})
+    assert TIPSTER not in staff.get(f"/admin/tips/{case_id}").get_data(as_text=True)
+    assert staff.get("/admin/tips/custody").status_code == 403
+    cust = app.test_client()
+    login(cust, app, keeper)
+    page = cust.get("/admin/tips/custody").get_data(as_text=True)
+    assert "ต้องเชิญมาให้ถ้อยคำ" in page
+    assert cust.get(f"/admin/tips/{case_id}").status_code == 404  # custodians read no content
+    with app.app_context():
+        from casework.models import RevealRequest
+
+        request_id = db.session.scalar(select(RevealRequest.id))
+    r = cust.post(f"/admin/tips/reveals/{request_id}/approve", data={"passphrase": "wrong one!!"})
+    assert TIPSTER not in r.get_data(as_text=True)
+    r = cust.post(f"/admin/tips/reveals/{request_id}/approve", data={"passphrase": PASS})
+    assert r.status_code == 200 and TIPSTER in r.get_data(as_text=True)
+    with app.app_context():
+        actions = db.session.scalars(
+            select(AuditEntry.action).filter_by(case_id=case_id).order_by(AuditEntry.seq)
+        ).all()
+    assert "tip.reveal_requested" in actions and "tip.reveal_approved" in actions
+    status = client.post("/api/v1/tips/status", json={"receipt": receipt}).get_json()
+    assert len(status["identity_accessed_on"]) == 1
+    page = client.post("/whistleblow/status", data={"receipt": receipt}).get_data(as_text=True)
+    assert "notice-warning" in page
+
+
+@pytest.mark.parametrize("role", [CLERK, OFFICER, SUPERVISOR, SYSADMIN, CUSTODIAN])
+def test_only_integrity_officers_see_tips(app, client, role):
+    client.post("/api/v1/tips", json=tip_payload())
+    user = make_user(app, role, "คนอื่น", f"{role}@demo.go.th")
+    with app.app_context():
+        case_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
+    staff = app.test_client()
+    login(staff, app, user)
+    listing = staff.get("/admin/tips/")
+    assert listing.status_code in (302, 403)
+    assert staff.get(f"/admin/tips/{case_id}").status_code == 404
+    assert staff.post(f"/admin/tips/{case_id}/message", data={"message": "x"}).status_code == 404
+
+
+def _dump(app, backend) -> bytes:
+    """Every byte the server keeps: the database (file bytes, or every row of every table as
+    text on PostgreSQL) plus config values and every file under the instance folder."""
+    with app.app_context():
+        db.session.remove()
+        if backend == "sqlite":
+            db.engine.dispose()
+            path = pathlib.Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+            blob = path.read_bytes()
+            for extra in (
+                path.with_name(path.name + "-wal"),
+                path.with_name(path.name + "-journal"),
+            ):
+                if extra.exists():
+                    blob += extra.read_bytes()
+        else:
+            parts = []
+            with db.engine.connect() as conn:
+                for table in inspect(conn).get_table_names():
+                    for row in conn.execute(text(f'SELECT t::text FROM "{table}" t')):  # noqa: S608
+                        parts.append(row[0])
+            blob = "\n".join(parts).encode()
+    config = repr(sorted((k, repr(v)) for k, v in app.config.items())).encode()
+    files = b"".join(
+        p.read_bytes() for p in pathlib.Path(app.instance_path).rglob("*") if p.is_file()
+    )
+    return blob + config + files
+
+
+def test_server_alone_reveals_nothing(app, client, backend, caplog):
+    caplog.set_level(logging.DEBUG)
+    make_user(app, CUSTODIAN, "ผู้เก็บ รักษา", "keeper@demo.go.th")
+    r = client.post(
+        "/api/v1/tips",
+        json=tip_payload(
+            confidential=True,
+            consent=True,
+            identity={"name": TIPSTER, "phone": "0899999999", "email": "brave@example.com"},
+        ),
+    )
+    receipt = r.get_json()["receipt"]
+    client.post("/api/v1/tips/messages", json={"receipt": receipt, "text": "ข้อความลับสุดยอด"})
+    dump = _dump(app, backend)
+    secrets_ = [TIPSTER, "0899999999", "brave@example.com", TIP_TEXT, ACCUSED, "ข้อความลับสุดยอด"]
+    for secret in [*secrets_, receipt, receipt.replace("-", "")]:
+        for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+            assert secret.encode(encoding) not in dump, secret
+        assert json.dumps(secret).encode() not in dump  # \\u-escaped JSON
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for secret in [*secrets_, receipt]:
+        assert secret not in logged
+    # The sealed identity opens with no key the server holds: not the keyring's keys, not the
+    # secret key, not the wrapped custodian key without its passphrase.
+    with app.app_context():
+        from casework import keys
+
+        ring = keys.keyring()
+        box_row = db.session.scalar(select(TipIdentity))
+        key_row = db.session.get(CustodianKey, box_row.custodian_key_id)
+        box = sealed.SealedBox.from_bytes(box_row.box)
+        aad = f"tip-identity:{key_row.organization_id}:{box_row.case_id}:{key_row.id}".encode()
+        candidates = [*ring.data_keys.values(), ring.index_key, ring.tracking_key]
+        candidates += [ring.receipt_pepper, ring.signing_key]
+        for candidate in candidates:
+            with pytest.raises(DecryptionError):
+                sealed.unseal(candidate, box, aad)
+        wrapped = custodian_keys.WrappedKey.from_json(key_row.wrapped)
+        for guess in [app.config["SECRET_KEY"], "", *(k.hex() for k in candidates)]:
+            with pytest.raises((custodian_keys.WrongPassphrase, ValueError)):
+                custodian_keys.unwrap(wrapped, guess)
+        # With the custodian's passphrase it opens: the seal is real.
+        private = custodian_keys.unwrap(wrapped, PASS)
+        assert TIPSTER in sealed.unseal(private, box, aad).decode()
+
+
+def test_no_time_finer_than_the_day_for_tips(app, client):
+    make_user(app, CUSTODIAN, "ผู้เก็บ รักษา", "keeper@demo.go.th")
+    receipt = client.post("/api/v1/tips", json=tip_payload()).get_json()["receipt"]
+    client.post("/api/v1/tips/messages", json={"receipt": receipt, "text": "อีกเรื่อง"})
+    with app.app_context():
+        case = db.session.scalar(select(Case).filter_by(channel="tip"))
+        stamps = [case.received_at, case.created_at]
+        stamps += [e.at for e in case.events] + [m.at for m in case.messages]
+        stamps += db.session.scalars(select(AuditEntry.at).filter_by(case_id=case.id)).all()
+        assert all((t.hour, t.minute, t.second, t.microsecond) == (0, 0, 0, 0) for t in stamps)
+        columns = {
+            c.name for t in db.metadata.sorted_tables if t.name.startswith("tip") for c in t.columns
+        }
+        assert not {"ip", "ip_address", "user_agent", "remote_addr"} & columns
+
+
+def test_receipts_verify_cli(app, client, tmp_path):
+    r = client.post("/api/v1/tips", json=tip_payload())
+    proof = r.get_json()["proof"]
+    good = tmp_path / "proof.json"
+    good.write_text(json.dumps(proof))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["receipts", "verify", str(good)])
+    assert result.exit_code == 0 and "VALID" in result.output
+    assert r.get_json()["case_number"] in result.output
+    proof["claims"]["case_number"] = "T2570/99999"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(proof))
+    result = runner.invoke(args=["receipts", "verify", str(bad)])
+    assert result.exit_code == 1
+    key = client.get("/whistleblow/proof-key").get_json()["public_key"]
+    result = runner.invoke(args=["receipts", "verify", str(good), "--public-key", key])
+    assert result.exit_code == 0
+
+
+def test_openapi_lists_the_tip_paths(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"/api/v1/tips", "/api/v1/tips/status", "/api/v1/tips/messages"} <= set(paths)

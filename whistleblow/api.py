@@ -1,0 +1,134 @@
+"""JSON API for corruption tips (/api/v1/tips…): file one, follow it and exchange messages with
+the receipt. The receipt travels only in request bodies, never in a URL."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from flask_babel import gettext as _
+
+from casework import intake, lifecycle
+from casework.api import BadBody, json_object, text_field
+from casework.errors import api_error
+from casework.extensions import limiter
+from casework.security import no_store
+from casework.tenancy import current_org
+from casework.tipline import filing, messages, reveal
+from complaints.api import _payload  # JSON, or multipart with a payload part and files
+
+bp = Blueprint("tips_api", __name__, url_prefix="/api/v1/tips")
+
+ANSWERS = (
+    "category",
+    "what",
+    "when",
+    "occurred_on",
+    "where",
+    "how_known",
+    "how_known_details",
+    "evidence",
+    "witnesses",
+    "reported_elsewhere",
+    "reported_where",
+)
+
+
+@bp.errorhandler(BadBody)
+def _bad_body(error: BadBody):
+    return api_error(error.status, error.message, error.fields)
+
+
+def _object(data: dict, name: str, fields: dict) -> dict:
+    value = data.get(name) or {}
+    if not isinstance(value, dict):
+        fields[name] = _("Must be an object.")
+        return {}
+    return value
+
+
+def _submission(data: dict, uploads: list) -> filing.TipSubmission:
+    fields: dict[str, str] = {}
+    accused = _object(data, "accused", fields)
+    identity = _object(data, "identity", fields)
+    values = {name: text_field(data, name, fields) for name in ANSWERS}
+    sub = filing.TipSubmission(
+        **values,
+        accused_name=text_field(accused, "name", fields),
+        accused_position=text_field(accused, "position", fields),
+        accused_unit=text_field(accused, "unit", fields),
+        accused_role=text_field(accused, "role", fields) or "unknown",
+        confidential=data.get("confidential") is True,
+        identity={k: text_field(identity, k, fields) for k in filing.IDENTITY_LIMITS},
+        consent=data.get("consent") is True,
+        uploads=uploads,
+    )
+    sub.reported_elsewhere = sub.reported_elsewhere or "no"
+    if fields:
+        raise BadBody(400, _("Some fields are not valid."), fields)
+    return sub
+
+
+@bp.post("")
+@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"])
+@no_store
+def file_tip():
+    data, uploads = _payload()
+    try:
+        filed = filing.file_tip(current_org(), _submission(data, uploads))
+    except intake.IntakeError as error:
+        return api_error(400, _("Some fields are not valid."), error.fields)
+    return jsonify(
+        {"case_number": filed.case.case_number, "receipt": filed.receipt, "proof": filed.proof}
+    ), 201
+
+
+def _case_from_body(data: dict):
+    receipt = data.get("receipt")
+    if not isinstance(receipt, str) or not receipt.strip():
+        raise BadBody(400, _("Some fields are not valid."), {"receipt": _("Give your receipt.")})
+    case = filing.find_by_receipt(current_org(), receipt)
+    if case is None:
+        raise BadBody(404, _("No report matches that receipt."))
+    return case
+
+
+def _status_body(case) -> dict:
+    return {
+        "case_number": case.case_number,
+        "status": case.status,
+        "status_label": lifecycle.status_label("tip", case.status),
+        "outcome": case.outcome,
+        "received_on": case.received_at.date().isoformat(),
+        "identity_accessed_on": [d.isoformat() for d in reveal.access_days(case)],
+        "messages": [
+            {
+                "from": "tipster" if m.direction == "from_citizen" else "integrity_officer",
+                "on": m.at.date().isoformat(),
+                "text": m.text,
+                "files": len(m.files),
+            }
+            for m in messages.thread(case)
+        ],
+    }
+
+
+@bp.post("/status")
+@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@no_store
+def status():
+    return jsonify(_status_body(_case_from_body(json_object())))
+
+
+@bp.post("/messages")
+@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@no_store
+def post_message():
+    data, uploads = _payload()
+    case = _case_from_body(data)
+    text = data.get("text", "")
+    if not isinstance(text, str):
+        return api_error(400, _("Some fields are not valid."), {"text": _("Must be a string.")})
+    try:
+        messages.from_tipster(case, text, uploads)
+    except messages.FollowUpError as error:
+        return api_error(400, _("Some fields are not valid."), error.fields)
+    return jsonify(_status_body(case)), 201

@@ -1,0 +1,115 @@
+"""The tip questionnaire and the receipt forms (Flask-WTF: CSRF, and what was typed is kept)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    MultipleFileField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+
+from casework.textinput import LIMITS
+from casework.tipline.filing import ACCUSED_ROLES, ANSWER_LIMITS, HOW_KNOWN, REPORTED_ELSEWHERE
+from complaints.forms import options
+
+FILES = {"accept": "image/jpeg,image/png,application/pdf", "multiple": True}
+
+
+def _max(limit: int, **extra) -> dict:
+    return {"maxlength": limit, **extra}
+
+
+def _text(label, name, rows=None):
+    kw = _max(ANSWER_LIMITS[name])
+    if rows:
+        return TextAreaField(label, render_kw=kw | {"rows": rows})
+    return StringField(label, render_kw=kw)
+
+
+class TipForm(FlaskForm):
+    form_token = HiddenField()
+    category = SelectField(_l("What is it about?"), choices=[], validate_choice=False)
+    accused_name = _text(_l("Name of the person"), "accused_name")
+    accused_position = _text(_l("Their position"), "accused_position")
+    accused_unit = _text(_l("Their division or unit"), "accused_unit")
+    accused_role = SelectField(
+        _l("Who is it?"),
+        choices=options(ACCUSED_ROLES.items()),
+        default="unknown",
+        validate_choice=False,
+    )
+    what = _text(_l("What happened?"), "what", rows=8)
+    when = _text(_l("When? (roughly, if you are not sure)"), "when")
+    occurred_on = StringField(_l("Date, if known"), render_kw={"type": "date"})
+    where = _text(_l("Where?"), "where")
+    how_known = SelectField(
+        _l("How do you know?"),
+        choices=options([("", "—"), *HOW_KNOWN.items()]),
+        validate_choice=False,
+    )
+    how_known_details = _text(_l("More about how you know (optional)"), "how_known_details", 3)
+    evidence = _text(_l("Evidence: documents, photos, recordings"), "evidence", rows=4)
+    witnesses = _text(_l("Witnesses (optional)"), "witnesses", rows=3)
+    reported_elsewhere = RadioField(
+        _l("Have you reported this elsewhere?"),
+        choices=options(REPORTED_ELSEWHERE.items()),
+        default="no",
+        validate_choice=False,
+    )
+    reported_where = _text(_l("Where, and when?"), "reported_where")
+    attachments = MultipleFileField(_l("Photos or documents"), render_kw=FILES)
+    confidential = RadioField(
+        _l("Do you want to give your identity?"),
+        choices=options(
+            [
+                ("no", _l("No, stay anonymous (recommended)")),
+                ("yes", _l("Yes, confidentially: only the identity custodians can open it")),
+            ]
+        ),
+        default="no",
+        validate_choice=False,
+    )
+    name = StringField(_l("Full name"), render_kw=_max(LIMITS["name"], autocomplete="off"))
+    position = StringField(_l("Your position (if staff)"), render_kw=_max(LIMITS["subject"]))
+    phone = StringField(
+        _l("Phone"), render_kw=_max(LIMITS["phone"], type="tel", autocomplete="off")
+    )
+    email = StringField(
+        _l("Email"), render_kw=_max(LIMITS["email"], type="email", autocomplete="off")
+    )
+    address = TextAreaField(_l("Address"), render_kw=_max(LIMITS["address"], rows=2))
+    consent = BooleanField(
+        _l("I agree that my identity is sealed for the identity custodians of the municipality.")
+    )
+
+
+class ReceiptForm(FlaskForm):
+    receipt = PasswordField(
+        _l("Receipt"),
+        render_kw={
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+            "maxlength": LIMITS["tracking_code"],
+        },
+    )
+
+
+class ReplyForm(FlaskForm):
+    receipt = HiddenField()
+    message = TextAreaField(_l("Your reply"), render_kw=_max(LIMITS["message"], rows=5))
+    attachments = MultipleFileField(_l("More evidence"), render_kw=FILES)
+
+
+class ClaimForm(FlaskForm):
+    tracking_code = PasswordField(
+        _l("Tracking code of your complaint"),
+        render_kw={"autocomplete": "off", "maxlength": LIMITS["tracking_code"]},
+    )

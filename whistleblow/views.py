@@ -1,0 +1,230 @@
+"""Web pages for corruption tips: the guided questionnaire, the once-only receipt, the status
+page opened with the receipt (POST only: a receipt never appears in a URL), messages, and the
+signed proof of submission. Rules live in casework.tipline."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from flask import Response, abort, current_app, make_response, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from casework import attachments, intake, keys, lifecycle, timeline
+from casework.crypto import signing
+from casework.extensions import csrf, db, limiter
+from casework.i18n import localized
+from casework.models import Category
+from casework.security import no_store
+from casework.tenancy import current_org
+from casework.tipline import filing, messages, reveal, transfer
+from complaints.forms import options
+from whistleblow import bp
+from whistleblow.forms import ClaimForm, ReceiptForm, ReplyForm, TipForm
+
+IDENTITY = ("name", "position", "phone", "email", "address")
+FIELD_OF = {f"identity.{k}": k for k in IDENTITY}
+
+
+def _categories(org):
+    rows = db.session.scalars(
+        select(Category)
+        .filter_by(organization_id=org.id, channel="tip", active=True)
+        .order_by(Category.sort_order, Category.id)
+    )
+    return options([("", _("— choose —"))] + [(c.code, localized(c)) for c in rows])
+
+
+def _attach_errors(form, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        target = getattr(form, FIELD_OF.get(name, name), None)
+        if target is not None:
+            target.errors = [*list(target.errors or []), message]
+
+
+def _form_page(form, errors, status=200):
+    org = current_org()
+    return (
+        render_template(
+            "whistleblow/new.html",
+            form=form,
+            errors=errors,
+            org=org,
+            confidential_ok=filing.confidential_available(org.id),
+        ),
+        status,
+    )
+
+
+@bp.get("/")
+def index():
+    return render_template("whistleblow/index.html", org=current_org())
+
+
+@bp.get("/new")
+def new():
+    form = TipForm()
+    form.category.choices = _categories(current_org())
+    form.form_token.data = intake.new_form_token()
+    return _form_page(form, {})
+
+
+@bp.post("/new")
+@csrf.exempt  # checked below, so an expired form keeps what was typed
+@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"])
+@no_store
+def submit():
+    org = current_org()
+    form = TipForm()
+    form.category.choices = _categories(org)
+    if not form.validate():
+        errors = {}
+        token = getattr(form, "csrf_token", None)
+        if token is not None and token.errors:
+            errors["csrf_token"] = _(
+                "This form had expired. Nothing was lost: check your answers and send again."
+            )
+        form.form_token.data = form.form_token.data or intake.new_form_token()
+        return _form_page(form, errors, 400)
+    sub = filing.TipSubmission(
+        category=form.category.data or "",
+        accused_name=form.accused_name.data,
+        accused_position=form.accused_position.data,
+        accused_unit=form.accused_unit.data,
+        accused_role=form.accused_role.data or "unknown",
+        what=form.what.data,
+        when=form.when.data,
+        occurred_on=form.occurred_on.data,
+        where=form.where.data,
+        how_known=form.how_known.data or "",
+        how_known_details=form.how_known_details.data,
+        evidence=form.evidence.data,
+        witnesses=form.witnesses.data,
+        reported_elsewhere=form.reported_elsewhere.data or "no",
+        reported_where=form.reported_where.data,
+        confidential=form.confidential.data == "yes",
+        identity={k: getattr(form, k).data for k in IDENTITY},
+        consent=form.consent.data,
+        uploads=attachments.from_file_storage(request.files.getlist("attachments")),
+        idempotency_token=form.form_token.data or None,
+    )
+    try:
+        filed = filing.file_tip(org, sub)
+    except intake.IntakeError as error:
+        _attach_errors(form, error.fields)
+        return _form_page(form, error.fields, 400)
+    return render_template("whistleblow/receipt.html", filed=filed, case=filed.case, org=org)
+
+
+@bp.get("/status")
+@no_store
+def track():
+    return render_template("whistleblow/track.html", form=ReceiptForm(), not_found=False)
+
+
+def _not_found():
+    return render_template(
+        "whistleblow/track.html", form=ReceiptForm(formdata=None), not_found=True
+    ), 404
+
+
+def _status_page(case, receipt: str, reply_form=None, status=200):
+    reply_form = reply_form or ReplyForm(formdata=None)
+    reply_form.receipt.data = receipt
+    st = lifecycle.state("tip", case.status)
+    return (
+        render_template(
+            "whistleblow/status.html",
+            case=case,
+            state=st,
+            outcome=lifecycle.outcome_label("tip", case.outcome),
+            events=[(e, filing.sealing.event_text(case, e)) for e in timeline.public_events(case)],
+            thread=messages.thread(case),
+            accessed=reveal.access_days(case),
+            reply_form=reply_form,
+            receipt=receipt,
+            org=current_org(),
+        ),
+        status,
+    )
+
+
+def _case_for(receipt):
+    case = filing.find_by_receipt(current_org(), receipt)
+    if case is None:
+        abort(make_response(_not_found()))
+    return case
+
+
+@bp.post("/status")
+@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@no_store
+def status():
+    form = ReceiptForm()
+    case = _case_for(form.receipt.data)
+    return _status_page(case, form.receipt.data)
+
+
+@bp.post("/reply")
+@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@no_store
+def reply():
+    form = ReplyForm()
+    case = _case_for(form.receipt.data)
+    uploads = attachments.from_file_storage(request.files.getlist("attachments"))
+    try:
+        messages.from_tipster(case, form.message.data, uploads)
+    except messages.FollowUpError as error:
+        _attach_errors(form, error.fields)
+        return _status_page(case, form.receipt.data, reply_form=form, status=400)
+    return _status_page(case, form.receipt.data)
+
+
+@bp.post("/proof")
+@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@no_store
+def proof():
+    form = ReceiptForm()
+    case = _case_for(form.receipt.data)
+    doc = filing.proof_for(case, form.receipt.data)
+    if doc is None:
+        abort(404)
+    name = "proof-" + case.case_number.replace("/", "-") + ".json"
+    return Response(
+        json.dumps(doc, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/proof-key")
+def proof_key():
+    """The organization's Ed25519 public key, for anyone checking a proof of submission."""
+    public = signing.public_key_bytes(keys.keyring().signing_key)
+    return {"algorithm": "Ed25519", "public_key": base64.b64encode(public).decode("ascii")}
+
+
+@bp.get("/claim")
+@no_store
+def claim_form():
+    return render_template("whistleblow/claim.html", form=ClaimForm(), not_found=False)
+
+
+@bp.post("/claim")
+@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@no_store
+def claim():
+    form = ClaimForm()
+    claimed = transfer.claim(current_org(), form.tracking_code.data)
+    if claimed is None:
+        return render_template(
+            "whistleblow/claim.html", form=ClaimForm(formdata=None), not_found=True
+        ), 404
+    case, receipt = claimed
+    return render_template(
+        "whistleblow/receipt.html",
+        filed=filing.FiledTip(case, receipt, None),
+        case=case,
+        org=current_org(),
+    )
