@@ -23,7 +23,7 @@ from casework.extensions import db
 from casework.followup import case_attachments
 from casework.i18n import localized
 from casework.lifecycle import IllegalTransition
-from casework.models import Attachment, Department, User
+from casework.models import Attachment, Category, Department, User
 
 
 def _forms(case, **given):
@@ -64,6 +64,19 @@ def _forms(case, **given):
     }
 
 
+def _tip_categories(case) -> list:
+    """The corruption channel's categories, offered when this user may transfer the case."""
+    if not access.can(current_user, "case.work", case):
+        return []
+    return list(
+        db.session.scalars(
+            select(Category)
+            .filter_by(organization_id=case.organization_id, channel="tip", active=True)
+            .order_by(Category.sort_order)
+        )
+    )
+
+
 def _page(case, status=200, contact=None, **forms):
     st = lifecycle.state(case.channel, case.status)
     files = []
@@ -92,6 +105,7 @@ def _page(case, status=200, contact=None, **forms):
             if case.merged_into_id
             else None,
             agencies=workflow.AGENCIES,
+            tip_categories=_tip_categories(case),
         ),
         status,
     )

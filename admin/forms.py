@@ -18,11 +18,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from casework import roles
 from casework.calendar import MODES
+from casework.formkit import options
 from casework.intake import EMAIL
 from casework.models.case import INTAKE_CHANNELS
 from casework.textinput import LIMITS
 from casework.workflow import AGENCIES
-from complaints.forms import ComplaintForm, options
+from complaints.forms import ComplaintForm
 
 _REQUIRED = _l("This field is required.")
 

@@ -10,15 +10,16 @@ from flask_login import current_user
 from admin import bp
 from admin.forms import CHANNEL_LABELS, OfflineIntakeForm
 from admin.guard import require
-from casework import attachments, clock, intake, offline
+from casework import clock, intake, offline
+from casework.formkit import attach_errors, category_options
 from casework.security import no_store
 from casework.tenancy import current_org
-from complaints.views import _attach_errors, _categories
+from complaints.forms import complaint_submission
 
 
 def _form(org, formdata=True):
     form = OfflineIntakeForm() if formdata else OfflineIntakeForm(formdata=None)
-    form.category.choices = _categories(org)
+    form.category.choices = category_options(org, "complaint")
     return form
 
 
@@ -46,22 +47,11 @@ def intake_submit():
     )
     errors.update(date_errors)
     if not errors:
-        submission = intake.ComplaintSubmission(
-            category=form.category.data or "",
-            kind=form.kind.data or "complaint",
-            subject=form.subject.data,
-            details=form.details.data,
-            location=form.location.data,
-            lat=form.lat.data,
-            lng=form.lng.data,
-            occurred_on=form.occurred_on.data,
-            occurred_time=form.occurred_time.data,
-            reporter={k: getattr(form, k).data for k in ("name", "phone", "email", "address")},
-            consent=form.consent.data,
-            uploads=attachments.from_file_storage(request.files.getlist("attachments")),
+        submission = complaint_submission(
+            form,
+            request.files,
             intake_channel=form.intake_channel.data or "",
             received_at=received_at,
-            idempotency_token=form.form_token.data or None,
         )
         try:
             filed = offline.register(org, submission, current_user)
@@ -77,7 +67,7 @@ def intake_submit():
             )
     if "received_at" in errors:
         errors["received_on"] = errors.pop("received_at")
-    _attach_errors(form, {k: v for k, v in errors.items() if k != "csrf_token"})
+    attach_errors(form, {k: v for k, v in errors.items() if k != "csrf_token"})
     if "csrf_token" in errors:
         errors["csrf_token"] = _("This form had expired. Check the answers and send again.")
     form.form_token.data = form.form_token.data or intake.new_form_token()

@@ -39,6 +39,8 @@ RULES: dict[str, frozenset[str]] = {
     "admin.settings": frozenset({roles.SYSADMIN}),
     "admin.outbox": frozenset({roles.SYSADMIN}),
     "admin.audit": frozenset({roles.SYSADMIN}),
+    # The corruption channel's own rules (which tip, which identity) live in casework.tipline.
+    "tips.view": frozenset({roles.INTEGRITY, roles.CUSTODIAN}),
 }
 
 CASE_ROLES = RULES["case.view"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casework import attachments, clock, keys, lifecycle, timeline, tracking
+from casework import attachments, casefile, clock, keys, lifecycle, timeline, tracking
 from casework.attachments import Upload
 from casework.extensions import db
 from casework.models import Case, CaseMessage, Organization
@@ -89,6 +89,8 @@ def add_information(case: Case, text: str, uploads: list[Upload]) -> CaseMessage
         db.session.flush()
         attachments.store(case, uploads, uploaded_by="citizen", message_id=message.id)
         timeline.record(case, "citizen_info", public=True, data={"files": len(uploads)})
+        if case.status == "awaiting_info":  # the answer arrived: the clock runs again
+            casefile.change_status(case, "in_progress", public=True)
         db.session.commit()
     except Exception:
         db.session.rollback()

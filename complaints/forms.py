@@ -14,14 +14,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 
+from casework import attachments, intake
+from casework.formkit import options
 from casework.textinput import LIMITS
-
-
-def options(pairs) -> list[SelectChoice]:
-    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _max(name: str) -> dict:
@@ -106,4 +102,24 @@ class RatingForm(FlaskForm):
     )
     comment = TextAreaField(
         _l("Comment (optional)"), render_kw=_max("rating_comment") | {"rows": 3}
+    )
+
+
+def complaint_submission(form, files, **extra) -> intake.ComplaintSubmission:
+    """What a complaint form (the public one, or the clerk's offline one) asks casework to file."""
+    return intake.ComplaintSubmission(
+        category=form.category.data or "",
+        kind=form.kind.data or "complaint",
+        subject=form.subject.data,
+        details=form.details.data,
+        location=form.location.data,
+        lat=form.lat.data,
+        lng=form.lng.data,
+        occurred_on=form.occurred_on.data,
+        occurred_time=form.occurred_time.data,
+        reporter={k: getattr(form, k).data for k in ("name", "phone", "email", "address")},
+        consent=form.consent.data,
+        uploads=attachments.from_file_storage(files.getlist("attachments")),
+        idempotency_token=form.form_token.data or None,
+        **extra,
     )

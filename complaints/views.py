@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from casework import attachments, followup, intake, ratelimits
-from casework.extensions import csrf, db
-from casework.i18n import localized
-from casework.models import Category
+from casework.extensions import csrf
+from casework.formkit import attach_errors, category_options
 from casework.security import no_store
 from casework.tenancy import current_org
 from complaints import bp
-from complaints.forms import ComplaintForm, InfoForm, RatingForm, TrackForm, options
+from complaints.forms import ComplaintForm, InfoForm, RatingForm, TrackForm, complaint_submission
 
 
 def EXPIRED() -> str:  # noqa: N802 - reads as a constant, translated per request
@@ -26,23 +24,8 @@ def _expired(form) -> bool:
     return bool(getattr(form, "csrf_token", None) and form.csrf_token.errors)
 
 
-FIELD_OF = {f"reporter.{k}": k for k in ("name", "phone", "email", "address", "national_id")}
-
-
 def _categories(org):
-    rows = db.session.scalars(
-        select(Category)
-        .filter_by(organization_id=org.id, channel="complaint", active=True)
-        .order_by(Category.sort_order, Category.id)
-    )
-    return options([("", _("— choose —"))] + [(c.code, localized(c)) for c in rows])
-
-
-def _attach_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        field = getattr(form, FIELD_OF.get(name, name), None)
-        if field is not None:
-            field.errors = [*list(field.errors or []), message]
+    return category_options(org, "complaint")
 
 
 @bp.get("/")
@@ -66,25 +49,10 @@ def submit():
         errors = {"csrf_token": EXPIRED()} if _expired(form) else {}
         form.form_token.data = form.form_token.data or intake.new_form_token()
         return render_template("complaints/new.html", form=form, errors=errors, org=org), 400
-    submission = intake.ComplaintSubmission(
-        category=form.category.data or "",
-        kind=form.kind.data or "complaint",
-        subject=form.subject.data,
-        details=form.details.data,
-        location=form.location.data,
-        lat=form.lat.data,
-        lng=form.lng.data,
-        occurred_on=form.occurred_on.data,
-        occurred_time=form.occurred_time.data,
-        reporter={k: getattr(form, k).data for k in ("name", "phone", "email", "address")},
-        consent=form.consent.data,
-        uploads=attachments.from_file_storage(request.files.getlist("attachments")),
-        idempotency_token=form.form_token.data or None,
-    )
     try:
-        filed = intake.file_complaint(org, submission)
+        filed = intake.file_complaint(org, complaint_submission(form, request.files))
     except intake.IntakeError as error:
-        _attach_errors(form, error.fields)
+        attach_errors(form, error.fields)
         return (
             render_template("complaints/new.html", form=form, errors=error.fields, org=org),
             400,
@@ -152,7 +120,7 @@ def add_info():
     try:
         followup.add_information(case, form.message.data, uploads)
     except followup.FollowUpError as error:
-        _attach_errors(form, error.fields)
+        attach_errors(form, error.fields)
         return _status_page(case, info_form=form, code=form.tracking_code.data, status=400)
     return _status_page(case, code=form.tracking_code.data)
 
@@ -173,6 +141,6 @@ def rate():
     try:
         followup.rate(case, form.rating.data, form.comment.data)
     except followup.FollowUpError as error:
-        _attach_errors(form, error.fields)
+        attach_errors(form, error.fields)
         return _status_page(case, rating_form=form, code=form.tracking_code.data, status=400)
     return _status_page(case, code=form.tracking_code.data)

@@ -9,38 +9,22 @@ import json
 
 from flask import Response, abort, current_app, make_response, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from casework import attachments, intake, keys, lifecycle, timeline
 from casework.crypto import signing
-from casework.extensions import csrf, db, limiter
-from casework.i18n import localized
-from casework.models import Category
+from casework.extensions import csrf, limiter
+from casework.formkit import attach_errors, category_options
 from casework.security import no_store
 from casework.tenancy import current_org
 from casework.tipline import filing, messages, reveal, transfer
-from complaints.forms import options
 from whistleblow import bp
 from whistleblow.forms import ClaimForm, ReceiptForm, ReplyForm, TipForm
 
 IDENTITY = ("name", "position", "phone", "email", "address")
-FIELD_OF = {f"identity.{k}": k for k in IDENTITY}
 
 
 def _categories(org):
-    rows = db.session.scalars(
-        select(Category)
-        .filter_by(organization_id=org.id, channel="tip", active=True)
-        .order_by(Category.sort_order, Category.id)
-    )
-    return options([("", _("— choose —"))] + [(c.code, localized(c)) for c in rows])
-
-
-def _attach_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        target = getattr(form, FIELD_OF.get(name, name), None)
-        if target is not None:
-            target.errors = [*list(target.errors or []), message]
+    return category_options(org, "tip")
 
 
 def _form_page(form, errors, status=200):
@@ -112,7 +96,7 @@ def submit():
     try:
         filed = filing.file_tip(org, sub)
     except intake.IntakeError as error:
-        _attach_errors(form, error.fields)
+        attach_errors(form, error.fields)
         return _form_page(form, error.fields, 400)
     return render_template("whistleblow/receipt.html", filed=filed, case=filed.case, org=org)
 
@@ -176,7 +160,7 @@ def reply():
     try:
         messages.from_tipster(case, form.message.data, uploads)
     except messages.FollowUpError as error:
-        _attach_errors(form, error.fields)
+        attach_errors(form, error.fields)
         return _status_page(case, form.receipt.data, reply_form=form, status=400)
     return _status_page(case, form.receipt.data)
 

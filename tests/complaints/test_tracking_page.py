@@ -129,3 +129,25 @@ def test_lookups_are_rate_limited_per_client(make_app):
         "/complaints/track", data={"tracking_code": "x"}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
     )
     assert r.status_code == 404
+
+
+def test_information_from_the_citizen_restarts_a_paused_clock(client, filed, app, frozen):
+    from datetime import datetime
+
+    frozen(datetime(2026, 11, 23, 3, 0))
+    with app.app_context():
+        case = db.session.get(Case, filed.case.id)
+        due = case.due_date
+        casefile.change_status(case, "awaiting_info", note="ขอภาพถ่ายจุดเกิดเหตุ")
+        db.session.commit()
+    frozen(datetime(2026, 11, 26, 3, 0))  # three days later the photo arrives
+    r = client.post(
+        "/complaints/track/info",
+        data={"tracking_code": filed.tracking_code, "message": "ส่งภาพถ่ายแล้ว"},
+    )
+    assert r.status_code == 200
+    with app.app_context():
+        case = db.session.get(Case, filed.case.id)
+        assert case.status == "in_progress"
+        assert case.paused_at is None
+        assert (case.due_date - due).days == 3
