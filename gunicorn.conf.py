@@ -1,7 +1,14 @@
 """Gunicorn settings. The access log names no client: no address, no user agent, no referrer,
-no query string and no time (the log collector adds its own, at whatever grain it keeps)."""
+no query string and no time (the log collector adds its own, at whatever grain it keeps).
+
+The corruption channel's pages (public and staff) and API are not logged at all: a collector's
+timestamp on a "POST /whistleblow/new" line would date a tip to the second. Nor are the style
+sheet, script and favicon every page fetches: someone who opens the tip pages directly would
+otherwise leave asset lines with no page line beside them, which says the same thing."""
 
 import os
+
+from gunicorn.glogging import Logger
 
 bind = f"127.0.0.1:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -9,3 +16,18 @@ accesslog = "-"
 access_log_format = '"%(m)s %(U)s" %(s)s %(B)s'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+class NoTipsLogger(Logger):
+    """Gunicorn's logger, without access lines for the tip channel's pages, public and staff,
+    and the assets any page loads (casework.tipline.unlogged)."""
+
+    def access(self, resp, req, environ, request_time):
+        from casework.tipline import unlogged
+
+        if unlogged(environ.get("PATH_INFO", "")):
+            return
+        super().access(resp, req, environ, request_time)
+
+
+logger_class = NoTipsLogger

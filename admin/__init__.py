@@ -21,6 +21,7 @@ from admin import (  # noqa: E402,F401  (routes register on import)
     notices,
     outbox_views,
     settings,
+    tip_custody,  # the corruption-tip channel's identity custodians' pages
     tips,  # the corruption-tip channel's staff pages
     users,
 )

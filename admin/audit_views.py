@@ -1,31 +1,109 @@
-"""The audit trail for the system administrator: recent entries and the chain's health."""
+"""The audit trail for the system administrator: recent entries and the chain's health.
+
+The administrator sees who did what and when, to which case number, but no case contents: an
+entry's details are shown only for account and settings changes, whose details name no
+complainant and hold no case text.
+"""
 
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from admin import bp
 from admin.guard import require
 from casework import audit
 from casework.extensions import db
-from casework.models import AuditEntry, User
+from casework.models import AuditEntry, Case, User
 from casework.tenancy import current_org
 
 PER_PAGE = 100
+
+ACTIONS = {
+    "login.success": _l("Signed in"),
+    "login.failure": _l("Failed sign-in"),
+    "login.refused": _l("Sign-in refused (account locked or disabled)"),
+    "logout": _l("Signed out"),
+    "logout.everywhere": _l("Signed out on every device"),
+    "password.changed": _l("Changed their password"),
+    "totp.enrolled": _l("Set up two-step verification"),
+    "totp.reset": _l("Reset two-step verification"),
+    "user.create": _l("Created an account"),
+    "user.update": _l("Changed an account"),
+    "user.unlock": _l("Unlocked an account"),
+    "settings.sla": _l("Changed deadline and letter settings"),
+    "department.create": _l("Added a department"),
+    "department.update": _l("Changed a department"),
+    "category.create": _l("Added a category"),
+    "category.update": _l("Changed a category"),
+    "holiday.declare": _l("Declared a holiday"),
+    "holiday.remove": _l("Removed a declared holiday"),
+    "outbox.retry": _l("Sent a notification again"),
+    "case.register_offline": _l("Registered a complaint received offline"),
+    "case.accept": _l("Accepted a case"),
+    "case.assign": _l("Assigned a case"),
+    "case.note": _l("Added an internal note"),
+    "case.public_update": _l("Published an update to the complainant"),
+    "case.request_info": _l("Asked the complainant for information (clock paused)"),
+    "case.resume": _l("Resumed work (clock running)"),
+    "case.forward": _l("Forwarded a case to an outside agency"),
+    "case.explain_delay": _l("Explained a delay to the complainant"),
+    "case.complete": _l("Completed a case"),
+    "case.merge": _l("Closed a case as a duplicate"),
+    "case.escalate": _l("Overdue case escalated to the supervisors"),
+    "case.transferred": _l("Transferred a case to the corruption channel"),
+    "identity.view": _l("Viewed a complainant's contact details"),
+    "attachment.view": _l("Opened an attachment"),
+    "notice.print": _l("Printed a letter"),
+    "export.cases": _l("Exported the case list"),
+    "export.identity": _l("Exported the case list with contact details"),
+}
+LETTERS = {
+    "acknowledgement": _l("Acknowledgement of receipt"),
+    "delay": _l("Explanation of delay"),
+    "result": _l("Result"),
+}
+# Entries whose details are safe to show: accounts and settings, never a case or a search.
+DETAILED = ("login.", "user.", "totp.", "settings.", "department.", "category.", "holiday.")
+
+
+def details(entry: AuditEntry) -> str:
+    if not entry.data or entry.case_id is not None or not entry.action.startswith(DETAILED):
+        return ""
+    return "; ".join(f"{key}: {value}" for key, value in sorted(entry.data.items()))
 
 
 @bp.get("/audit")
 @require("admin.audit")
 def audit_log():
     org = current_org()
-    query = select(AuditEntry).where(AuditEntry.organization_id == org.id)
+    # The general chain only: the corruption channel's trail is for its custodians.
+    query = select(AuditEntry).where(
+        AuditEntry.organization_id == org.id, AuditEntry.chain == audit.MAIN
+    )
     action = (request.args.get("action") or "").strip()[:48]
     if action:
         query = query.where(AuditEntry.action.startswith(action))
+    actor = request.args.get("actor", "")
+    if actor.isdigit():
+        query = query.where(AuditEntry.actor_id == int(actor))
     page = db.paginate(query.order_by(AuditEntry.seq.desc()), per_page=PER_PAGE, error_out=False)
     users = {u.id: u for u in db.session.scalars(select(User).filter_by(organization_id=org.id))}
-    verdict = audit.verify(org.id) if request.args.get("verify") == "1" else None
+    case_ids = {e.case_id for e in page.items if e.case_id}
+    numbers = dict(
+        db.session.execute(select(Case.id, Case.case_number).where(Case.id.in_(case_ids))).all()
+    )
+    verdict = audit.verify(org.id, audit.MAIN) if request.args.get("verify") == "1" else None
     return render_template(
-        "admin/audit.html", page=page, users=users, verdict=verdict, action=action
+        "admin/audit.html",
+        page=page,
+        users=users,
+        numbers=numbers,
+        verdict=verdict,
+        action=action,
+        actor=actor,
+        actions=ACTIONS,
+        letters=LETTERS,
+        details=details,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 from datetime import timedelta
 from urllib.parse import urlparse
 
@@ -36,8 +37,11 @@ def _limit() -> str:
 
 
 def _account_key() -> str:
+    """Per-account attempts, whatever the client: keyed by an HMAC of the email, so the
+    limiter's storage holds no email address (a plain hash of one is easy to reverse)."""
     email = (request.form.get("email") or "").strip().lower()
-    return "login-account:" + hashlib.sha256(email.encode()).hexdigest()
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return "login-account:" + hmac.new(secret, email.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _pending_key() -> str:

@@ -1,22 +1,32 @@
-"""The SLA board and the working group's report: by department, overdue cases first."""
+"""The SLA board (open cases by department, overdue first, with this fiscal year's figures per
+department) and the working group's report for any fiscal year. Figures come from
+``casework.reports`` over the cases the user may reach."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from admin import bp
+from admin.forms import CHANNEL_LABELS
 from admin.guard import require
-from casework import access, clock, lifecycle, sla
+from casework import access, casequery, clock, lifecycle, reports, sla
 from casework.extensions import db
-from casework.models import Department
+from casework.models import Case, Department
 from casework.tenancy import current_org
 
 ORDER = {sla.OVERDUE: 0, sla.DUE_SOON: 1, sla.ON_TIME: 2, sla.PAUSED: 3, sla.DONE: 4}
-SATISFIED = 4  # 4 or 5 out of 5 counts as satisfied (the plans' target is at least 80%)
+OPEN_STATES = [s for s, st in lifecycle.COMPLAINT_STATES.items() if not st.final]
+
+
+def _fiscal_year(visible) -> tuple[int, list[int]]:
+    years = reports.fiscal_years(visible)
+    asked = request.args.get("fy", "")
+    fy = int(asked) if asked.isdigit() and int(asked) in years else reports.current_fiscal_year()
+    return fy, years
 
 
 @bp.get("/board")
@@ -25,45 +35,47 @@ def board():
     org = current_org()
     today = clock.today()
     cal = sla.work_calendar(org)
+    visible = access.visible_cases(current_user)
+    fy, years = _fiscal_year(visible)
     departments = {
         d.id: d for d in db.session.scalars(select(Department).filter_by(organization_id=org.id))
     }
     groups: dict[int | None, list] = defaultdict(list)
-    stats: dict[int | None, dict] = defaultdict(lambda: defaultdict(int))
-    ratings: dict[int | None, list[int]] = defaultdict(list)
-    for case in db.session.scalars(access.visible_cases(current_user)):
+    open_cases = db.session.scalars(
+        casequery.most_urgent_first(visible.where(Case.status.in_(OPEN_STATES)), org)
+    )
+    for case in open_cases:
         due = sla.due_state(case, org, today, cal)
-        bucket = lifecycle.bucket(case.channel, case.status)
-        s = stats[case.department_id]
-        s["total"] += 1
-        s[bucket] += 1
-        s[due] += 1
-        if case.explained_at:
-            s["explained"] += 1
-        if case.rating is not None:
-            ratings[case.department_id].append(case.rating)
-        if due != sla.DONE:
-            groups[case.department_id].append((ORDER[due], case.due_date, case, due))
-    for rows in groups.values():
-        rows.sort(key=lambda r: (r[0], r[1], r[2].id))
-    summary = []
-    for dept_id, s in stats.items():
-        rated = ratings[dept_id]
-        satisfied = sum(1 for r in rated if r >= SATISFIED)
-        summary.append(
-            {
-                "department": departments.get(dept_id),
-                "stats": s,
-                "rated": len(rated),
-                "satisfied_pct": round(100 * satisfied / len(rated)) if rated else None,
-                "average": round(sum(rated) / len(rated), 2) if rated else None,
-            }
-        )
-    summary.sort(key=lambda r: (-r["stats"][sla.OVERDUE], -r["stats"]["total"]))
+        groups[case.department_id].append((case, due))
+    ordered = sorted(
+        groups.items(),
+        key=lambda kv: (
+            -sum(due == sla.OVERDUE for _, due in kv[1]),
+            -len(kv[1]),
+            kv[0] is None,
+            kv[0] or 0,
+        ),
+    )
     return render_template(
         "admin/board.html",
-        summary=summary,
-        groups=[(departments.get(k), v) for k, v in groups.items()],
+        report=reports.fiscal_report(visible, org, fy),
+        years=years,
+        groups=[(departments.get(k), rows) for k, rows in ordered],
         today=today,
-        order=[row["department"] for row in summary],
+    )
+
+
+@bp.get("/reports")
+@require("reports.view")
+def report():
+    """The working group's report for one fiscal year: by month, unit, category and channel."""
+    org = current_org()
+    visible = access.visible_cases(current_user)
+    fy, years = _fiscal_year(visible)
+    return render_template(
+        "admin/reports.html",
+        report=reports.fiscal_report(visible, org, fy),
+        years=years,
+        channel_labels=CHANNEL_LABELS,
+        target=reports.TARGET_PCT,
     )

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from admin import bp
 from admin.forms import (
+    CHANNEL_LABELS,
     AssignForm,
     CompleteForm,
     ExplainForm,
@@ -77,7 +78,7 @@ def _tip_categories(case) -> list:
     )
 
 
-def _page(case, status=200, contact=None, **forms):
+def _page(case, status=200, contact=None, earlier=(), **forms):
     st = lifecycle.state(case.channel, case.status)
     files = []
     if access.can(current_user, "case.attachments", case):
@@ -97,6 +98,7 @@ def _page(case, status=200, contact=None, **forms):
             due=workflow.due_state(case),
             files=files,
             contact=contact,
+            earlier=earlier,
             has_identity=identity.row_for(case) is not None,
             forms=_forms(case, **forms),
             users=users,
@@ -105,6 +107,7 @@ def _page(case, status=200, contact=None, **forms):
             if case.merged_into_id
             else None,
             agencies=workflow.AGENCIES,
+            channel_label=CHANNEL_LABELS.get(case.intake_channel, case.intake_channel),
             tip_categories=_tip_categories(case),
         ),
         status,
@@ -120,7 +123,10 @@ def case_view(case_id: int):
 def show_contact(case_id: int):
     """Decrypt the reporter's contact details for this response only; audited each time."""
     case = case_or_404(case_id, "case.identity")
-    return _page(case, contact=workflow.reveal_contact(case, current_user))
+    contact = workflow.reveal_contact(case, current_user)
+    # Earlier complaints by the same phone or email (blind index), within the user's reach.
+    earlier = [c for c in identity.earlier_cases(case) if access.in_reach(current_user, c)]
+    return _page(case, contact=contact, earlier=earlier)
 
 
 @bp.get("/cases/<int:case_id>/attachments/<int:attachment_id>")

@@ -6,8 +6,9 @@ import sys
 import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from casework import audit, outbox, roles, staff, sweep
@@ -22,14 +23,17 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 
 
 def _org() -> Organization:
-    from flask import current_app
-
     with current_app.test_request_context():
         return current_org()
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
 def _read_password() -> str:
-    if sys.stdin.isatty():
+    """A hidden prompt (typed twice) on a terminal; otherwise the first line of stdin."""
+    if _interactive():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     return sys.stdin.readline().rstrip("\r\n")
 
@@ -51,12 +55,14 @@ def users_create(email: str, role: str, department_code: str | None, name: str) 
             raise click.ClickException(f"no department with code {department_code!r}")
         department_id = dept.id
     password = _read_password()
-    try:
-        user = staff.create(
-            org.id, email, role, password=password, department_id=department_id, name=name
-        )
-    except staff.StaffError as error:
-        raise click.ClickException(str(error)) from None
+    # (messages about the input are translated: give them a request context, in English)
+    with current_app.test_request_context(), force_locale("en"):
+        try:
+            user = staff.create(
+                org.id, email, role, password=password, department_id=department_id, name=name
+            )
+        except staff.StaffError as error:
+            raise click.ClickException(str(error)) from None
     click.echo(f"created {user.email} ({user.role}); two-factor setup happens at first sign-in")
 
 
@@ -81,11 +87,13 @@ def outbox_run(once: bool, interval: int) -> None:
 
 @sla_cli.command("sweep")
 def sla_sweep() -> None:
-    """Daily: due-soon and overdue reminders, escalation of overdue cases (idempotent)."""
+    """Daily: due-soon and overdue reminders, escalation of overdue cases to the supervisors,
+    follow-up reminders for forwarded cases (idempotent: run it twice, nothing is sent twice)."""
     for slug, stats in sweep.run().items():
         click.echo(
             f"{slug}: {stats.due_soon} due soon, {stats.overdue} overdue, "
-            f"{stats.escalated} escalated, {stats.queued} messages queued"
+            f"{stats.escalated} escalated, {stats.follow_up} to follow up with an outside "
+            f"agency, {stats.queued} messages queued"
         )
 
 

@@ -18,6 +18,15 @@ TYPES = {
 }
 
 
+def _filters_used(filters: casequery.Filters) -> dict:
+    """The filters as the audit trail keeps them: a search text may name a complainant, so
+    only the fact that there was one is kept."""
+    used = {k: v for k, v in vars(filters).items() if v and k != "q"}
+    if filters.q:
+        used["search"] = True
+    return used
+
+
 @bp.get("/exports/cases.<fmt>")
 @require("export.cases")
 def export_cases(fmt: str):
@@ -36,7 +45,7 @@ def export_cases(fmt: str):
         "export.identity" if want_identity else "export.cases",
         actor_id=current_user.id,
         target=fmt,
-        data={"rows": len(cases), "identity": want_identity, "filters": vars(filters)},
+        data={"rows": len(cases), "identity": want_identity, "filters": _filters_used(filters)},
     )
     db.session.commit()
     name = f"cases-{clock.today().isoformat()}.{fmt}"

@@ -170,6 +170,17 @@ class DepartmentForm(FlaskForm):
             Length(max=254),
         ],
     )
+    phone = StringField(_l("Unit phone"), validators=[Length(max=64)], render_kw={"maxlength": 64})
+    head_name = StringField(
+        _l("Name of the head of the unit"),
+        validators=[Length(max=200)],
+        render_kw={"maxlength": 200},
+    )
+    head_title = TextAreaField(
+        _l("Position of the head of the unit"),
+        validators=[Length(max=300)],
+        render_kw={"rows": 2, "maxlength": 300},
+    )
     active = BooleanField(_l("Active"), default=True)
 
 
@@ -212,6 +223,16 @@ class SlaSettingsForm(FlaskForm):
         ],
     )
     letter_prefix = StringField(_l("Letter reference prefix (ที่ …)"), validators=[Length(max=64)])
+    signatory_name = StringField(
+        _l("Name of the person who signs letters"),
+        validators=[Length(max=200)],
+        render_kw={"maxlength": 200},
+    )
+    signatory_title = TextAreaField(
+        _l("Position of the person who signs letters"),
+        validators=[Length(max=300)],
+        render_kw={"rows": 2, "maxlength": 300},
+    )
 
 
 class HolidayForm(FlaskForm):

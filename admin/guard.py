@@ -14,9 +14,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from admin import bp
-from casework import access, clock
+from casework import access, clock, thaidate
 from casework.extensions import db
+from casework.i18n import current_locale
 from casework.models import Case
+from casework.tenancy import current_org
 
 # Endpoints reachable before signing in (the login steps themselves).
 OPEN_ENDPOINTS = frozenset({"admin.login", "admin.login_totp", "admin.enrol_totp"})
@@ -48,6 +50,7 @@ def _guard():
         flash(_("You were signed out after a period without activity."), "warning")
         return redirect(url_for("admin.login", next=request.path))
     session[SEEN] = now
+    current_org()  # (the page header names the organization)
     return None
 
 
@@ -88,4 +91,6 @@ def _staff_context():
     return {
         "staff_can": lambda action: access.can(current_user, action),
         "as_date": lambda text: date.fromisoformat(text) if text else None,
+        "fiscal_year_label": lambda fy: thaidate.fiscal_year_label(fy, current_locale()),
+        "month_label": lambda year, month: thaidate.format_month(year, month, current_locale()),
     }

@@ -12,7 +12,7 @@ from admin.forms import CHANNEL_LABELS
 from admin.guard import require
 from casework import access, casequery, clock, lifecycle, sla
 from casework.extensions import db
-from casework.models import Case, Category, Department
+from casework.models import Category, Department, User
 from casework.tenancy import current_org
 
 PER_PAGE = 50
@@ -45,16 +45,19 @@ def filter_choices(org):
 def inbox():
     org = current_org()
     filters = casequery.Filters.from_args(request.args)
-    query = casequery.apply(access.visible_cases(current_user), filters, org).order_by(
-        Case.completed_at.is_not(None), Case.due_date, Case.id
+    query = casequery.most_urgent_first(
+        casequery.apply(access.visible_cases(current_user), filters, org), org
     )
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     cal = sla.work_calendar(org)
     today = clock.today()
     rows = [(case, sla.due_state(case, org, today, cal)) for case in page.items]
+    assignee_ids = {case.assignee_id for case in page.items if case.assignee_id}
+    assignees = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(assignee_ids)))}
     return render_template(
         "admin/inbox.html",
         rows=rows,
+        assignees=assignees,
         page=page,
         filters=filters,
         choices=filter_choices(org),

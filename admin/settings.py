@@ -33,24 +33,29 @@ def _own(model, row_id: int):
     return row
 
 
+def _letter_settings(org) -> dict:
+    return {
+        "sla_mode": org.sla_mode,
+        "due_soon_days": org.due_soon_days,
+        "letter_prefix": org.letter_prefix,
+        "signatory_name": org.signatory_name,
+        "signatory_title": org.signatory_title,
+    }
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @require("admin.settings")
 def settings():
     org = current_org()
     form = SlaSettingsForm(obj=org)
     if form.validate_on_submit():
-        before = {"sla_mode": org.sla_mode, "due_soon_days": org.due_soon_days}
+        before = _letter_settings(org)
         org.sla_mode = form.sla_mode.data
         org.due_soon_days = form.due_soon_days.data
         org.letter_prefix = (form.letter_prefix.data or "").strip()
-        _audit(
-            "settings.sla",
-            org.slug,
-            {
-                "before": before,
-                "after": {"sla_mode": org.sla_mode, "due_soon_days": org.due_soon_days},
-            },
-        )
+        org.signatory_name = (form.signatory_name.data or "").strip()
+        org.signatory_title = (form.signatory_title.data or "").strip()
+        _audit("settings.sla", org.slug, {"before": before, "after": _letter_settings(org)})
         flash(
             _("Settings saved. New deadlines use them; existing deadlines stay as they were."),
             "success",

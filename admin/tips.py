@@ -1,20 +1,26 @@
-"""Staff pages of the corruption-tip channel: the tip register and case pages for integrity
-officers, key custody and reveal decisions for custodians, and the one-way transfer of a
-general complaint. Who may do what is decided in casework.tipline.access."""
+"""Staff pages of the corruption-tip channel for integrity officers: the tip register, the case
+page, the channel's categories and deadlines, and the one-way transfer of a general complaint.
+Custodians' pages are in admin.tip_custody. Who may do what is decided in
+casework.tipline.access."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from admin import bp
+from admin.forms import CategoryForm
+from admin.inbox import DUE_LABELS
 from casework import access as general_access
-from casework import attachments, audit, clock, lifecycle, sla
+from casework import attachments, clock, lifecycle, sla
 from casework.extensions import db
-from casework.models import Attachment, Case, Organization, RevealRequest, User
+from casework.models import Attachment, Case, Category, Organization, User
 from casework.tipline import (
     access,
     custody,
@@ -28,6 +34,40 @@ from casework.tipline import (
     workflow,
 )
 from casework.tipline.custody import CustodyError
+
+# What each timeline entry of a tip means, for the officers' history (moved complaints bring
+# the general channel's kinds with them).
+EVENT_LABELS = {
+    "received": _l("Received"),
+    "status": _l("Status"),
+    "note": _l("Internal note"),
+    "officer_message": _l("Message to the tipster"),
+    "tipster_message": _l("Message from the tipster"),
+    "reveal_requested": _l("Identity reveal requested"),
+    "reveal_refused": _l("Identity reveal refused"),
+    "identity_accessed": _l("Identity opened by a custodian"),
+    "explanation": _l("Explanation of delay"),
+    "public_update": _l("Update to the complainant"),
+    "assigned": _l("Assigned"),
+    "escalated": _l("Escalated to the supervisor (overdue)"),
+    "citizen_info": _l("The complainant added information"),
+    "merged_in": _l("A duplicate was merged into this case"),
+}
+REQUEST_STATUS = {
+    "pending": _l("Waiting for a custodian"),
+    "approved": _l("Approved: the custodian opened the identity"),
+    "refused": _l("Refused"),
+}
+CODE = re.compile(r"[a-z0-9_]{1,48}")
+DUE_ORDER = {sla.OVERDUE: 0, sla.DUE_SOON: 1, sla.ON_TIME: 2, sla.PAUSED: 3, sla.DONE: 4}
+
+
+def _state_label(code: str) -> str:
+    """A stage's name; history moved in from the general channel has that channel's stages."""
+    for channel in ("tip", "complaint"):
+        if code in lifecycle.STATES[channel]:
+            return lifecycle.status_label(channel, code)
+    return code
 
 
 def _tip_or_404(case_id: int) -> Case:
@@ -49,58 +89,80 @@ def _back(case: Case):
     return redirect(url_for("admin.tip", case_id=case.id))
 
 
-def _flash_errors(fields: dict) -> None:
+def flash_errors(fields: dict) -> None:
     for message in fields.values():
         flash(message, "error")
+
+
+def _integrity_only() -> None:
+    if not access.is_integrity(current_user):
+        abort(403)
 
 
 @bp.get("/tips/")
 def tips():
     if access.is_custodian(current_user):
         return redirect(url_for("admin.tip_custody"))
-    if not access.is_integrity(current_user):
-        abort(403)
+    _integrity_only()
     org = db.session.get(Organization, current_user.organization_id)
-    cases = access.visible_tips(current_user)
     cal = sla.work_calendar(org)
     today = clock.today()
-    rows = [
-        {
-            "case": c,
-            "due": sla.due_state(c, org, today, cal),
-            "mine": current_user.id in access.assigned_ids(c),
-            "referral": referral.referral_of(c),
-        }
-        for c in cases
-    ]
-    return render_template("admin/tips/index.html", rows=rows)
+    rows = []
+    for c in access.visible_tips(current_user):
+        due = sla.due_state(c, org, today, cal)
+        flagged = referral.flag_of(c) and referral.referral_of(c) is None
+        rows.append(
+            {
+                "case": c,
+                "due": due,
+                "mine": current_user.id in access.assigned_ids(c),
+                "refer": bool(flagged) and not lifecycle.state("tip", c.status).final,
+            }
+        )
+    rows.sort(key=lambda r: (DUE_ORDER[r["due"]], r["case"].due_date, -r["case"].id))
+    counts = {due: sum(1 for r in rows if r["due"] == due) for due in DUE_ORDER}
+    return render_template("admin/tips/index.html", rows=rows, counts=counts, labels=DUE_LABELS)
 
 
 @bp.get("/tips/<int:case_id>")
 def tip(case_id: int):
     case = _tip_or_404(case_id)
     readable = access.can_read(current_user, case)
+    org = db.session.get(Organization, case.organization_id)
+    details = filing.details_of(case)
+    assigned = access.assigned_ids(case)
     context = {
         "case": case,
-        "details": filing.details_of(case),
+        "details": details,
         "readable": readable,
         "state": lifecycle.state("tip", case.status),
+        "due": sla.due_state(case, org, clock.today()),
+        "due_labels": DUE_LABELS,
         "allowed": sorted(lifecycle.allowed("tip", case.status)),
         "outcomes": lifecycle.OUTCOMES["tip"],
         "referral": referral.referral_of(case),
-        "reasons": referral.REASONS,
         "bodies": referral.BODIES,
-        "officers": access.integrity_officers(case.organization_id, case),
-        "assigned": [db.session.get(User, uid) for uid in sorted(access.assigned_ids(case))],
+        "officers": [
+            u for u in access.integrity_officers(case.organization_id, case) if u.id not in assigned
+        ],
+        "assigned": [db.session.get(User, uid) for uid in sorted(assigned)],
         "requests": reveal.requests_for(case),
+        "request_status": REQUEST_STATUS,
         "has_identity": custody.has_identity(case),
+        "today": clock.today(),
     }
     if readable:
         context.update(
             answers=filing.answers_of(case),
+            flag=referral.flag_of(case),
+            reasons=referral.REASONS,
+            committee=sealing.open_text("tip-committee", case, details.committee_sealed),
+            penalty=sealing.open_text("tip-penalty", case, details.penalty_sealed),
             thread=messages.thread(case),
             files=messages.initial_files(case),
             events=[(e, sealing.event_text(case, e)) for e in case.events],
+            event_labels=EVENT_LABELS,
+            state_label=_state_label,
             roles=filing.ACCUSED_ROLES,
             how_known=filing.HOW_KNOWN,
             elsewhere=filing.REPORTED_ELSEWHERE,
@@ -132,8 +194,9 @@ def tip_exclude(case_id: int):
     user = db.session.get(User, request.form.get("user_id", type=int) or 0)
     if user is None or user.organization_id != case.organization_id:
         abort(404)
-    if access.exclude(case, user.id, "manual"):
-        trail.record(case, "excluded", current_user.id, user=user.id)
+    if access.exclude(case, user.id):
+        # who was excluded can say whom the tip accuses: the trail keeps only that it happened
+        trail.record(case, "excluded", current_user.id)
     db.session.commit()
     flash(_("The account is excluded from this tip."), "success")
     if user.id == current_user.id:
@@ -141,23 +204,40 @@ def tip_exclude(case_id: int):
     return _back(case)
 
 
+def _act(case: Case, action, done: str):
+    """Run one officer action on ``case``; flash ``done``, or each field error it raises."""
+    try:
+        action()
+        flash(done, "success")
+    except (
+        messages.FollowUpError,
+        workflow.WorkflowError,
+        referral.ReferralError,
+        CustodyError,
+    ) as error:
+        db.session.rollback()
+        flash_errors(error.fields)
+    return _back(case)
+
+
 @bp.post("/tips/<int:case_id>/message")
 def tip_message(case_id: int):
     case = _readable(case_id)
-    try:
-        messages.to_tipster(case, current_user.id, request.form.get("message", ""))
-        flash(_("Message sent. The tipster reads it with their receipt."), "success")
-    except messages.FollowUpError as error:
-        _flash_errors(error.fields)
-    return _back(case)
+    text = request.form.get("message", "")
+    return _act(
+        case,
+        lambda: messages.to_tipster(case, current_user.id, text),
+        _("Message sent. The tipster reads it with their receipt."),
+    )
 
 
 @bp.post("/tips/<int:case_id>/status")
 def tip_status(case_id: int):
     case = _readable(case_id)
     form = request.form
-    try:
-        workflow.change(
+    return _act(
+        case,
+        lambda: workflow.change(
             case,
             form.get("target", ""),
             actor_id=current_user.id,
@@ -167,48 +247,61 @@ def tip_status(case_id: int):
             order_number=form.get("order_number", ""),
             committee=form.get("committee", ""),
             penalty=form.get("penalty", ""),
-        )
-        flash(_("Status changed."), "success")
-    except workflow.WorkflowError as error:
-        _flash_errors(error.fields)
-    return _back(case)
+        ),
+        _("Status changed."),
+    )
+
+
+@bp.post("/tips/<int:case_id>/explain")
+def tip_explain(case_id: int):
+    case = _readable(case_id)
+    form = request.form
+    return _act(
+        case,
+        lambda: workflow.explain_delay(
+            case,
+            actor_id=current_user.id,
+            text=form.get("explanation", ""),
+            new_date=form.get("new_date", ""),
+        ),
+        _("The tipster will see the explanation and the new date."),
+    )
 
 
 @bp.post("/tips/<int:case_id>/referral")
 def tip_referral(case_id: int):
     case = _readable(case_id)
-    raw = request.form.get("referred_on", "")
+    form = request.form
+    raw = form.get("referred_on", "")
     try:
         referred_on = date.fromisoformat(raw) if raw else None
     except ValueError:
         flash(_("Enter a date as YYYY-MM-DD."), "error")
         return _back(case)
-    try:
+
+    def refer():
         referral.record(
             case,
             actor_id=current_user.id,
-            body=request.form.get("body", ""),
-            reference_number=request.form.get("reference_number", ""),
+            body=form.get("body", ""),
+            reference_number=form.get("reference_number", ""),
             referred_on=referred_on,
         )
-        trail.record(case, "referred", current_user.id, body=request.form.get("body"))
+        trail.record(case, "referred", current_user.id, body=form.get("body"))  # a BODIES code
         db.session.commit()
-        flash(_("Referral recorded."), "success")
-    except referral.ReferralError as error:
-        db.session.rollback()
-        _flash_errors(error.fields)
-    return _back(case)
+
+    return _act(case, refer, _("Referral recorded."))
 
 
 @bp.post("/tips/<int:case_id>/reveal")
 def tip_reveal_request(case_id: int):
     case = _readable(case_id)
-    try:
-        reveal.request(case, current_user, request.form.get("reason", ""))
-        flash(_("Request sent to the identity custodians."), "success")
-    except CustodyError as error:
-        _flash_errors(error.fields)
-    return _back(case)
+    reason = request.form.get("reason", "")
+    return _act(
+        case,
+        lambda: reveal.request(case, current_user, reason),
+        _("Request sent to the identity custodians."),
+    )
 
 
 @bp.get("/tips/<int:case_id>/files/<int:file_id>")
@@ -227,105 +320,91 @@ def tip_file(case_id: int, file_id: int):
     )
 
 
-# --- custodians -------------------------------------------------------------------------
+# --- the channel's categories and deadlines --------------------------------------------------
 
 
-def _custodian():
-    if not access.is_custodian(current_user):
-        abort(403)
-    return current_user
+def _category_form(category: Category | None = None) -> CategoryForm:
+    form = CategoryForm(obj=category)
+    del form.department  # tips have no responsible department: integrity officers handle them
+    if category is not None:
+        del form.code  # API clients file by code: it stays as it was created
+    return form
 
 
-@bp.get("/tips/custody")
-def tip_custody():
-    user = _custodian()
-    queue = []
-    for row in reveal.queue(user.organization_id):
-        case = db.session.get(Case, row.case_id)
-        if access.can_decide_reveal(user, case):
-            queue.append(
-                {
-                    "row": row,
-                    "case": case,
-                    "reason": reveal.reason_of(row, case),
-                    "requester": db.session.get(User, row.requested_by),
-                }
-            )
-    return render_template(
-        "admin/tips/custody.html",
-        key=custody.key_of(user),
-        queue=queue,
-        min_length=custody.MIN_PASSPHRASE,
-        custodians=len(custody.active_keys(user.organization_id)),
-    )
-
-
-@bp.post("/tips/custody/enrol")
-def tip_custody_enrol():
-    user = _custodian()
-    try:
-        custody.enrol(user, request.form.get("passphrase", ""), request.form.get("confirm", ""))
-        audit.record(user.organization_id, "custody.key_enrolled", actor_id=user.id)
-        db.session.commit()
-        flash(_("Your key was created. Keep your passphrase safe: nobody can reset it."), "success")
-    except CustodyError as error:
-        db.session.rollback()
-        _flash_errors(error.fields)
-    return redirect(url_for("admin.tip_custody"))
-
-
-@bp.post("/tips/custody/passphrase")
-def tip_custody_passphrase():
-    user = _custodian()
-    form = request.form
-    try:
-        custody.change_passphrase(
-            user, form.get("old", ""), form.get("passphrase", ""), form.get("confirm", "")
+def _tip_categories(org_id: int) -> list[Category]:
+    return list(
+        db.session.scalars(
+            select(Category)
+            .filter_by(organization_id=org_id, channel="tip")
+            .order_by(Category.sort_order, Category.id)
         )
-        audit.record(user.organization_id, "custody.passphrase_changed", actor_id=user.id)
-        db.session.commit()
-        flash(_("Your passphrase was changed."), "success")
-    except CustodyError as error:
-        db.session.rollback()
-        _flash_errors(error.fields)
-    return redirect(url_for("admin.tip_custody"))
-
-
-def _request_or_404(request_id: int) -> tuple[RevealRequest, Case]:
-    user = _custodian()
-    row = db.session.get(RevealRequest, request_id)
-    case = db.session.get(Case, row.case_id) if row else None
-    if row is None or not access.can_decide_reveal(user, case):
-        abort(404)
-    return row, case
-
-
-@bp.post("/tips/reveals/<int:request_id>/approve")
-def tip_reveal_approve(request_id: int):
-    row, case = _request_or_404(request_id)
-    try:
-        identity = reveal.approve(row, case, current_user, request.form.get("passphrase", ""))
-    except CustodyError as error:
-        _flash_errors(error.fields)
-        return redirect(url_for("admin.tip_custody"))
-    return render_template(
-        "admin/tips/identity.html",
-        case=case,
-        row=row,
-        identity=identity,
-        requester=db.session.get(User, row.requested_by),
     )
 
 
-@bp.post("/tips/reveals/<int:request_id>/refuse")
-def tip_reveal_refuse(request_id: int):
-    row, case = _request_or_404(request_id)
-    try:
-        reveal.refuse(row, case, current_user)
-        flash(_("The request was refused."), "success")
-    except CustodyError as error:
-        _flash_errors(error.fields)
-    return redirect(url_for("admin.tip_custody"))
+def _save_category(form: CategoryForm, category: Category) -> None:
+    category.name_th = form.name_th.data.strip()
+    category.name_en = (form.name_en.data or "").strip()
+    category.sla_days = form.sla_days.data
+    category.sort_order = form.sort_order.data or 0
+    category.active = form.active.data
+
+
+@bp.route("/tips/categories", methods=["GET", "POST"])
+def tip_categories():
+    """The tip channel's categories and the days each stage may take (default 15)."""
+    _integrity_only()
+    org_id = current_user.organization_id
+    form = _category_form()
+    if form.validate_on_submit():
+        code = form.code.data.strip()
+        if not CODE.fullmatch(code):
+            form.code.errors = [_("Use lowercase English letters, digits and _ only.")]
+        elif db.session.scalar(
+            select(Category.id).filter_by(organization_id=org_id, channel="tip", code=code)
+        ):
+            form.code.errors = [_("Another category already uses this code.")]
+        else:
+            category = Category(organization_id=org_id, channel="tip", code=code)
+            _save_category(form, category)
+            db.session.add(category)
+            trail.record_channel(
+                org_id, "category_created", current_user.id, code, sla_days=category.sla_days
+            )
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.tip_categories"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "admin/tips/categories.html", form=form, rows=_tip_categories(org_id)
+    ), status
+
+
+@bp.route("/tips/categories/<int:category_id>", methods=["GET", "POST"])
+def tip_category_edit(category_id: int):
+    _integrity_only()
+    category = db.session.get(Category, category_id)
+    if (
+        category is None
+        or category.channel != "tip"
+        or category.organization_id != current_user.organization_id
+    ):
+        abort(404)
+    form = _category_form(category)
+    if form.validate_on_submit():
+        before = category.sla_days
+        _save_category(form, category)
+        trail.record_channel(
+            category.organization_id,
+            "category_updated",
+            current_user.id,
+            category.code,
+            sla_days=[before, category.sla_days],
+        )
+        db.session.commit()
+        flash(_("Saved. The new number of days applies from each tip's next stage."), "success")
+        return redirect(url_for("admin.tip_categories"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/tips/category_form.html", form=form, category=category), status
 
 
 # --- transfer from the general channel ---------------------------------------------------
@@ -345,7 +424,7 @@ def tip_transfer(case_id: int):
         )
     except transfer.TransferError as error:
         flash(str(error), "error")
-        return redirect(request.referrer or url_for("admin.index"))
+        return redirect(url_for("admin.case_view", case_id=case.id))
     flash(
         _("The complaint was transferred to the corruption channel. It is no longer visible here."),
         "success",

@@ -33,7 +33,7 @@ RULES: dict[str, frozenset[str]] = {
     "intake.register": frozenset({roles.CLERK, roles.SUPERVISOR}),
     "board.view": frozenset({roles.OFFICER, roles.SUPERVISOR, roles.EXECUTIVE}),
     "reports.view": frozenset({roles.SUPERVISOR, roles.EXECUTIVE}),
-    "export.cases": frozenset({roles.SUPERVISOR, roles.EXECUTIVE}),
+    "export.cases": frozenset({roles.OFFICER, roles.SUPERVISOR, roles.EXECUTIVE}),
     "export.identity": frozenset({roles.SUPERVISOR}),
     "admin.users": frozenset({roles.SYSADMIN}),
     "admin.settings": frozenset({roles.SYSADMIN}),

@@ -31,18 +31,23 @@ def json_object() -> dict:
     """The request's JSON object, or BadBody (415 for another content type, 400 if malformed)."""
     if not request.is_json:
         raise BadBody(415, _("Send JSON (Content-Type: application/json)."))
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: malformed, not a crash
+        data = None
     if not isinstance(data, dict):
         raise BadBody(400, _("The body is not a valid JSON object."))
     return data
 
 
-def text_field(data: dict, name: str, fields: dict) -> str:
+def text_field(data: dict, name: str, fields: dict, report_as: str | None = None) -> str:
+    """``data[name]`` as text; a list, object or boolean is reported in ``fields`` (under
+    ``report_as``, e.g. ``reporter.name``, when the value sits in a nested object)."""
     value = data.get(name, "")
     if value is None:
         return ""
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        fields[name] = _("Must be a string.")
+        fields[report_as or name] = _("Must be a string.")
         return ""
     return str(value)
 

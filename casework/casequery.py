@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, and_, case, or_
 
 from casework import clock, lifecycle, sla
 from casework.models import Case, Category, Organization
@@ -63,24 +63,51 @@ def apply(query: Select, filters: Filters, org: Organization) -> Select:
     return query
 
 
+def due_soon_limit(org: Organization, today: date) -> date:
+    """The last due date that is still "due soon" today (it depends on the calendar)."""
+    cal = sla.work_calendar(org)
+    limit = probe = today
+    for _ in range(400):
+        probe += timedelta(days=1)
+        if cal.days_between(today, probe) > org.due_soon_days:
+            break
+        limit = probe
+    return limit
+
+
+def _open_running():
+    return and_(Case.status.not_in(FINAL), Case.status.not_in(PAUSED))
+
+
 def _due(query: Select, due: str, org: Organization) -> Select:
     today = clock.today()
-    open_running = and_(Case.status.not_in(FINAL), Case.status.not_in(PAUSED))
+    open_running = _open_running()
     if due == sla.DONE:
         return query.where(Case.status.in_(FINAL))
     if due == sla.PAUSED:
         return query.where(Case.status.in_(PAUSED))
     if due == sla.OVERDUE:
         return query.where(open_running, Case.due_date < today)
-    # The due-soon boundary depends on the calendar: find the last date still "due soon".
-    cal = sla.work_calendar(org)
-    limit = today
-    probe = today
-    for _ in range(400):
-        probe += timedelta(days=1)
-        if cal.days_between(today, probe) > org.due_soon_days:
-            break
-        limit = probe
+    limit = due_soon_limit(org, today)
     if due == sla.DUE_SOON:
         return query.where(open_running, Case.due_date >= today, Case.due_date <= limit)
     return query.where(open_running, Case.due_date > limit)
+
+
+def most_urgent_first(query: Select, org: Organization) -> Select:
+    """Order a case list as officers work it: overdue, due soon, on time, waiting for the
+    citizen, completed; earliest deadline first within each (newest first once completed)."""
+    today = clock.today()
+    rank = case(
+        (Case.status.in_(FINAL), 4),
+        (Case.status.in_(PAUSED), 3),
+        (Case.due_date < today, 0),
+        (Case.due_date <= due_soon_limit(org, today), 1),
+        else_=2,
+    )
+    return query.order_by(
+        rank,
+        case((Case.status.in_(FINAL), None), else_=Case.due_date),
+        Case.completed_at.desc(),
+        Case.id,
+    )

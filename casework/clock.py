@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from casework.thaidate import local_date
 
@@ -30,5 +30,7 @@ def freeze(at: datetime | None) -> None:
 
 
 def day_only(at: datetime) -> datetime:
-    """Truncate to midnight: the corruption channel keeps no time finer than the day."""
-    return at.replace(hour=0, minute=0, second=0, microsecond=0)
+    """Midnight of ``at``'s Bangkok date: the corruption channel keeps no time finer than the
+    day, and the day is the one the tipster saw (a tip sent at 03:00 in Bangkok is 20:00 UTC
+    the day before). ``local_date`` of the result is that Bangkok date."""
+    return datetime.combine(local_date(at), time.min)

@@ -19,6 +19,7 @@ ORG = {
     "phone": "0 4200 0000",
     "email": "saraban@demo.go.th",
     "website": "https://demo.go.th",
+    "signatory_title": "นายกเทศมนตรีเมืองตัวอย่าง",
 }
 
 DEPARTMENTS = [

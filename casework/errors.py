@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -17,21 +17,60 @@ def api_error(status: int, message: str, fields: dict | None = None):
     return response
 
 
-def _messages() -> dict[int, str]:
+def _texts() -> dict[int, tuple[str, str]]:
+    """For each status: a short heading for the error page, and the message saying what to do
+    (the API answers with the message alone)."""
     return {
-        400: _("The request could not be understood."),
-        403: _("You do not have permission to do that."),
-        404: _("Not found."),
-        405: _("That method is not allowed here."),
-        413: _(
-            "What you sent is too large. Each file may be at most 10 MB, and at most 5 files "
-            "can be attached. Go back, remove or shrink a file, and send again."
+        400: (_("Something in the request was wrong"), _("The request could not be understood.")),
+        403: (_("Not allowed"), _("You do not have permission to do that.")),
+        404: (_("Page not found"), _("Not found.")),
+        405: (_("Not available this way"), _("That method is not allowed here.")),
+        413: (
+            _("Too large to send"),
+            _(
+                "What you sent is too large. Each file may be at most 10 MB, and at most 5 "
+                "files can be attached. Go back, remove or shrink a file, and send again."
+            ),
         ),
-        415: _("That content type is not supported."),
-        429: _("Too many attempts. Please wait a minute and try again."),
-        500: _("Something went wrong on our side. Nothing was saved; please try again."),
-        503: _("The service is not available right now."),
+        415: (_("Unsupported content"), _("That content type is not supported.")),
+        429: (
+            _("Please wait a moment"),
+            _("Too many attempts. Please wait a minute and try again."),
+        ),
+        500: (
+            _("Something went wrong"),
+            _("Something went wrong on our side. Nothing was saved; please try again."),
+        ),
+        503: (_("Service unavailable"), _("The service is not available right now.")),
     }
+
+
+def _message(status: int, default: str = "") -> str:
+    return _texts().get(status, ("", default))[1]
+
+
+def _back() -> str | None:
+    """Where "back" goes after a failed POST: the same address, when it has a page to GET."""
+    if request.method != "POST":
+        return None
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
+    except Exception:  # noqa: BLE001 - no page to go back to (404, 405, redirect)
+        return None
+    return request.path
+
+
+def _page(status: int, message: str):
+    return (
+        render_template(
+            "errors.html",
+            status=status,
+            title=_texts().get(status, (str(status), ""))[0],
+            message=message,
+            back=_back() if request.url_rule is not None else None,
+        ),
+        status,
+    )
 
 
 def _with_org() -> None:
@@ -45,14 +84,36 @@ def _with_org() -> None:
         db.session.rollback()
 
 
+def _retry_after(error: HTTPException) -> int | None:
+    """Seconds until a rate limit's window has passed (Flask-Limiter's limit item)."""
+    try:
+        return int(error.limit.limit.get_expiry())
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
 def _handle(error: HTTPException):
     status = error.code or 500
-    message = _messages().get(status, error.description or "")
+    message = _message(status, error.description or "")
+    wait = _retry_after(error) if status == 429 else None
+    if wait and wait > 60:
+        message = _(
+            "Too many attempts from your connection. Please try again in about %(minutes)d "
+            "minutes.",
+            minutes=-(-wait // 60),
+        )
     if wants_json():
-        return api_error(status, message)
-    if status < 500:
-        _with_org()
-    return render_template("errors.html", status=status, message=message), status
+        response = api_error(status, message)
+    else:
+        if status < 500:
+            _with_org()
+        response = make_response(*_page(status, message))
+    if wait:
+        response.headers["Retry-After"] = str(wait)
+    allowed = getattr(error, "valid_methods", None)
+    if status == 405 and allowed:  # RFC 9110: a 405 names the methods that would work
+        response.headers["Allow"] = ", ".join(sorted(allowed))
+    return response
 
 
 def _handle_unexpected(error: Exception):
@@ -60,8 +121,8 @@ def _handle_unexpected(error: Exception):
 
     db.session.rollback()
     if wants_json():
-        return api_error(500, _messages()[500])
-    return render_template("errors.html", status=500, message=_messages()[500]), 500
+        return api_error(500, _message(500))
+    return _page(500, _message(500))
 
 
 def init_app(app: Flask) -> None:

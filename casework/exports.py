@@ -10,10 +10,12 @@ import csv
 import io
 from collections.abc import Iterable
 
+from flask_babel import force_locale
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from casework import clock, identity, lifecycle, sla
+from casework import clock, identity, lifecycle, sla, thaidate
 from casework.extensions import db
 from casework.models import Case, Organization
 from casework.thaidate import local_date
@@ -44,6 +46,33 @@ IDENTITY_COLUMNS = (
 )
 
 
+# Values are written in Thai, like the headers (the files go to Thai offices and reports).
+CHANNELS_TH = {
+    "web": "เว็บไซต์",
+    "line": "LINE",
+    "phone": "โทรศัพท์",
+    "letter": "หนังสือ/จดหมาย",
+    "walk_in": "ยื่นด้วยตนเอง",
+    "complaint_box": "ตู้รับเรื่องร้องเรียน",
+    "facebook": "Facebook",
+    "email": "อีเมล",
+    "other": "อื่น ๆ",
+}
+KINDS_TH = {"complaint": "ร้องเรียน", "grievance": "ร้องทุกข์", "suggestion": "ข้อเสนอแนะ"}
+DUE_TH = {
+    sla.ON_TIME: "อยู่ในกำหนด",
+    sla.DUE_SOON: "ใกล้ครบกำหนด",
+    sla.OVERDUE: "เกินกำหนด",
+    sla.PAUSED: "รอข้อมูลจากผู้ร้องเรียน",
+    sla.DONE: "ดำเนินการแล้วเสร็จ",
+}
+
+
+def _date(value) -> str:
+    """A B.E. date as Thai offices write it in tables: 08/04/2570."""
+    return thaidate.format_date(value, "th", "numeric") if value else ""
+
+
 def columns(with_identity: bool) -> list[tuple[str, str]]:
     return list(BASE_COLUMNS) + (list(IDENTITY_COLUMNS) if with_identity else [])
 
@@ -54,24 +83,25 @@ def rows(cases: Iterable[Case], with_identity: bool) -> Iterable[dict]:
     for case in cases:
         org = orgs.get(case.organization_id) or db.session.get(Organization, case.organization_id)
         orgs[org.id] = org
+        with force_locale("th"):
+            status = lifecycle.status_label(case.channel, case.status)
+            outcome = lifecycle.outcome_label(case.channel, case.outcome)
         row = {
             "case_number": case.case_number,
-            "received_on": local_date(case.received_at).isoformat(),
-            "intake_channel": case.intake_channel,
-            "kind": case.kind,
+            "received_on": _date(local_date(case.received_at)),
+            "intake_channel": CHANNELS_TH.get(case.intake_channel, case.intake_channel),
+            "kind": KINDS_TH.get(case.kind, case.kind),
             "category": case.category.name_th,
             "department": case.department.name_th if case.department else "",
             "subject": case.subject,
-            "status": lifecycle.status_label(case.channel, case.status),
-            "due_date": case.due_date.isoformat(),
-            "original_due_date": case.original_due_date.isoformat()
-            if case.original_due_date
-            else "",
-            "due_state": sla.due_state(case, org, today),
+            "status": status,
+            "due_date": _date(case.due_date),
+            "original_due_date": _date(case.original_due_date),
+            "due_state": DUE_TH[sla.due_state(case, org, today)],
             "forwarded_to": case.forwarded_name or "",
             "forwarded_reference": case.forwarded_reference or "",
-            "completed_on": local_date(case.completed_at).isoformat() if case.completed_at else "",
-            "outcome": lifecycle.outcome_label(case.channel, case.outcome),
+            "completed_on": _date(local_date(case.completed_at)) if case.completed_at else "",
+            "outcome": outcome,
             "rating": case.rating if case.rating is not None else "",
         }
         if with_identity:
@@ -101,8 +131,10 @@ def to_xlsx(cases: Iterable[Case], with_identity: bool) -> bytes:
     cols = columns(with_identity)
     book = Workbook()
     sheet = book.active
-    sheet.title = "cases"
+    sheet.title = "เรื่องร้องเรียน"
     sheet.append([label for _, label in cols])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
     for row in rows(cases, with_identity):
         sheet.append([_safe(row[key]) for key, _ in cols])
     for index, (key, _) in enumerate(cols, start=1):

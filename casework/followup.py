@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casework import attachments, casefile, clock, keys, lifecycle, timeline, tracking
+from casework import (
+    attachments,
+    audit,
+    casefile,
+    clock,
+    keys,
+    lifecycle,
+    notices,
+    timeline,
+    tracking,
+)
 from casework.attachments import Upload
 from casework.extensions import db
-from casework.models import Case, CaseMessage, Organization
+from casework.models import Case, CaseEvent, CaseMessage, Organization
 from casework.textinput import LIMITS, clean
 
 
@@ -21,16 +32,19 @@ class FollowUpError(ValueError):
 
 
 def find_by_code(org: Organization, text: str | None) -> Case | None:
-    """The general complaint a tracking code opens, or None (wrong, unknown or a tip alike)."""
-    if not text or len(text) > LIMITS["tracking_code"]:
-        return None
-    canonical = tracking.normalize_code(text)
-    if canonical is None:
-        return None
-    digest = tracking.hash_code(keys.keyring().tracking_key, canonical)
-    return db.session.scalar(
+    """The general complaint a tracking code opens, or None (wrong, unknown or a tip alike).
+
+    Every answer costs the same work: a mistyped, malformed or empty code is hashed and looked
+    up too (as a value no code can hash to), so neither the page nor its timing tells a wrong
+    code from an unknown one.
+    """
+    text = text if isinstance(text, str) else ""
+    canonical = tracking.normalize_code(text) if len(text) <= LIMITS["tracking_code"] else None
+    digest = tracking.hash_code(keys.keyring().tracking_key, canonical or "!")
+    case = db.session.scalar(
         select(Case).filter_by(organization_id=org.id, channel="complaint", tracking_hash=digest)
     )
+    return case if canonical else None
 
 
 @dataclass
@@ -44,10 +58,20 @@ class PublicView:
     can_rate: bool
     outcome_label: str
     events: list
+    paused: bool = False  # the clock waits for the citizen (awaiting_info)
+    question: str = ""  # what the municipality asked, while it waits for the answer
+    extended_from: date | None = None  # the first deadline, when the date was moved
+    explanation: CaseEvent | None = None  # the latest explanation of the delay
 
 
 def public_view(case: Case) -> PublicView:
     st = lifecycle.state(case.channel, case.status)
+    events = timeline.public_events(case)
+    question = ""
+    if st.paused:
+        asked = [e for e in events if e.kind == "status" and e.status_to == case.status]
+        question = asked[-1].body if asked else ""
+    explanation = notices.latest_explanation(case)
     return PublicView(
         case=case,
         status_label=str(st.label),
@@ -55,8 +79,23 @@ def public_view(case: Case) -> PublicView:
         is_open=not st.final,
         can_rate=st.final and case.rating is None,
         outcome_label=lifecycle.outcome_label(case.channel, case.outcome),
-        events=timeline.public_events(case),
+        events=events,
+        paused=st.paused,
+        question=question,
+        extended_from=case.original_due_date
+        if case.original_due_date and case.original_due_date != case.due_date
+        else None,
+        explanation=explanation if explanation is not None and explanation.public else None,
     )
+
+
+def explained_date(event: CaseEvent) -> date | None:
+    """The new expected date an explanation of delay announced (None for other events)."""
+    value = (event.data or {}).get("new_date") if event.kind == "explanation" else None
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def add_information(case: Case, text: str, uploads: list[Upload]) -> CaseMessage:
@@ -77,6 +116,9 @@ def add_information(case: Case, text: str, uploads: list[Upload]) -> CaseMessage
         errors["attachments"] = problem
     if errors:
         raise FollowUpError({k: str(v) for k, v in errors.items()})
+    repeat = _same_as_last(case, text, uploads)
+    if repeat is not None:
+        return repeat
     try:
         message = CaseMessage(
             organization_id=case.organization_id,
@@ -90,12 +132,36 @@ def add_information(case: Case, text: str, uploads: list[Upload]) -> CaseMessage
         attachments.store(case, uploads, uploaded_by="citizen", message_id=message.id)
         timeline.record(case, "citizen_info", public=True, data={"files": len(uploads)})
         if case.status == "awaiting_info":  # the answer arrived: the clock runs again
-            casefile.change_status(case, "in_progress", public=True)
+            event = casefile.change_status(case, "in_progress", public=True)
+            audit.record(
+                case.organization_id,
+                "case.resume",
+                case=case,
+                data={"status": "in_progress", "by": "citizen", **(event.data or {})},
+            )
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return message
+
+
+REPEAT_WINDOW = timedelta(hours=1)
+
+
+def _same_as_last(case: Case, text: str, uploads: list[Upload]) -> CaseMessage | None:
+    """The citizen's previous message when this one repeats it (a refreshed page or a second
+    click sends the form again): the same text and files of the same sizes within the hour."""
+    last = db.session.scalar(
+        select(CaseMessage)
+        .filter_by(case_id=case.id, direction="from_citizen")
+        .order_by(CaseMessage.id.desc())
+        .limit(1)
+    )
+    if last is None or last.body != text or clock.utcnow() - last.at > REPEAT_WINDOW:
+        return None
+    sent = sorted(a.size for a in case_attachments(case) if a.message_id == last.id)
+    return last if sent == sorted(len(u.data) for u in uploads) else None
 
 
 def case_attachments(case: Case) -> list:

@@ -6,6 +6,7 @@ notification happen in one transaction: a failure leaves nothing behind.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -20,13 +21,17 @@ from casework.attachments import Upload
 from casework.crypto import resubmit
 from casework.crypto.blindindex import normalize_phone
 from casework.extensions import db
-from casework.models import Case, Category, Organization
+from casework.models import Case, Category, Organization, OutboxMessage
 from casework.models.case import INTAKE_CHANNELS, KINDS
 from casework.textinput import LIMITS, clean
 from casework.thaidate import fiscal_year, local_date
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+EARLIEST_YEAR = 1900  # an earlier "when it happened" is a typing mistake
+TOKEN = re.compile(r"^[\x21-\x7e]{16,128}$")
+BAD_TOKEN = _l("Use a random key of 16 to 128 visible ASCII characters.")
+REUSED_TOKEN = _l("This key was already used for a different complaint. Use a new random key.")
 
 
 class IntakeError(ValueError):
@@ -54,6 +59,8 @@ class ComplaintSubmission:
     intake_channel: str = "web"
     received_at: datetime | None = None  # offline intake: when it actually arrived
     idempotency_token: str | None = None
+    # Forms (not the API): the same form sent again after a change is a new complaint.
+    changed_form_is_new: bool = False
 
 
 @dataclass
@@ -82,7 +89,7 @@ def _date(value) -> tuple[date | None, bool]:
         return None, False
     if parsed.year > 2400:  # a Buddhist Era year typed into a Gregorian date field
         parsed = parsed.replace(year=parsed.year - 543)
-    return parsed, True
+    return parsed, parsed.year >= EARLIEST_YEAR
 
 
 def normalize(sub: ComplaintSubmission) -> dict[str, str]:
@@ -161,22 +168,60 @@ def find_category(org: Organization, code: str, channel: str) -> Category | None
     )
 
 
-def _repeat(token: str | None) -> Filed | None:
-    if not token:
+def usable_token(token: object) -> bool:
+    """A one-time form token or Idempotency-Key: 16 to 128 visible ASCII characters."""
+    return isinstance(token, str) and TOKEN.match(token) is not None
+
+
+def _bound(token: str) -> str:
+    """The token as stored and used to seal the receipt: bound to the server's tracking key, so
+    a database dump cannot test guesses of a weak client key to open the sealed code."""
+    return tracking.hash_code(keys.keyring().tracking_key, "idempotency:" + token)
+
+
+def _repeat(org: Organization, sub: ComplaintSubmission) -> Filed | None:
+    """The earlier case this submission repeats (same token), or None.
+
+    A token reused for a different complaint is refused rather than answered with the earlier
+    receipt: a client that picks predictable keys must never be shown another's tracking code.
+    """
+    if not sub.idempotency_token:
         return None
+    token = _bound(sub.idempotency_token)
     case = db.session.scalar(select(Case).filter_by(idempotency_hash=resubmit.token_hash(token)))
     if case is None:
         return None
+    same = (
+        case.organization_id == org.id
+        and case.subject == sub.subject
+        and case.details == sub.details
+        and case.category is not None
+        and case.category.code == sub.category
+    )
+    if not same and sub.changed_form_is_new and "~" not in sub.idempotency_token:
+        # The Back button: the receipt's form, changed and sent again, is a new complaint. Its
+        # token is derived from the old one and the content, so a double click on it repeats.
+        content = "\x1f".join((sub.category, sub.subject, sub.details)).encode()
+        digest = hashlib.sha256(content).hexdigest()[:40]
+        sub.idempotency_token = f"{sub.idempotency_token[:80]}~{digest}"
+        return _repeat(org, sub)
+    if not same:
+        raise IntakeError({"idempotency_token": str(REUSED_TOKEN)})
     code = resubmit.open_sealed(token, case.receipt_sealed) if case.receipt_sealed else None
     return Filed(case, tracking.format_code(code) if code else None, repeated=True)
 
 
-def file_complaint(org: Organization, sub: ComplaintSubmission, *, actor_id=None) -> Filed:
-    """Validate and file; raises IntakeError with field messages. Commits on success."""
-    earlier = _repeat(sub.idempotency_token)
+def file_complaint(
+    org: Organization, sub: ComplaintSubmission, *, actor_id=None, before_commit=None
+) -> Filed:
+    """Validate and file; raises IntakeError with field messages. Commits on success.
+    ``before_commit(case)`` runs in the same transaction (the clerk's audit entry)."""
+    if sub.idempotency_token is not None and not usable_token(sub.idempotency_token):
+        raise IntakeError({"idempotency_token": str(BAD_TOKEN)})
+    errors = normalize(sub)
+    earlier = _repeat(org, sub)
     if earlier:
         return earlier
-    errors = normalize(sub)
     category = None if errors.get("category") else find_category(org, sub.category, "complaint")
     if category is None and "category" not in errors:
         errors["category"] = str(_l("Choose a category from the list."))
@@ -187,6 +232,7 @@ def file_complaint(org: Organization, sub: ComplaintSubmission, *, actor_id=None
     received_at = sub.received_at or now
     code = tracking.generate_code()
     canonical = tracking.normalize_code(code)
+    token = _bound(sub.idempotency_token) if sub.idempotency_token else None
     try:
         fy = fiscal_year(local_date(now))
         sequence = numbering.next_sequence(org.id, "complaint", fy)
@@ -214,12 +260,8 @@ def file_complaint(org: Organization, sub: ComplaintSubmission, *, actor_id=None
             received_at=received_at,
             due_date=sla.initial_due_date(org, category, received_at),
             tracking_hash=tracking.hash_code(keys.keyring().tracking_key, canonical),
-            idempotency_hash=(
-                resubmit.token_hash(sub.idempotency_token) if sub.idempotency_token else None
-            ),
-            receipt_sealed=(
-                resubmit.seal(sub.idempotency_token, canonical) if sub.idempotency_token else None
-            ),
+            idempotency_hash=resubmit.token_hash(token) if token else None,
+            receipt_sealed=resubmit.seal(token, canonical) if token else None,
         )
         db.session.add(case)
         db.session.flush()
@@ -235,11 +277,15 @@ def file_complaint(org: Organization, sub: ComplaintSubmission, *, actor_id=None
             at=received_at,
         )
         if reporter.get("email"):
-            outbox.enqueue_citizen_email(case, reporter["email"], "receipt")
+            outbox.enqueue_citizen_email(
+                case, reporter["email"], "receipt", due_date=case.due_date.isoformat()
+            )
+        if before_commit is not None:
+            before_commit(case)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        earlier = _repeat(sub.idempotency_token)
+        earlier = _repeat(org, sub)
         if earlier:
             return earlier
         raise
@@ -247,6 +293,16 @@ def file_complaint(org: Organization, sub: ComplaintSubmission, *, actor_id=None
         db.session.rollback()
         raise
     return Filed(case, code)
+
+
+def receipt_emailed(case: Case) -> bool:
+    """Whether filing queued the receipt email (the citizen gave an address and consent)."""
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id).filter_by(case_id=case.id, template="receipt").limit(1)
+        )
+        is not None
+    )
 
 
 def new_form_token() -> str:

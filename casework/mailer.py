@@ -31,6 +31,7 @@ SUBJECTS = {
     "due_soon": _l("Case %(case_number)s is due soon"),
     "overdue": _l("Case %(case_number)s is overdue"),
     "escalation": _l("Overdue case %(case_number)s needs attention"),
+    "follow_up": _l("Time to follow up case %(case_number)s with the outside agency"),
 }
 
 

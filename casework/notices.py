@@ -14,7 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import force_locale
+
 from casework import clock, lifecycle
+from casework.calendar import WORKING
 from casework.extensions import db
 from casework.models import Case, CaseEvent, Organization
 
@@ -40,16 +43,33 @@ class Notice:
     issued_on: date
     addressee: str
     address: str
-    department: str
+    department: str  # the responsible unit (ส่วนราชการเจ้าของเรื่อง)
+    phone: str
     sla_days: int
+    days_unit: str  # "วัน" or "วันทำการ", as the organization counts deadlines
+    first_due_date: date  # the deadline promised on receipt
     explanation: CaseEvent | None
+    new_date: date | None  # the expected date the latest explanation gave
     outcome: str
     result_text: str
+    signer_name: str  # empty: a blank line to sign on
+    signer_title: list[str]  # one or two lines under the name
 
 
 def latest_explanation(case: Case) -> CaseEvent | None:
     events = [e for e in case.events if e.kind == "explanation"]
     return events[-1] if events else None
+
+
+def signer(case: Case, org: Organization) -> tuple[str, list[str]]:
+    """Who signs: the head of the responsible unit, else the organization's signatory."""
+    dept = case.department
+    if dept is not None and (dept.head_title or "").strip():
+        name, title = dept.head_name, dept.head_title
+    else:
+        name, title = org.signatory_name, org.signatory_title
+    lines = [line.strip() for line in (title or "").splitlines() if line.strip()]
+    return (name or "").strip(), lines
 
 
 def build(case: Case, kind: str, reporter: dict) -> Notice:
@@ -63,6 +83,11 @@ def build(case: Case, kind: str, reporter: dict) -> Notice:
         raise NoticeUnavailable("the case is not completed")
     org = db.session.get(Organization, case.organization_id)
     name = reporter.get("name", "")
+    new_date = (explanation.data or {}).get("new_date") if explanation is not None else None
+    signer_name, signer_title = signer(case, org)
+    with force_locale("th"):  # the letter is Thai whatever language the officer reads
+        outcome = lifecycle.outcome_label(case.channel, case.outcome)
+    dept = case.department
     return Notice(
         kind=kind,
         subject=SUBJECTS_TH[kind],
@@ -71,9 +96,15 @@ def build(case: Case, kind: str, reporter: dict) -> Notice:
         issued_on=clock.today(),
         addressee=name or "ผู้ร้องเรียน",
         address=reporter.get("address", ""),
-        department=case.department.name_th if case.department else "",
+        department=dept.name_th if dept else "",
+        phone=(dept.phone if dept is not None and dept.phone else org.phone) or "",
         sla_days=case.category.sla_days,
+        days_unit="วันทำการ" if org.sla_mode == WORKING else "วัน",
+        first_due_date=case.original_due_date or case.due_date,
         explanation=explanation,
-        outcome=lifecycle.outcome_label(case.channel, case.outcome) if final else "",
+        new_date=date.fromisoformat(new_date) if new_date else None,
+        outcome=outcome if final else "",
         result_text=case.result_text,
+        signer_name=signer_name,
+        signer_title=signer_title,
     )

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, time
 from flask_babel import lazy_gettext as _l
 
 from casework import audit, clock, intake
-from casework.extensions import db
 from casework.models import Organization, User
 from casework.thaidate import BANGKOK, local_date
 
@@ -41,16 +40,16 @@ def received_instant(day: str, at: str) -> tuple[datetime | None, dict[str, str]
 
 
 def register(org: Organization, sub: intake.ComplaintSubmission, clerk: User) -> intake.Filed:
-    """File the complaint for the clerk (IntakeError on bad input) and audit it."""
-    filed = intake.file_complaint(org, sub, actor_id=clerk.id)
-    if filed.repeated:
-        return filed
-    audit.record(
-        org.id,
-        "case.register_offline",
-        actor_id=clerk.id,
-        case=filed.case,
-        data={"intake_channel": sub.intake_channel},
-    )
-    db.session.commit()
-    return filed
+    """File the complaint for the clerk (IntakeError on bad input) and audit it, in one
+    transaction: a failure leaves neither the case nor its entry behind."""
+
+    def audited(case) -> None:
+        audit.record(
+            org.id,
+            "case.register_offline",
+            actor_id=clerk.id,
+            case=case,
+            data={"intake_channel": sub.intake_channel},
+        )
+
+    return intake.file_complaint(org, sub, actor_id=clerk.id, before_commit=audited)

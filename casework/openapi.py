@@ -45,6 +45,7 @@ COMPLAINT_IN = {
         "lat": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
         "lng": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
         "occurred_on": {"type": ["string", "null"], "format": "date"},
+        "occurred_time": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"},
         "consent": {
             "type": "boolean",
             "description": "Required (true) when any reporter field is given",
@@ -63,36 +64,98 @@ COMPLAINT_IN = {
 
 FILED = {
     "type": "object",
+    "required": ["case_number", "tracking_code", "status", "received_at", "due_at"],
+    "additionalProperties": False,
     "properties": {
         "case_number": {"type": "string", "examples": ["2570/000123"]},
-        "tracking_code": {"type": "string", "examples": ["7KQ4-M2XD-9HBT-0RZP"]},
+        "tracking_code": {
+            "type": ["string", "null"],
+            "examples": ["7KQ4-M2XD-9HBT-0RZP"],
+            "description": "Shown once; null only if a retried request can no longer open it",
+        },
         "status": {"type": "string"},
         "received_at": {"type": "string", "format": "date-time"},
         "due_at": {"type": "string", "format": "date"},
     },
 }
 
+_DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 TRACKED = {
     "type": "object",
+    "required": ["case_number", "status", "due_at", "timeline"],
+    "additionalProperties": False,
     "properties": {
         "case_number": {"type": "string"},
-        "status": {"type": "string"},
-        "status_label": {"type": "string"},
+        "status": {
+            "type": "string",
+            "enum": ["received", "in_progress", "awaiting_info", "forwarded", "completed"],
+        },
+        "status_label": {"type": "string", "description": "In the language asked for"},
         "outcome": {"type": ["string", "null"]},
-        "due_at": {"type": "string", "format": "date"},
-        "result": {"type": "string"},
+        "outcome_label": {"type": "string"},
+        "received_at": {"type": "string", "format": "date-time"},
+        "due_at": {"type": "string", "format": "date", "description": "The current deadline"},
+        "original_due_at": {
+            **_DATE_OR_NULL,
+            "description": "The first deadline, when an explanation of delay moved it",
+        },
+        "paused": {
+            "type": "boolean",
+            "description": "The municipality waits for information from the citizen",
+        },
+        "completed_at": {"type": ["string", "null"], "format": "date-time"},
+        "result": {"type": "string", "description": "The result, once completed"},
         "timeline": {
             "type": "array",
+            "description": "The public timeline, oldest first; internal notes are never listed",
             "items": {
                 "type": "object",
+                "required": ["at", "kind", "text"],
+                "additionalProperties": False,
                 "properties": {
                     "at": {"type": "string", "format": "date-time"},
-                    "kind": {"type": "string"},
+                    "kind": {
+                        "type": "string",
+                        "examples": [
+                            "received",
+                            "status",
+                            "public_update",
+                            "explanation",
+                            "citizen_info",
+                        ],
+                    },
                     "status": {"type": ["string", "null"]},
                     "text": {"type": "string"},
+                    "due_at": {
+                        "type": "string",
+                        "format": "date",
+                        "description": "For an explanation of delay: the new expected date",
+                    },
                 },
             },
         },
+    },
+}
+
+CATEGORIES = {
+    "type": "object",
+    "required": ["categories"],
+    "additionalProperties": False,
+    "properties": {
+        "categories": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "name_th", "name_en", "sla_days"],
+                "additionalProperties": False,
+                "properties": {
+                    "code": {"type": "string"},
+                    "name_th": {"type": "string"},
+                    "name_en": {"type": "string"},
+                    "sla_days": {"type": "integer", "minimum": 1},
+                },
+            },
+        }
     },
 }
 
@@ -107,7 +170,15 @@ PATHS: dict = {
                     "schema": {"type": "string", "enum": ["complaint", "tip"]},
                 }
             ],
-            "responses": {"200": {"description": "The active categories"}, **_error_responses(400)},
+            "responses": {
+                "200": {
+                    "description": "The active categories",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Categories"}}
+                    },
+                },
+                **_error_responses(400),
+            },
         }
     },
     "/api/v1/complaints": {
@@ -116,6 +187,17 @@ PATHS: dict = {
             "description": "JSON, or multipart/form-data with a `payload` JSON part and up to 5 "
             "`attachments` (JPEG, PNG or PDF, 10 MB each). An optional Idempotency-Key header "
             "makes a retried request return the same case.",
+            "parameters": [
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": "16 to 128 visible ASCII characters, random per complaint. "
+                    "A retry with the same key and the same complaint gets the first receipt "
+                    "(200); the same key with a different complaint is refused (400).",
+                    "schema": {"type": "string", "minLength": 16, "maxLength": 128},
+                }
+            ],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -124,7 +206,10 @@ PATHS: dict = {
                         "schema": {
                             "type": "object",
                             "properties": {
-                                "payload": {"type": "string", "description": "ComplaintIn JSON"},
+                                "payload": {
+                                    "type": "string",
+                                    "description": "ComplaintIn as JSON (a field or a file part)",
+                                },
                                 "attachments": {
                                     "type": "array",
                                     "items": {"type": "string", "format": "binary"},
@@ -137,6 +222,12 @@ PATHS: dict = {
             "responses": {
                 "201": {
                     "description": "Filed",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Filed"}}
+                    },
+                },
+                "200": {
+                    "description": "A retry with the same Idempotency-Key: the first receipt",
                     "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Filed"}}
                     },
@@ -169,9 +260,10 @@ SCHEMAS: dict = {
     "TrackIn": {
         "type": "object",
         "required": ["tracking_code"],
-        "properties": {"tracking_code": {"type": "string"}},
+        "properties": {"tracking_code": {"type": "string", "maxLength": 64}},
     },
     "Tracked": TRACKED,
+    "Categories": CATEGORIES,
 }
 
 
@@ -228,7 +320,26 @@ _TIP_STATUS = {
         "status_label": {"type": "string"},
         "outcome": {"type": ["string", "null"]},
         "received_on": {"type": "string", "format": "date"},
+        "next_answer_due": {"type": ["string", "null"], "format": "date"},
         "identity_accessed_on": {"type": "array", "items": {"type": "string", "format": "date"}},
+        "progress": {
+            "type": "array",
+            "description": "Public history: received, each stage, explanations of delay (with "
+            "the new date), each day the identity was opened; dates only",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "on": {"type": "string", "format": "date"},
+                    "event": {
+                        "type": "string",
+                        "enum": ["received", "status", "explanation", "identity_accessed"],
+                    },
+                    "status": {"type": ["string", "null"]},
+                    "text": {"type": "string"},
+                    "new_date": {"type": ["string", "null"], "format": "date"},
+                },
+            },
+        },
         "messages": {
             "type": "array",
             "items": {

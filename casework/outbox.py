@@ -4,6 +4,7 @@ sent later by a worker (`flask --app wsgi outbox run`), so a rollback never send
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -169,12 +170,14 @@ def deliver(row_id: int) -> str:
     if not claim(row_id):
         return ""
     row = db.session.get(OutboxMessage, row_id, populate_existing=True)
+    to = ""
     try:
-        TRANSPORTS[row.transport](row, recipient(row))
+        to = recipient(row)
+        TRANSPORTS[row.transport](row, to)
     except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
         db.session.rollback()
         row = db.session.get(OutboxMessage, row_id, populate_existing=True)
-        row.last_error = f"{type(error).__name__}: {error}"[:500]
+        row.last_error = describe_error(error, to)
         if row.attempts >= current_app.config.get("OUTBOX_MAX_ATTEMPTS", 6):
             row.status = FAILED
         else:
@@ -188,6 +191,20 @@ def deliver(row_id: int) -> str:
     row.last_error = ""
     db.session.commit()
     return SENT
+
+
+_ADDRESS = re.compile(r"[^\s<>()\[\]@,;:\"']+@[^\s<>()\[\]@,;:\"']+")
+_LINE_ID = re.compile(r"\bU[0-9a-f]{32}\b")
+
+
+def describe_error(error: Exception, to: str) -> str:
+    """The failure as admins see it, without the recipient: SMTP servers often quote the
+    address they refused, and a citizen's email or LINE id is identity."""
+    text = f"{type(error).__name__}: {error}"
+    if to:
+        text = re.sub(re.escape(to), "<recipient>", text, flags=re.IGNORECASE)
+    text = _LINE_ID.sub("<recipient>", _ADDRESS.sub("<address>", text))
+    return text[:500]
 
 
 def run_once(limit: int = 100) -> RunStats:

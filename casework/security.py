@@ -6,6 +6,8 @@ from functools import wraps
 
 from flask import Flask, Response, request
 
+from casework import tipline
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -37,9 +39,11 @@ def _headers(response: Response) -> Response:
     h.setdefault("Referrer-Policy", "same-origin")
     h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
     h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.path.startswith("/whistleblow") or request.path.startswith("/api/v1/tips"):
+    if tipline.is_public_path(request.path):
         h["Referrer-Policy"] = "no-referrer"
         h["Cache-Control"] = NO_STORE
+        h["Pragma"] = "no-cache"
+        h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     elif request.method == "POST" or "Set-Cookie" in h:
         h.setdefault("Cache-Control", NO_STORE)
     return response

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from casework.extensions import db
 from casework.i18n import COOKIE, LOCALES
+from casework.security import no_store
 from casework.tenancy import current_org
 
 bp = Blueprint("site", __name__)
@@ -39,7 +40,9 @@ def set_language(code: str):
 
 
 @bp.get("/healthz")
+@no_store
 def healthz():
+    """For load balancers: 200 while the database answers, 503 otherwise."""
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any database failure means unhealthy

@@ -1,24 +1,29 @@
 """The daily SLA sweep (`flask --app wsgi sla sweep`, run from cron).
 
-For every open general complaint whose clock is running:
+For every open general complaint:
 
-* due soon: a reminder to the assigned officer (or the department's officers);
-* overdue: a reminder to them, and an escalation to the complaint supervisors, with an internal
-  timeline line, until the unit sends the complainant an explanation with a new date.
+* due soon: one reminder to the assigned officer (or the department's officers) per deadline;
+* overdue: a reminder to them every day, and — once per deadline — an escalation to the
+  complaint supervisors, with an internal timeline line and an audit entry. It stops when the
+  unit sends the complainant an explanation with a new date (the deadline moves);
+* forwarded to an outside agency: a reminder to follow up when the follow-up date arrives.
 
-Each message carries ``dedupe_key = "<kind>:<case id>:<date>"`` (unique in the outbox), so running
-the sweep twice on one day sends nothing twice.
+Every message carries a ``dedupe_key`` (unique in the outbox) naming the case and the deadline or
+day it is about, so running the sweep twice sends nothing twice.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 
-from casework import clock, outbox, roles, sla, timeline
+from casework import audit, clock, lifecycle, outbox, roles, sla, timeline
 from casework.extensions import db
 from casework.models import Case, Organization, OutboxMessage, User
+
+CHUNK = 500
 
 
 @dataclass
@@ -26,6 +31,7 @@ class SweepStats:
     due_soon: int = 0
     overdue: int = 0
     escalated: int = 0
+    follow_up: int = 0
     queued: int = 0
     cases: list[str] = field(default_factory=list)
 
@@ -61,31 +67,48 @@ def _supervisors(org: Organization) -> list[User]:
     )
 
 
-def _queue(users: list[User], template: str, case: Case, key: str, existing: set[str]) -> int:
-    queued = 0
-    for user in users:
-        dedupe = f"{key}:u{user.id}"
-        if dedupe in existing:
-            continue
-        if outbox.enqueue_staff_email(user, template, case, dedupe_key=dedupe):
-            existing.add(dedupe)
-            queued += 1
-    return queued
+@dataclass
+class _Reminder:
+    users: list[User]
+    template: str
+    case: Case
+    key: str  # "<kind>:<case id>:<deadline or day>"; one message per user and key
+
+
+def _existing(org_id: int, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        found.update(
+            db.session.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.organization_id == org_id,
+                    OutboxMessage.dedupe_key.in_(keys[start : start + CHUNK]),
+                )
+            )
+        )
+    return found
+
+
+def _escalated(case: Case, deadline: date) -> bool:
+    return any(
+        e.kind == "escalated" and (e.data or {}).get("due_date") == deadline.isoformat()
+        for e in case.events
+    )
+
+
+def _escalate(case: Case, org: Organization, days_overdue: int) -> None:
+    """Record (once per deadline) that an overdue case went to the supervisors."""
+    data = {"due_date": case.due_date.isoformat(), "days_overdue": days_overdue}
+    timeline.record(case, "escalated", public=False, data=data)
+    audit.record(org.id, "case.escalate", case=case, data=data)
 
 
 def sweep_org(org: Organization) -> SweepStats:
+    """Queue today's reminders for one organization and commit them together."""
     today = clock.today()
     cal = sla.work_calendar(org)
     stats = SweepStats()
-    prefix_day = today.isoformat()
-    existing = set(
-        db.session.scalars(
-            select(OutboxMessage.dedupe_key).where(
-                OutboxMessage.organization_id == org.id,
-                OutboxMessage.dedupe_key.like(f"%:{prefix_day}:%"),
-            )
-        )
-    )
+    supervisors = _supervisors(org)
     open_cases = db.session.scalars(
         select(Case)
         .where(
@@ -94,36 +117,61 @@ def sweep_org(org: Organization) -> SweepStats:
             Case.completed_at.is_(None),
         )
         .order_by(Case.due_date, Case.id)
-    )
-    supervisors = _supervisors(org)
+    ).all()
+    plan: list[_Reminder] = []
     for case in open_cases:
+        if lifecycle.state(case.channel, case.status).final:
+            continue
         state = sla.due_state(case, org, today, cal)
+        deadline = case.due_date.isoformat()
         if state == sla.DUE_SOON:
             stats.due_soon += 1
-            key = f"due_soon:{case.id}:{prefix_day}"
-            stats.queued += _queue(_officers(case), "due_soon", case, key, existing)
+            plan.append(
+                _Reminder(_officers(case), "due_soon", case, f"due_soon:{case.id}:{deadline}")
+            )
         elif state == sla.OVERDUE:
             stats.overdue += 1
             stats.cases.append(case.case_number)
-            key = f"overdue:{case.id}:{prefix_day}"
-            stats.queued += _queue(_officers(case), "overdue", case, key, existing)
-            key = f"escalation:{case.id}:{prefix_day}"
-            new = _queue(supervisors, "escalation", case, key, existing)
-            if not any(
-                e.kind == "escalated" and (e.data or {}).get("day") == prefix_day
-                for e in case.events
-            ):
-                timeline.record(
-                    case,
-                    "escalated",
-                    public=False,
-                    data={
-                        "day": prefix_day,
-                        "days_overdue": cal.days_between(case.due_date, today),
-                    },
+            plan.append(
+                _Reminder(
+                    _officers(case), "overdue", case, f"overdue:{case.id}:{today.isoformat()}"
                 )
-            stats.escalated += 1 if new else 0
-            stats.queued += new
+            )
+            if not _escalated(case, case.due_date):
+                _escalate(case, org, cal.days_between(case.due_date, today))
+                stats.escalated += 1
+            plan.append(
+                _Reminder(supervisors, "escalation", case, f"escalation:{case.id}:{deadline}")
+            )
+        follow_up = case.forwarded_follow_up_on
+        if case.status == "forwarded" and follow_up is not None and follow_up <= today:
+            stats.follow_up += 1
+            plan.append(
+                _Reminder(
+                    _officers(case),
+                    "follow_up",
+                    case,
+                    f"follow_up:{case.id}:{follow_up.isoformat()}",
+                )
+            )
+    wanted = [f"{r.key}:u{u.id}" for r in plan for u in r.users]
+    existing = _existing(org.id, wanted)
+    for reminder in plan:
+        for user in reminder.users:
+            dedupe = f"{reminder.key}:u{user.id}"
+            if dedupe in existing:
+                continue
+            payload = {}
+            if reminder.template == "follow_up":
+                payload = {
+                    "agency": reminder.case.forwarded_name,
+                    "reference": reminder.case.forwarded_reference,
+                }
+            if outbox.enqueue_staff_email(
+                user, reminder.template, reminder.case, dedupe_key=dedupe, **payload
+            ):
+                existing.add(dedupe)
+                stats.queued += 1
     db.session.commit()
     return stats
 

@@ -20,7 +20,9 @@ LIMITS = {
     "tracking_code": 64,
 }
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029\ufeff]")
+# Control characters, zero-width and line/paragraph separators, and lone UTF-16 surrogates
+# (JSON can spell "\ud800"; no database or encoder accepts it).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029\ufeff\ud800-\udfff]")
 
 
 def clean(value: object, *, multiline: bool = False) -> str:

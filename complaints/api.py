@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 
-from casework import attachments, followup, intake, ratelimits, timeline
+from casework import attachments, followup, intake, ratelimits
 from casework.api import BadBody, json_object, text_field
 from casework.errors import api_error
 from casework.security import no_store
@@ -22,16 +22,31 @@ def _bad_body(error: BadBody):
 
 
 def _payload() -> tuple[dict, list]:
-    """JSON body, or multipart with a ``payload`` JSON part and ``attachments`` files."""
-    if request.mimetype == "multipart/form-data":
-        try:
-            data = json.loads(request.form.get("payload", "{}"))
-        except ValueError:
-            raise BadBody(400, _("The payload part is not valid JSON.")) from None
-        if not isinstance(data, dict):
-            raise BadBody(400, _("The payload part must be a JSON object."))
-        return data, attachments.from_file_storage(request.files.getlist("attachments"))
-    return json_object(), []
+    """JSON body, or multipart with a ``payload`` JSON part and ``attachments`` files.
+
+    The payload part may come as a plain field or as a file part (``curl -F payload=@c.json``).
+    Files under any other name are refused, never silently dropped.
+    """
+    if request.mimetype != "multipart/form-data":
+        return json_object(), []
+    stray = sorted(set(request.files) - {"attachments", "payload"})
+    if stray:
+        raise BadBody(
+            400,
+            _("Some fields are not valid."),
+            {name: _("Send files in parts named attachments.") for name in stray},
+        )
+    part = request.files.get("payload")
+    raw = part.stream.read(current_app.config["MAX_FORM_MEMORY_SIZE"] + 1) if part else None
+    if raw is not None and len(raw) > current_app.config["MAX_FORM_MEMORY_SIZE"]:
+        raise BadBody(413, _("The payload part is too large."))
+    try:
+        data = json.loads(raw if raw is not None else request.form.get("payload", "{}"))
+    except (ValueError, RecursionError):
+        raise BadBody(400, _("The payload part is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise BadBody(400, _("The payload part must be a JSON object."))
+    return data, attachments.from_file_storage(request.files.getlist("attachments"))
 
 
 def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
@@ -49,7 +64,11 @@ def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
         lat=data.get("lat") if not isinstance(data.get("lat"), (dict, list, bool)) else "x",
         lng=data.get("lng") if not isinstance(data.get("lng"), (dict, list, bool)) else "x",
         occurred_on=text_field(data, "occurred_on", fields) or None,
-        reporter={k: text_field(reporter, k, {}) for k in ("name", "phone", "email", "address")},
+        occurred_time=text_field(data, "occurred_time", fields),
+        reporter={
+            k: text_field(reporter, k, fields, f"reporter.{k}")
+            for k in ("name", "phone", "email", "address")
+        },
         consent=data.get("consent") is True,
         uploads=uploads,
         intake_channel="web",
@@ -66,16 +85,13 @@ def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
 def file_complaint():
     data, uploads = _payload()
     submission = _submission(data, uploads)
-    if submission.idempotency_token and len(submission.idempotency_token) < 16:
-        return api_error(
-            400,
-            _("Some fields are not valid."),
-            {"Idempotency-Key": _("Use a random key of at least 16 characters.")},
-        )
     try:
         filed = intake.file_complaint(current_org(), submission)
     except intake.IntakeError as error:
-        return api_error(400, _("Some fields are not valid."), error.fields)
+        fields = dict(error.fields)
+        if "idempotency_token" in fields:  # the client sent it as a header
+            fields["Idempotency-Key"] = fields.pop("idempotency_token")
+        return api_error(400, _("Some fields are not valid."), fields)
     case = filed.case
     body = {
         "case_number": case.case_number,
@@ -107,16 +123,30 @@ def track():
             "status": case.status,
             "status_label": view.status_label,
             "outcome": case.outcome,
+            "outcome_label": view.outcome_label,
+            "received_at": case.received_at.isoformat() + "Z",
             "due_at": case.due_date.isoformat(),
+            "original_due_at": view.extended_from.isoformat() if view.extended_from else None,
+            "paused": view.paused,
+            "completed_at": _instant(case.completed_at),
             "result": case.result_text if not view.is_open else "",
-            "timeline": [
-                {
-                    "at": e.at.isoformat() + "Z",
-                    "kind": e.kind,
-                    "status": e.status_to,
-                    "text": e.body,
-                }
-                for e in timeline.public_events(case)
-            ],
+            "timeline": [_event(e) for e in view.events],
         }
     )
+
+
+def _instant(at) -> str | None:
+    return at.isoformat() + "Z" if at else None
+
+
+def _event(event) -> dict:
+    item = {
+        "at": _instant(event.at),
+        "kind": event.kind,
+        "status": event.status_to,
+        "text": event.body,
+    }
+    new_date = followup.explained_date(event)
+    if new_date:
+        item["due_at"] = new_date.isoformat()
+    return item

@@ -24,6 +24,22 @@ def _max(name: str) -> dict:
     return {"maxlength": LIMITS[name]}
 
 
+def _files() -> dict:
+    """A file input that forms.js checks before anything is uploaded (the server checks again):
+    a phone on a slow connection should not send 50 MB only to hear that one file was too big.
+    ``{name}`` in the messages is replaced by the file's name."""
+    return {
+        "accept": "image/jpeg,image/png,application/pdf",
+        "multiple": True,
+        "data-max-files": attachments.MAX_FILES,
+        "data-max-bytes": attachments.MAX_BYTES,
+        "data-types": "image/jpeg image/png application/pdf",
+        "data-too-many": _l("Attach at most %(n)d files.", n=attachments.MAX_FILES),
+        "data-too-large": _l("%(name)s is larger than 10 MB.", name="{name}"),
+        "data-wrong-type": _l("%(name)s is not a JPEG, PNG or PDF file.", name="{name}"),
+    }
+
+
 class ComplaintForm(FlaskForm):
     form_token = HiddenField()
     kind = RadioField(
@@ -45,10 +61,7 @@ class ComplaintForm(FlaskForm):
     lng = StringField(_l("Longitude"), render_kw={"inputmode": "decimal"})
     occurred_on = StringField(_l("Date it happened"), render_kw={"type": "date"})
     occurred_time = StringField(_l("Time (optional)"), render_kw={"type": "time"})
-    attachments = MultipleFileField(
-        _l("Photos or documents"),
-        render_kw={"accept": "image/jpeg,image/png,application/pdf", "multiple": True},
-    )
+    attachments = MultipleFileField(_l("Photos or documents"), render_kw=_files())
     name = StringField(_l("Full name"), render_kw=_max("name") | {"autocomplete": "name"})
     phone = StringField(
         _l("Phone"), render_kw=_max("phone") | {"type": "tel", "autocomplete": "tel"}
@@ -80,10 +93,7 @@ class TrackForm(FlaskForm):
 class InfoForm(FlaskForm):
     tracking_code = HiddenField()
     message = TextAreaField(_l("More information"), render_kw=_max("message") | {"rows": 5})
-    attachments = MultipleFileField(
-        _l("More photos or documents"),
-        render_kw={"accept": "image/jpeg,image/png,application/pdf", "multiple": True},
-    )
+    attachments = MultipleFileField(_l("More photos or documents"), render_kw=_files())
 
 
 class RatingForm(FlaskForm):
@@ -120,6 +130,11 @@ def complaint_submission(form, files, **extra) -> intake.ComplaintSubmission:
         reporter={k: getattr(form, k).data for k in ("name", "phone", "email", "address")},
         consent=form.consent.data,
         uploads=attachments.from_file_storage(files.getlist("attachments")),
-        idempotency_token=form.form_token.data or None,
+        # A tampered token is dropped, not refused: the person still files, just once-only
+        # protection is lost for that form.
+        idempotency_token=form.form_token.data
+        if intake.usable_token(form.form_token.data)
+        else None,
+        changed_form_is_new=True,
         **extra,
     )

@@ -10,6 +10,7 @@ from casework.extensions import csrf
 from casework.formkit import attach_errors, category_options
 from casework.security import no_store
 from casework.tenancy import current_org
+from casework.textinput import LIMITS
 from complaints import bp
 from complaints.forms import ComplaintForm, InfoForm, RatingForm, TrackForm, complaint_submission
 
@@ -57,7 +58,14 @@ def submit():
             render_template("complaints/new.html", form=form, errors=error.fields, org=org),
             400,
         )
-    return render_template("complaints/receipt.html", filed=filed, case=filed.case, org=org)
+    return render_template(
+        "complaints/receipt.html",
+        filed=filed,
+        case=filed.case,
+        org=org,
+        files=len(followup.case_attachments(filed.case)),
+        emailed=intake.receipt_emailed(filed.case),
+    )
 
 
 @bp.get("/track")
@@ -66,7 +74,7 @@ def track():
     return render_template("complaints/track.html", form=TrackForm(), not_found=False)
 
 
-def _status_page(case, info_form=None, rating_form=None, code="", status=200, notice=""):
+def _status_page(case, info_form=None, rating_form=None, code="", status=200, notice="", done=""):
     info_form = info_form or InfoForm(formdata=None)
     rating_form = rating_form or RatingForm(formdata=None)
     info_form.tracking_code.data = code
@@ -80,6 +88,9 @@ def _status_page(case, info_form=None, rating_form=None, code="", status=200, no
             rating_form=rating_form,
             org=current_org(),
             notice=notice,
+            done=done,
+            limits=LIMITS,
+            explained_date=followup.explained_date,
         ),
         status,
     )
@@ -122,7 +133,11 @@ def add_info():
     except followup.FollowUpError as error:
         attach_errors(form, error.fields)
         return _status_page(case, info_form=form, code=form.tracking_code.data, status=400)
-    return _status_page(case, code=form.tracking_code.data)
+    return _status_page(
+        case,
+        code=form.tracking_code.data,
+        done=_("Thank you. Your information was added to the case and the officers will see it."),
+    )
 
 
 @bp.post("/track/rate")

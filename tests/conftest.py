@@ -166,12 +166,12 @@ def file_complaint(app):
 def login_as(app, client):
     """Sign a staff member in (past password and TOTP): ``login_as("officer", "works")``.
 
-    Creates the account (email ``<role>[-<department>]@staff.test`` unless given) and puts it in
-    ``client``'s session (another test client may be passed). Returns the user's id."""
+    Creates the account (email ``<role>[-<department>]@staff.test`` unless given, and ``name``)
+    and puts it in ``client``'s session (another test client may be passed). Returns its id."""
     from casework import clock as staff_clock
     from casework.models import Department, Organization, User
 
-    def login(role, department=None, *, email=None, on=None):
+    def login(role, department=None, *, email=None, on=None, name=None):
         target = on or client
         with app.app_context():
             org = db.session.scalars(db.select(Organization).order_by(Organization.id)).first()
@@ -184,6 +184,7 @@ def login_as(app, client):
             user = db.session.scalar(db.select(User).filter_by(email=email))
             if user is None:
                 user = User(organization_id=org.id, email=email, role=role, department_id=dept_id)
+                user.name = name or ""
                 db.session.add(user)
                 db.session.commit()
             user_id, session_id = user.id, user.get_id()
@@ -194,3 +195,25 @@ def login_as(app, client):
         return user_id
 
     return login
+
+
+@pytest.fixture
+def gps_jpeg() -> bytes:
+    """A small JPEG whose EXIF names a camera, its serial number and a GPS position."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (40, 30), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"  # Make
+    exif[0x0110] = "SecretCam 9"  # Model
+    exif[0xA431] = "SERIAL-123456"  # BodySerialNumber
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (13.0, 45.0, 0.0)
+    gps[3] = "E"
+    gps[4] = (100.0, 30.0, 0.0)
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()

@@ -3,15 +3,15 @@ the receipt. The receipt travels only in request bodies, never in a URL."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 
-from casework import intake, lifecycle
+from casework import intake, lifecycle, ratelimits
 from casework.api import BadBody, json_object, text_field
 from casework.errors import api_error
-from casework.extensions import limiter
 from casework.security import no_store
 from casework.tenancy import current_org
+from casework.thaidate import local_date
 from casework.tipline import filing, messages, reveal
 from complaints.api import _payload  # JSON, or multipart with a payload part and files
 
@@ -68,7 +68,7 @@ def _submission(data: dict, uploads: list) -> filing.TipSubmission:
 
 
 @bp.post("")
-@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"])
+@ratelimits.submissions
 @no_store
 def file_tip():
     data, uploads = _payload()
@@ -97,12 +97,25 @@ def _status_body(case) -> dict:
         "status": case.status,
         "status_label": lifecycle.status_label("tip", case.status),
         "outcome": case.outcome,
-        "received_on": case.received_at.date().isoformat(),
+        "received_on": local_date(case.received_at).isoformat(),
+        "next_answer_due": None
+        if lifecycle.state("tip", case.status).final
+        else case.due_date.isoformat(),
         "identity_accessed_on": [d.isoformat() for d in reveal.access_days(case)],
+        "progress": [
+            {
+                "on": local_date(step.event.at).isoformat(),
+                "event": step.event.kind,
+                "status": step.event.status_to,
+                "text": step.text,
+                "new_date": step.new_date.isoformat() if step.new_date else None,
+            }
+            for step in messages.progress(case)
+        ],
         "messages": [
             {
                 "from": "tipster" if m.direction == "from_citizen" else "integrity_officer",
-                "on": m.at.date().isoformat(),
+                "on": local_date(m.at).isoformat(),
                 "text": m.text,
                 "files": len(m.files),
             }
@@ -112,14 +125,14 @@ def _status_body(case) -> dict:
 
 
 @bp.post("/status")
-@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@ratelimits.tracking_lookups
 @no_store
 def status():
     return jsonify(_status_body(_case_from_body(json_object())))
 
 
 @bp.post("/messages")
-@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@ratelimits.tracking_lookups
 @no_store
 def post_message():
     data, uploads = _payload()

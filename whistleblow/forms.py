@@ -1,4 +1,5 @@
-"""The tip questionnaire and the receipt forms (Flask-WTF: CSRF, and what was typed is kept)."""
+"""The tip questionnaire and the receipt forms (Flask-WTF: what was typed is kept). No CSRF
+token: the tip pages keep no session to hold one (whistleblow.nocookie)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,12 @@ def _text(label, name, rows=None):
     return StringField(label, render_kw=kw)
 
 
-class TipForm(FlaskForm):
+class _Form(FlaskForm):
+    class Meta:
+        csrf = False  # no session on the tip pages; cross-site posts are refused by origin
+
+
+class TipForm(_Form):
     form_token = HiddenField()
     category = SelectField(_l("What is it about?"), choices=[], validate_choice=False)
     accused_name = _text(_l("Name of the person"), "accused_name")
@@ -90,7 +96,7 @@ class TipForm(FlaskForm):
     )
 
 
-class ReceiptForm(FlaskForm):
+class ReceiptForm(_Form):
     receipt = PasswordField(
         _l("Receipt"),
         render_kw={
@@ -102,13 +108,13 @@ class ReceiptForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(_Form):
     receipt = HiddenField()
     message = TextAreaField(_l("Your reply"), render_kw=_max(LIMITS["message"], rows=5))
     attachments = MultipleFileField(_l("More evidence"), render_kw=FILES)
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(_Form):
     tracking_code = PasswordField(
         _l("Tracking code of your complaint"),
         render_kw={"autocomplete": "off", "maxlength": LIMITS["tracking_code"]},

@@ -1,26 +1,24 @@
 """Web pages for corruption tips: the guided questionnaire, the once-only receipt, the status
 page opened with the receipt (POST only: a receipt never appears in a URL), messages, and the
-signed proof of submission. Rules live in casework.tipline."""
+signed proof of submission. Rules live in casework.tipline. Lookups and submissions share the
+site's per-client budgets (casework.ratelimits) with the complaint pages and both APIs."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 
-from flask import Response, abort, current_app, make_response, render_template, request
-from flask_babel import gettext as _
+from flask import Response, abort, make_response, render_template, request
 
-from casework import attachments, intake, keys, lifecycle, timeline
+from casework import attachments, intake, keys, lifecycle, ratelimits
 from casework.crypto import signing
-from casework.extensions import csrf, limiter
 from casework.formkit import attach_errors, category_options
 from casework.security import no_store
 from casework.tenancy import current_org
 from casework.tipline import filing, messages, reveal, transfer
 from whistleblow import bp
 from whistleblow.forms import ClaimForm, ReceiptForm, ReplyForm, TipForm
-
-IDENTITY = ("name", "position", "phone", "email", "address")
 
 
 def _categories(org):
@@ -43,7 +41,7 @@ def _form_page(form, errors, status=200):
 
 @bp.get("/")
 def index():
-    return render_template("whistleblow/index.html", org=current_org())
+    return render_template("whistleblow/index.html", org=current_org(), key=_public_key())
 
 
 @bp.get("/new")
@@ -55,22 +53,13 @@ def new():
 
 
 @bp.post("/new")
-@csrf.exempt  # checked below, so an expired form keeps what was typed
-@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"])
+@ratelimits.submissions
 @no_store
 def submit():
     org = current_org()
     form = TipForm()
     form.category.choices = _categories(org)
-    if not form.validate():
-        errors = {}
-        token = getattr(form, "csrf_token", None)
-        if token is not None and token.errors:
-            errors["csrf_token"] = _(
-                "This form had expired. Nothing was lost: check your answers and send again."
-            )
-        form.form_token.data = form.form_token.data or intake.new_form_token()
-        return _form_page(form, errors, 400)
+    form.form_token.data = form.form_token.data or intake.new_form_token()
     sub = filing.TipSubmission(
         category=form.category.data or "",
         accused_name=form.accused_name.data,
@@ -88,7 +77,7 @@ def submit():
         reported_elsewhere=form.reported_elsewhere.data or "no",
         reported_where=form.reported_where.data,
         confidential=form.confidential.data == "yes",
-        identity={k: getattr(form, k).data for k in IDENTITY},
+        identity={k: getattr(form, k).data for k in filing.IDENTITY_LIMITS},
         consent=form.consent.data,
         uploads=attachments.from_file_storage(request.files.getlist("attachments")),
         idempotency_token=form.form_token.data or None,
@@ -98,7 +87,9 @@ def submit():
     except intake.IntakeError as error:
         attach_errors(form, error.fields)
         return _form_page(form, error.fields, 400)
-    return render_template("whistleblow/receipt.html", filed=filed, case=filed.case, org=org)
+    return render_template(
+        "whistleblow/receipt.html", filed=filed, case=filed.case, org=org, key=_public_key()
+    )
 
 
 @bp.get("/status")
@@ -123,7 +114,7 @@ def _status_page(case, receipt: str, reply_form=None, status=200):
             case=case,
             state=st,
             outcome=lifecycle.outcome_label("tip", case.outcome),
-            events=[(e, filing.sealing.event_text(case, e)) for e in timeline.public_events(case)],
+            events=messages.progress(case),
             thread=messages.thread(case),
             accessed=reveal.access_days(case),
             reply_form=reply_form,
@@ -142,7 +133,7 @@ def _case_for(receipt):
 
 
 @bp.post("/status")
-@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@ratelimits.tracking_lookups
 @no_store
 def status():
     form = ReceiptForm()
@@ -151,7 +142,7 @@ def status():
 
 
 @bp.post("/reply")
-@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@ratelimits.tracking_lookups
 @no_store
 def reply():
     form = ReplyForm()
@@ -166,7 +157,7 @@ def reply():
 
 
 @bp.post("/proof")
-@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@ratelimits.tracking_lookups
 @no_store
 def proof():
     form = ReceiptForm()
@@ -182,11 +173,19 @@ def proof():
     )
 
 
+def _public_key() -> dict:
+    public = signing.public_key_bytes(keys.keyring().signing_key)
+    return {
+        "algorithm": "Ed25519",
+        "public_key": base64.b64encode(public).decode("ascii"),
+        "sha256": hashlib.sha256(public).hexdigest(),
+    }
+
+
 @bp.get("/proof-key")
 def proof_key():
     """The organization's Ed25519 public key, for anyone checking a proof of submission."""
-    public = signing.public_key_bytes(keys.keyring().signing_key)
-    return {"algorithm": "Ed25519", "public_key": base64.b64encode(public).decode("ascii")}
+    return {**_public_key(), "organization": current_org().name_th}
 
 
 @bp.get("/claim")
@@ -196,7 +195,7 @@ def claim_form():
 
 
 @bp.post("/claim")
-@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"])
+@ratelimits.tracking_lookups
 @no_store
 def claim():
     form = ClaimForm()
@@ -211,4 +210,5 @@ def claim():
         filed=filing.FiledTip(case, receipt, None),
         case=case,
         org=current_org(),
+        key=_public_key(),
     )

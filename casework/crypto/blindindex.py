@@ -46,3 +46,13 @@ def blind_index(keyring: Keyring, kind: str, value: str) -> str | None:
         return None
     message = f"{kind}:{normalized}".encode()
     return hmac.new(keyring.index_key, message, hashlib.sha256).hexdigest()
+
+
+def keyed_tag(keyring: Keyring, purpose: str, *parts: object) -> str:
+    """Hex ``HMAC-SHA256(index_key, purpose ":" part ":" …)``: a value the database can match
+    on (who is excluded from a tip, which tip a transferred complaint became) without holding
+    it, and that nobody can recompute without the key file."""
+    if not purpose or ":" in purpose:
+        raise ValueError("a tag purpose is a non-empty word without ':'")
+    message = ":".join([purpose, *(str(p) for p in parts)]).encode()
+    return hmac.new(keyring.index_key, message, hashlib.sha256).hexdigest()

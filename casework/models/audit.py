@@ -1,4 +1,8 @@
-"""The audit trail: append-only entries, each chained to the previous one with SHA-256."""
+"""The audit trail: append-only entries, each chained to the previous one with SHA-256.
+
+Each organization has two chains: ``main`` for everything, and ``tips`` for the corruption
+channel, so entries about tips neither show in the general trail nor leave gaps in its
+numbering that would tell when something happened to a tip (casework.audit)."""
 
 from __future__ import annotations
 
@@ -13,11 +17,12 @@ from casework.models.base import org_fk
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
-    __table_args__ = (UniqueConstraint("organization_id", "seq"),)
+    __table_args__ = (UniqueConstraint("organization_id", "chain", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = org_fk()
-    seq: Mapped[int]  # 1, 2, 3 … per organization, no gaps
+    chain: Mapped[str] = mapped_column(String(16), default="main")  # main | tips
+    seq: Mapped[int]  # 1, 2, 3 … per organization and chain, no gaps
     at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(48), index=True)
@@ -34,6 +39,7 @@ class AuditHead(db.Model):
     __tablename__ = "audit_heads"
 
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    chain: Mapped[str] = mapped_column(String(16), primary_key=True, default="main")
     seq: Mapped[int] = mapped_column(default=0)
     hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
 

@@ -31,6 +31,10 @@ class Organization(db.Model):
     due_soon_days: Mapped[int] = mapped_column(default=3)
     # The organization's letter reference prefix (ที่ มท ๐๐๐๐/...) used on written notices.
     letter_prefix: Mapped[str] = mapped_column(String(64), default="")
+    # Who signs written notices when the responsible unit has no head set (e.g. the mayor, or
+    # the municipal clerk "acting for" the mayor); the title may take two lines.
+    signatory_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_title: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = created_at()
 
     departments: Mapped[list[Department]] = relationship(back_populates="organization")
@@ -46,6 +50,10 @@ class Department(db.Model):
     name_th: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    # The head of the unit signs its written notices (ผู้อำนวยการกอง…, possibly "acting for").
+    head_name: Mapped[str] = mapped_column(String(200), default="")
+    head_title: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
 
     organization: Mapped[Organization] = relationship(back_populates="departments")

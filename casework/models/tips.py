@@ -42,14 +42,16 @@ class TipDetails(db.Model):
     pseudonym: Mapped[str] = mapped_column(String(32))
     # Moved in from the general channel (the complaint keeps no link back to this tip).
     transferred: Mapped[bool] = mapped_column(default=False)
-    # A transferred complainant claims a receipt once with their old tracking code.
+    # A transferred complainant claims a receipt once with their old tracking code. Keyed
+    # (HMAC of the complaint's tracking hash), so the database alone does not link the two.
     claim_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     claim_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
-    # Investigation register (คำสั่งแต่งตั้งคณะกรรมการสืบสวนข้อเท็จจริง): order and committee.
+    # Investigation register (คำสั่งแต่งตั้งคณะกรรมการสืบสวนข้อเท็จจริง): the order's number, and
+    # the committee sealed like the content (members' names say whom the tip is about).
     order_number: Mapped[str] = mapped_column(String(100), default="")
-    committee: Mapped[str] = mapped_column(Text, default="")
-    # Disciplinary or criminal follow-up (ลงโทษ/ดำเนินคดี), tracked until closed.
-    penalty: Mapped[str] = mapped_column(Text, default="")
+    committee_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Disciplinary or criminal follow-up (ลงโทษ/ดำเนินคดี), sealed: it names the offender.
+    penalty_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class TipIdentity(db.Model):
@@ -66,7 +68,10 @@ class TipIdentity(db.Model):
 
 
 class CustodianKey(db.Model):
-    """A custodian's X25519 public key and its private half wrapped under their passphrase."""
+    """A custodian's X25519 public key and its private half wrapped under their passphrase.
+
+    Identities are sealed only to active keys: the organization's first key is active at once,
+    every later one once another custodian has approved it (``approved_by``)."""
 
     __tablename__ = "custodian_keys"
 
@@ -77,6 +82,8 @@ class CustodianKey(db.Model):
     wrapped: Mapped[str] = mapped_column(Text)  # custodian_keys.WrappedKey JSON
     created_on: Mapped[date]
     active: Mapped[bool] = mapped_column(default=True)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_on: Mapped[date | None]
 
 
 class TipAssignment(db.Model):
@@ -93,16 +100,19 @@ class TipAssignment(db.Model):
 
 
 class ConflictExclusion(db.Model):
-    """A staff account kept out of a tip because the tip names them or their unit."""
+    """A staff account kept out of a tip because the tip names them or their unit.
+
+    The account is stored only as ``HMAC(index key, case, user)``, and every tip carries decoy
+    rows up to a multiple of eight, so the database alone shows neither whom a tip accuses nor
+    the size of the unit it names (casework.tipline.access)."""
 
     __tablename__ = "tip_exclusions"
-    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("case_id", "user_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = org_fk()
     case_id: Mapped[int] = _case_fk()
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(16))  # named | unit | manual
+    user_key: Mapped[str] = mapped_column(String(64))
     created_on: Mapped[date]
 
 
@@ -123,7 +133,11 @@ class RevealRequest(db.Model):
 
 
 class Referral(db.Model):
-    """A tip naming the mayor, a deputy mayor or the municipal clerk goes to an outside body."""
+    """A tip sent to an outside body, with the body's reference number.
+
+    Whether a tip *should* be referred (it names the mayor, a deputy mayor or the municipal
+    clerk) is worked out from the sealed answers each time and never stored, so the database
+    alone does not say whom a tip accuses (casework.tipline.referral)."""
 
     __tablename__ = "tip_referrals"
 
@@ -132,9 +146,7 @@ class Referral(db.Model):
     case_id: Mapped[int] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), unique=True, index=True
     )
-    reason: Mapped[str] = mapped_column(String(16))  # mayor | deputy_mayor | clerk
-    flagged_on: Mapped[date]
-    status: Mapped[str] = mapped_column(String(16), default="flagged")  # flagged | referred
+    status: Mapped[str] = mapped_column(String(16), default="referred")
     body: Mapped[str | None] = mapped_column(String(16))  # nacc | pacc | damrongdham
     reference_number: Mapped[str] = mapped_column(String(100), default="")
     referred_on: Mapped[date | None]

@@ -10,3 +10,23 @@
 - ``transfer``: the one-way move of a general complaint into this channel;
 - ``trail``: the audit entries this channel writes.
 """
+
+# The public tip pages and API: no session cookie, no referrer, no cache, no access log line.
+PUBLIC_PATHS = ("/whistleblow", "/api/v1/tips")
+
+
+def is_public_path(path: str) -> bool:
+    """True for the tip channel's public pages and API (``/whistleblow…``, ``/api/v1/tips…``)."""
+    return any(path == p or path.startswith(p + "/") for p in PUBLIC_PATHS)
+
+
+def unlogged(path: str) -> bool:
+    """Requests the access log must not record (gunicorn.conf.py): the tip channel's public
+    and staff pages, and the assets and favicon every page fetches (a page opened straight
+    from a bookmark would otherwise leave asset lines with no page line beside them)."""
+    return (
+        is_public_path(path)
+        or path == "/admin/tips"
+        or path.startswith(("/admin/tips/", "/static/"))
+        or path == "/favicon.ico"
+    )

@@ -1,18 +1,26 @@
 """Who may see which tip. Only integrity officers see tips at all; only those assigned to a tip
 read its content; only custodians open identities; anyone the tip names (or whose unit it
-names) is excluded from the case automatically, whatever their role."""
+names) is excluded from the case automatically, whatever their role.
+
+An exclusion is stored as ``HMAC(index key, case, user)``, never as the account's id, and each
+tip carries decoy rows up to a multiple of eight: the database alone shows neither whom a tip
+accuses nor how large the unit it names is.
+"""
 
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 
-from sqlalchemy import exists, select
+from sqlalchemy import func, select
 
-from casework import clock
+from casework import clock, keys
+from casework.crypto.blindindex import keyed_tag
 from casework.extensions import db
 from casework.models import Case, ConflictExclusion, Department, TipAssignment, User
 from casework.roles import CUSTODIAN, INTEGRITY
+from casework.thaidate import local_date
 
 # Honorifics and ranks stripped before names are compared (Thai and English).
 _TITLES = (
@@ -33,6 +41,7 @@ _TITLES = (
     "dr.",
 )
 _SPACE = re.compile(r"[\s.\-·]+")
+DECOY_BLOCK = 8
 
 
 def _squash(text: str) -> str:
@@ -87,31 +96,70 @@ def conflicts(organization_id: int, accused: dict) -> dict[int, str]:
     return found
 
 
-def exclude(case: Case, user_id: int, reason: str) -> ConflictExclusion | None:
-    """Exclude an account from a tip (idempotent; drops any assignment). The caller commits."""
+def _user_key(case_id: int, user_id: int) -> str:
+    return keyed_tag(keys.keyring(), "tip-exclusion", case_id, user_id)
+
+
+def _exclusion(case: Case, user_key: str) -> ConflictExclusion:
+    row = ConflictExclusion(
+        organization_id=case.organization_id,
+        case_id=case.id,
+        user_key=user_key,
+        created_on=local_date(case.received_at),  # the tip's day: rows do not date themselves
+    )
+    db.session.add(row)
+    return row
+
+
+def exclude(case: Case, user_id: int) -> ConflictExclusion | None:
+    """Exclude an account from a tip (idempotent; drops any assignment). A decoy row makes way
+    for it, so the number of rows stays a multiple of eight. The caller commits."""
     if is_excluded(user_id, case):
         return None
     for row in db.session.scalars(
         select(TipAssignment).filter_by(case_id=case.id, user_id=user_id)
     ):
         db.session.delete(row)
-    row = ConflictExclusion(
-        organization_id=case.organization_id,
-        case_id=case.id,
-        user_id=user_id,
-        reason=reason,
-        created_on=clock.today(),
+    real = {_user_key(case.id, uid) for uid in _staff_ids(case)}
+    decoy = db.session.scalar(
+        select(ConflictExclusion)
+        .filter_by(case_id=case.id)
+        .where(ConflictExclusion.user_key.not_in(real))
+        .limit(1)
     )
-    db.session.add(row)
+    if decoy is not None:
+        db.session.delete(decoy)
+    row = _exclusion(case, _user_key(case.id, user_id))
+    pad_exclusions(case)
     return row
 
 
+def pad_exclusions(case: Case) -> None:
+    """Decoy rows (random keys no account has) up to a multiple of eight, at least eight."""
+    db.session.flush()
+    count = db.session.scalar(select(func.count(ConflictExclusion.id)).filter_by(case_id=case.id))
+    target = max(DECOY_BLOCK, -(-count // DECOY_BLOCK) * DECOY_BLOCK)
+    for _ in range(target - count):
+        _exclusion(case, secrets.token_hex(32))
+
+
+def _staff_ids(case: Case) -> list[int]:
+    return list(db.session.scalars(select(User.id).filter_by(organization_id=case.organization_id)))
+
+
 def excluded_ids(case: Case) -> set[int]:
-    return set(db.session.scalars(select(ConflictExclusion.user_id).filter_by(case_id=case.id)))
+    stored = set(db.session.scalars(select(ConflictExclusion.user_key).filter_by(case_id=case.id)))
+    return {uid for uid in _staff_ids(case) if _user_key(case.id, uid) in stored}
 
 
 def is_excluded(user_id: int, case: Case) -> bool:
-    return user_id in excluded_ids(case)
+    key = _user_key(case.id, user_id)
+    return (
+        db.session.scalar(
+            select(ConflictExclusion.id).filter_by(case_id=case.id, user_key=key).limit(1)
+        )
+        is not None
+    )
 
 
 def assigned_ids(case: Case) -> set[int]:
@@ -175,16 +223,23 @@ def visible_tips(user) -> list[Case]:
     """The tip register an integrity officer may see (never the tips they are excluded from)."""
     if not is_integrity(user):
         return []
-    excluded = exists().where(
-        ConflictExclusion.case_id == Case.id, ConflictExclusion.user_id == user.id
-    )
-    return list(
+    tips = list(
         db.session.scalars(
             select(Case)
-            .where(Case.organization_id == user.organization_id, Case.channel == "tip", ~excluded)
+            .where(Case.organization_id == user.organization_id, Case.channel == "tip")
             .order_by(Case.id.desc())
         )
     )
+    mine = [_user_key(c.id, user.id) for c in tips]
+    excluded = set()
+    for start in range(0, len(mine), 500):
+        chunk = mine[start : start + 500]
+        excluded |= set(
+            db.session.scalars(
+                select(ConflictExclusion.case_id).where(ConflictExclusion.user_key.in_(chunk))
+            )
+        )
+    return [c for c in tips if c.id not in excluded]
 
 
 def integrity_officers(organization_id: int, case: Case) -> list[User]:

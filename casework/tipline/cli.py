@@ -47,7 +47,7 @@ def verify(proof_file, public_key: str | None, content) -> None:
     for name in ("organization", "case_number", "date", "content_sha256"):
         click.echo(f"  {name}: {claims.get(name, '')}")
     key = base64.b64encode(trusted).decode("ascii")
-    click.echo(f"  signing key: {key} (sha256 {hashlib.sha256(trusted).hexdigest()[:16]})")
+    click.echo(f"  signing key: {key} (SHA-256 {hashlib.sha256(trusted).hexdigest()})")
 
 
 def _public_key(text: str | None) -> bytes:

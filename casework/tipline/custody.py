@@ -4,10 +4,21 @@ Each custodian enrols an X25519 key pair; the private half is kept only wrapped 
 passphrase (Argon2id, casework.crypto.custodian_keys). A confidential identity is sealed to every
 active custodian key (ephemeral X25519 + HKDF-SHA256 + AES-GCM, casework.crypto.sealed), so the
 server — database, config and key files together — holds nothing that opens it.
+
+A custodian the tip excludes (it names them or their unit) gets a decoy box instead, of the same
+size, and every identity is padded to a multiple of 256 bytes: the boxes show neither who is
+excluded nor how long the tipster's name is. A custodian who enrols later receives the identities
+filed before them when an earlier custodian re-seals them with their passphrase.
+
+Only the first custodian's key is active at once. Every later key waits until an active
+custodian approves it with their own passphrase (after comparing its fingerprint in person), which
+also seals the identities they hold to it: a system administrator who creates a custodian account
+for themselves receives no identity.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from flask import current_app
@@ -20,9 +31,18 @@ from casework.crypto.custodian_keys import PassphraseCost, WrappedKey, WrongPass
 from casework.crypto.fields import DecryptionError
 from casework.extensions import db
 from casework.models import Case, CustodianKey, TipIdentity, User
+from casework.tipline import access
 
 MIN_PASSPHRASE = 12
-IDENTITY_FIELDS = ("name", "position", "phone", "email", "address")
+PAD_TO = 256
+# What a tipster may give, in the order officers read it (labels for the custodian's page).
+IDENTITY_LABELS = {
+    "name": _l("Name"),
+    "position": _l("Position"),
+    "phone": _l("Phone"),
+    "email": _l("Email"),
+    "address": _l("Address"),
+}
 
 __all__ = ["CustodyError", "WrongPassphrase"]
 
@@ -38,24 +58,41 @@ def _cost() -> PassphraseCost:
 
 
 def key_of(user: User) -> CustodianKey | None:
+    """The custodian's key, active or waiting for approval."""
     return db.session.scalar(
-        select(CustodianKey).filter_by(user_id=user.id, active=True).order_by(CustodianKey.id)
+        select(CustodianKey).filter_by(user_id=user.id).order_by(CustodianKey.id.desc()).limit(1)
     )
 
 
-def active_keys(organization_id: int) -> list[CustodianKey]:
+def fingerprint(key: CustodianKey) -> str:
+    """SHA-256 of the public key, in groups of four, to compare in person before approving."""
+    digest = hashlib.sha256(bytes(key.public_key)).hexdigest()[:32].upper()
+    return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
+
+
+def _keys(organization_id: int, *conditions) -> list[CustodianKey]:
+    """Keys of the organization's active accounts that meet ``conditions``."""
     return list(
         db.session.scalars(
             select(CustodianKey)
             .join(User, User.id == CustodianKey.user_id)
-            .where(
-                CustodianKey.organization_id == organization_id,
-                CustodianKey.active.is_(True),
-                User.active.is_(True),
-            )
+            .where(CustodianKey.organization_id == organization_id, User.active.is_(True))
+            .where(*conditions)
             .order_by(CustodianKey.id)
         )
     )
+
+
+def pending_keys(organization_id: int) -> list[CustodianKey]:
+    """Keys enrolled by active custodians and not yet approved by another custodian."""
+    return _keys(
+        organization_id, CustodianKey.active.is_(False), CustodianKey.approved_by.is_(None)
+    )
+
+
+def active_keys(organization_id: int) -> list[CustodianKey]:
+    """The keys identities are sealed to."""
+    return _keys(organization_id, CustodianKey.active.is_(True))
 
 
 def _check_new(passphrase: str, confirm: str) -> dict[str, str]:
@@ -70,7 +107,8 @@ def _check_new(passphrase: str, confirm: str) -> dict[str, str]:
 
 
 def enrol(user: User, passphrase: str, confirm: str) -> CustodianKey:
-    """Generate the custodian's key pair under their passphrase (the caller commits)."""
+    """Generate the custodian's key pair under their passphrase (the caller commits). The
+    organization's first key is active at once; later ones wait for ``approve_key``."""
     errors = _check_new(passphrase, confirm)
     if key_of(user) is not None:
         errors["passphrase"] = str(_l("You already have a key. Change its passphrase instead."))
@@ -83,9 +121,29 @@ def enrol(user: User, passphrase: str, confirm: str) -> CustodianKey:
         public_key=wrapped.public_key,
         wrapped=wrapped.to_json(),
         created_on=clock.today(),
+        active=not active_keys(user.organization_id),
     )
     db.session.add(row)
     return row
+
+
+def approve_key(approver: User, passphrase: str, key: CustodianKey) -> dict[int, int]:
+    """An active custodian approves another's pending key with their own passphrase; the
+    identities the approver holds are sealed to it at once. Returns ``{case id: boxes}``.
+    The caller audits and commits."""
+    mine = key_of(approver)
+    if mine is None or not mine.active:
+        raise CustodyError(
+            {"passphrase": str(_l("Only a custodian whose key is active can do this."))}
+        )
+    if key.user_id == approver.id or key.active or key.organization_id != approver.organization_id:
+        raise CustodyError({"passphrase": str(_l("This key cannot be approved."))})
+    mine, private = _unlock(approver, passphrase)
+    key.active = True
+    key.approved_by = approver.id
+    key.approved_on = clock.today()
+    db.session.flush()
+    return _reseal_with(approver, mine, private, awaiting_reseal(approver))
 
 
 def change_passphrase(user: User, old: str, new: str, confirm: str) -> CustodianKey:
@@ -109,16 +167,21 @@ def _aad(case: Case, key: CustodianKey) -> bytes:
 
 
 def seal_identity(case: Case, identity: dict, *, skip_user_ids: set[int]) -> list[TipIdentity]:
-    """Seal ``identity`` to every active custodian not excluded from the case (to all of them
-    when every custodian is excluded, so the identity is never lost). The caller commits."""
-    keys = active_keys(case.organization_id)
-    chosen = [k for k in keys if k.user_id not in skip_user_ids] or keys
+    """Seal ``identity`` to every active custodian not excluded from the case, and a decoy of
+    the same size to those excluded (to all of them when every custodian is excluded, so the
+    identity is never lost). The caller commits."""
+    keys_ = active_keys(case.organization_id)
+    real = {k.id for k in keys_ if k.user_id not in skip_user_ids} or {k.id for k in keys_}
     plaintext = _plaintext(identity)
-    return [_seal_to(case, key, plaintext) for key in chosen]
+    decoy = _plaintext({}, len(plaintext))
+    return [_seal_to(case, k, plaintext if k.id in real else decoy) for k in keys_]
 
 
-def _plaintext(identity: dict) -> bytes:
-    return json.dumps(identity, ensure_ascii=False, sort_keys=True).encode("utf-8")
+def _plaintext(identity: dict, size: int = 0) -> bytes:
+    """JSON padded with spaces to a multiple of PAD_TO bytes (or to ``size``)."""
+    text = json.dumps(identity, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    size = size or -(-len(text) // PAD_TO) * PAD_TO
+    return text + b" " * (size - len(text))
 
 
 def _seal_to(case: Case, key: CustodianKey, plaintext: bytes) -> TipIdentity:
@@ -137,20 +200,24 @@ def has_identity(case: Case) -> bool:
     return db.session.scalar(select(TipIdentity.id).filter_by(case_id=case.id).limit(1)) is not None
 
 
-def open_identity(case: Case, user: User, passphrase: str) -> dict:
-    """Open the identity with this custodian's passphrase; CustodyError when they cannot."""
+def _unlock(user: User, passphrase: str) -> tuple[CustodianKey, bytes]:
+    """This custodian's key row and raw private key; CustodyError on a wrong passphrase."""
     key = key_of(user)
-    row = None
-    if key is not None:
-        row = db.session.scalar(
-            select(TipIdentity).filter_by(case_id=case.id, custodian_key_id=key.id)
-        )
-    if row is None:
-        raise CustodyError({"passphrase": str(_l("This identity was not sealed to your key."))})
+    if key is None or not key.active:
+        raise CustodyError({"passphrase": str(_l("You have no key yet."))})
     try:
-        private = custodian_keys.unwrap(WrappedKey.from_json(key.wrapped), passphrase or "")
+        return key, custodian_keys.unwrap(WrappedKey.from_json(key.wrapped), passphrase or "")
     except WrongPassphrase:
         raise CustodyError({"passphrase": str(_l("Wrong passphrase."))}) from None
+
+
+def _box(case: Case, key: CustodianKey) -> TipIdentity | None:
+    return db.session.scalar(
+        select(TipIdentity).filter_by(case_id=case.id, custodian_key_id=key.id)
+    )
+
+
+def _open(case: Case, key: CustodianKey, private: bytes, row: TipIdentity) -> dict:
     try:
         plaintext = sealed.unseal(private, sealed.SealedBox.from_bytes(row.box), _aad(case, key))
     except DecryptionError:
@@ -158,12 +225,75 @@ def open_identity(case: Case, user: User, passphrase: str) -> dict:
     return json.loads(plaintext)
 
 
-def reseal_for_all(case: Case, user: User, passphrase: str) -> int:
-    """Share a sealed identity with custodians enrolled later. Returns the boxes added."""
-    identity = open_identity(case, user, passphrase)
+def open_identity(case: Case, user: User, passphrase: str) -> dict:
+    """Open the identity with this custodian's passphrase; CustodyError when they cannot."""
+    key = key_of(user)
+    row = _box(case, key) if key is not None and key.active else None
+    if row is None:
+        raise CustodyError({"passphrase": str(_l("This identity was not sealed to your key."))})
+    key, private = _unlock(user, passphrase)
+    identity = _open(case, key, private, row)
+    if not identity:  # the decoy an excluded custodian holds
+        raise CustodyError({"passphrase": str(_l("This identity was not sealed to your key."))})
+    return identity
+
+
+def _missing_keys(case: Case) -> list[CustodianKey]:
     have = set(db.session.scalars(select(TipIdentity.custodian_key_id).filter_by(case_id=case.id)))
-    missing = [k for k in active_keys(case.organization_id) if k.id not in have]
-    plaintext = _plaintext(identity)
-    for key in missing:
-        _seal_to(case, key, plaintext)
-    return len(missing)
+    return [k for k in active_keys(case.organization_id) if k.id not in have]
+
+
+def awaiting_reseal(user: User) -> list[Case]:
+    """Tips whose identity this custodian holds and could share with custodians enrolled after
+    it was sealed (never tips the custodian is excluded from)."""
+    key = key_of(user)
+    if key is None or not key.active:
+        return []
+    cases = db.session.scalars(
+        select(Case)
+        .join(TipIdentity, TipIdentity.case_id == Case.id)
+        .where(TipIdentity.custodian_key_id == key.id, Case.channel == "tip")
+        .order_by(Case.id)
+    )
+    return [c for c in cases if not access.is_excluded(user.id, c) and _missing_keys(c)]
+
+
+def not_sealed_to(user: User) -> int:
+    """How many tips carry an identity that is not sealed to this custodian's key yet."""
+    key = key_of(user)
+    if key is None or not key.active:
+        return 0
+    cases = db.session.scalars(
+        select(Case)
+        .where(Case.organization_id == user.organization_id, Case.channel == "tip")
+        .where(Case.id.in_(select(TipIdentity.case_id)))
+        .where(~Case.id.in_(select(TipIdentity.case_id).filter_by(custodian_key_id=key.id)))
+    )
+    return sum(1 for c in cases if not access.is_excluded(user.id, c))
+
+
+def reseal(user: User, passphrase: str, cases: list[Case]) -> dict[int, int]:
+    """Share the identities of ``cases`` with every active custodian who lacks them (a decoy
+    for those the tip excludes), opening each with this custodian's key, unwrapped once.
+    Returns ``{case id: boxes added}``. The caller audits and commits."""
+    key, private = _unlock(user, passphrase)
+    return _reseal_with(user, key, private, cases)
+
+
+def _reseal_with(user: User, key: CustodianKey, private: bytes, cases: list[Case]) -> dict:
+    added: dict[int, int] = {}
+    for case in cases:
+        row = _box(case, key)
+        if row is None or access.is_excluded(user.id, case):
+            continue
+        identity = _open(case, key, private, row)
+        missing = _missing_keys(case)
+        if not identity or not missing:
+            continue
+        plaintext = _plaintext(identity)
+        decoy = _plaintext({}, len(plaintext))
+        excluded = access.excluded_ids(case)
+        for other in missing:
+            _seal_to(case, other, decoy if other.user_id in excluded else plaintext)
+        added[case.id] = len(missing)
+    return added

@@ -2,8 +2,8 @@
 
 Everything happens in one transaction: numbering (T2570/00001, the tip register), the sealed
 questionnaire, scrubbed and encrypted attachments, the identity sealed to the custodians,
-conflict-of-interest exclusions, the referral flag, the first timeline entry and the audit
-entry. A failure leaves nothing behind.
+conflict-of-interest exclusions, the first timeline entry and the audit entry. A failure
+leaves nothing behind.
 
 The receipt (95 random bits + a check symbol) is shown once and never stored: the tip keeps
 ``scrypt(receipt, pepper)`` to be found again, and the signed proof of submission is sealed
@@ -30,7 +30,7 @@ from casework.intake import EMAIL, IntakeError, find_category
 from casework.models import Case, Organization, TipDetails
 from casework.textinput import LIMITS, clean
 from casework.thaidate import fiscal_year, local_date
-from casework.tipline import access, custody, referral, sealing, trail
+from casework.tipline import access, custody, sealing, trail
 
 __all__ = ["IntakeError"]
 
@@ -71,6 +71,8 @@ MULTILINE = {"what", "how_known_details", "evidence", "witnesses"}
 IDENTITY_LIMITS = {"name": LIMITS["name"], "position": LIMITS["subject"]} | {
     k: LIMITS[k] for k in ("phone", "email", "address")
 }
+# Derived in place of a malformed receipt, so a bad one costs the same scrypt as a good one.
+_NO_RECEIPT = "0" * receipts.RECEIPT_LENGTH
 
 
 @dataclass
@@ -294,9 +296,6 @@ def create(org: Organization, category, sub: TipSubmission, *, actor_id=None) ->
         identity = {k: v for k, v in sub.identity.items() if v}
         custody.seal_identity(case, identity, skip_user_ids=excluded)
     unscrubbed = store_files(case, sub.uploads, uploaded_by="staff" if actor_id else "citizen")
-    reason = referral.detect(answers["accused"])
-    if reason:
-        referral.flag(case, reason)
     timeline.record(
         case,
         "received",
@@ -305,15 +304,9 @@ def create(org: Organization, category, sub: TipSubmission, *, actor_id=None) ->
         status_to="received",
         data={"files": len(sub.uploads), "unscrubbed": unscrubbed},
     )
-    trail.record(
-        case,
-        "filed",
-        actor_id,
-        confidential=sub.confidential,
-        files=len(sub.uploads),
-        excluded=len(excluded),
-        referral=reason,
-    )
+    # Nothing about whom the tip names (no exclusion count, no referral flag): audit rows are
+    # plaintext and permanent.
+    trail.record(case, "filed", actor_id, confidential=sub.confidential, files=len(sub.uploads))
     return FiledTip(case, receipt, proof)
 
 
@@ -349,8 +342,9 @@ def _new_case(org: Organization, category, sub: TipSubmission) -> Case:
 
 def _exclude_conflicts(case: Case, accused: dict) -> set[int]:
     found = access.conflicts(case.organization_id, accused)
-    for user_id, why in found.items():
-        access.exclude(case, user_id, why)
+    for user_id in found:
+        access.exclude(case, user_id)
+    access.pad_exclusions(case)  # eight rows per tip, whether it names anyone or not
     return set(found)
 
 
@@ -366,13 +360,18 @@ def store_files(
 
 
 def find_by_receipt(org: Organization, text: str | None) -> Case | None:
-    """The tip a receipt opens, or None (wrong, unknown, or a complaint's tracking code)."""
-    if not isinstance(text, str) or len(text) > LIMITS["tracking_code"]:
-        return None
-    canonical = receipts.normalize_receipt(text)
+    """The tip a receipt opens, or None (wrong, unknown, or a complaint's tracking code).
+
+    Constant work: every answer costs one scrypt derivation and one query, whether the text is
+    malformed, has a bad check symbol, is unknown or is right, so timing tells nothing."""
+    canonical = None
+    if isinstance(text, str) and len(text) <= LIMITS["tracking_code"]:
+        canonical = receipts.normalize_receipt(text)
+    lookup = receipts.lookup_hash(
+        keys.keyring().receipt_pepper, canonical or _NO_RECEIPT, kdf_cost()
+    )
     if canonical is None:
-        return None
-    lookup = receipts.lookup_hash(keys.keyring().receipt_pepper, canonical, kdf_cost())
+        lookup = "-"  # never a stored hash (those are hex)
     return db.session.scalar(
         select(Case)
         .join(TipDetails, TipDetails.case_id == Case.id)

@@ -5,7 +5,7 @@ Bodies are sealed; times are kept to the day."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from casework import attachments, lifecycle, timeline
 from casework.attachments import Upload
 from casework.extensions import db
 from casework.followup import FollowUpError
-from casework.models import Attachment, Case, CaseMessage
+from casework.models import Attachment, Case, CaseEvent, CaseMessage
 from casework.textinput import LIMITS, clean
 from casework.tipline import sealing, trail
 from casework.tipline.filing import store_files
@@ -117,3 +117,20 @@ def initial_files(case: Case) -> list:
             select(Attachment).filter_by(case_id=case.id, message_id=None).order_by(Attachment.id)
         )
     )
+
+
+@dataclass
+class Step:
+    event: CaseEvent
+    text: str
+    new_date: date | None  # an explanation of delay's new expected date
+
+
+def progress(case: Case) -> list[Step]:
+    """What the tipster sees of the history: each public entry (received, each stage,
+    explanations of delay, each day their identity was opened) with its note."""
+    steps = []
+    for e in timeline.public_events(case):
+        raw = (e.data or {}).get("new_date") if e.kind == "explanation" else None
+        steps.append(Step(e, sealing.event_text(case, e), date.fromisoformat(raw) if raw else None))
+    return steps

@@ -1,6 +1,10 @@
 """Tips naming the mayor, a deputy mayor or the municipal clerk (ปลัด) cannot be investigated
 by people who answer to them: they are flagged for an outside body — NACC (ป.ป.ช.), PACC
-(ป.ป.ท.) or the provincial Damrongdham centre — and the referral's reference number is tracked."""
+(ป.ป.ท.) or the provincial Damrongdham centre — and the referral's reference number is tracked.
+
+The flag is worked out from the sealed answers whenever it is shown, never stored: a stored
+"names the clerk" would tell anyone reading the database whom the tip accuses. Only the referral
+itself (body, reference number, date) is kept."""
 
 from __future__ import annotations
 
@@ -19,7 +23,6 @@ REASONS = {
     "mayor": _l("Names the mayor or chief executive"),
     "deputy_mayor": _l("Names a deputy mayor or deputy chief executive"),
     "clerk": _l("Names the municipal clerk (ปลัด)"),
-    "other": _l("Referred at the integrity officers' decision"),
 }
 BODIES = {
     "nacc": _l("National Anti-Corruption Commission (ป.ป.ช.)"),
@@ -53,15 +56,11 @@ def detect(accused: dict) -> str | None:
     return None
 
 
-def flag(case: Case, reason: str) -> Referral:
-    row = Referral(
-        organization_id=case.organization_id,
-        case_id=case.id,
-        reason=reason,
-        flagged_on=clock.today(),
-    )
-    db.session.add(row)
-    return row
+def flag_of(case: Case) -> str | None:
+    """Why ``case`` should go to an outside body (from its sealed answers), or None."""
+    from casework.tipline.filing import answers_of
+
+    return detect(answers_of(case)["accused"])
 
 
 def referral_of(case: Case) -> Referral | None:
@@ -78,7 +77,7 @@ def record(
     case: Case, *, actor_id: int, body: str, reference_number: str, referred_on: date | None
 ) -> Referral:
     """Record that the tip was sent out (body, their reference number, date). The caller
-    commits; flagging first is not required — an officer may refer any tip."""
+    commits; a flag is not required — an officer may refer any tip."""
     reference_number = " ".join((reference_number or "").split())
     errors = {}
     if body not in BODIES:
@@ -92,7 +91,10 @@ def record(
         errors["referred_on"] = str(_l("The date cannot be in the future."))
     if errors:
         raise ReferralError(errors)
-    row = referral_of(case) or flag(case, "other")
+    row = referral_of(case)
+    if row is None:
+        row = Referral(organization_id=case.organization_id, case_id=case.id)
+        db.session.add(row)
     row.status = "referred"
     row.body = body
     row.reference_number = reference_number

@@ -105,6 +105,12 @@ def approve(row: RevealRequest, case: Case, custodian: User, passphrase: str) ->
 
 
 def refuse(row: RevealRequest, case: Case, custodian: User) -> None:
+    """Refuse a pending request (only a custodian whose key is active decides). Commits."""
+    key = custody.key_of(custodian)
+    if key is None or not key.active:
+        raise CustodyError(
+            {"passphrase": str(_l("Only a custodian whose key is active can do this."))}
+        )
     if row.status != "pending":
         raise CustodyError({"passphrase": str(_l("This request was already decided."))})
     row.status = "refused"

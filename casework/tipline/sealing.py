@@ -58,6 +58,8 @@ def _register_rotation() -> None:
     for model, column, purpose in (
         (TipDetails, "questionnaire_sealed", "tip-questionnaire"),
         (TipDetails, "claim_sealed", "tip-claim"),
+        (TipDetails, "committee_sealed", "tip-committee"),
+        (TipDetails, "penalty_sealed", "tip-penalty"),
         (RevealRequest, "reason_sealed", "tip-reveal-reason"),
         (CaseMessage, "body_sealed", "case-message"),
         (CaseEvent, "body_sealed", "case-event"),

@@ -1,10 +1,36 @@
-"""The audit entries this channel writes, through the shared hash-chained trail
-(casework.audit). Entries about a tip carry no detail that identifies the tipster."""
+"""The audit entries this channel writes, in the organization's ``tips`` chain (casework.audit):
+kept out of the general trail the system administrator reads, dated to the day, and carrying no
+detail that identifies the tipster or says whom the tip accuses."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from casework import audit
 from casework.models import Case
+
+# What each entry means, for the custodians' view of the trail.
+ACTIONS = {
+    "tip.filed": _l("Tip filed"),
+    "tip.transferred_in": _l("Transferred in from the general channel"),
+    "tip.receipt_claimed": _l("Receipt claimed with the old tracking code"),
+    "tip.assigned": _l("Officer assigned"),
+    "tip.excluded": _l("Account excluded (conflict of interest)"),
+    "tip.content_viewed": _l("Content read"),
+    "tip.file_downloaded": _l("File downloaded"),
+    "tip.message_sent": _l("Message sent to the tipster"),
+    "tip.status": _l("Status changed"),
+    "tip.delay_explained": _l("Delay explained to the tipster"),
+    "tip.referred": _l("Referred to an outside body"),
+    "tip.reveal_requested": _l("Identity reveal requested"),
+    "tip.reveal_approved": _l("Identity reveal approved"),
+    "tip.reveal_refused": _l("Identity reveal refused"),
+    "tip.reveal_failed": _l("Identity could not be opened (wrong passphrase or no key)"),
+    "tip.identity_viewed": _l("Identity shown to a custodian"),
+    "tip.identity_resealed": _l("Identity shared with newly enrolled custodians"),
+    "tip.category_created": _l("Tip category added"),
+    "tip.category_updated": _l("Tip category changed"),
+}
 
 
 def record(case: Case, action: str, actor_id: int | None, **data) -> None:
@@ -16,4 +42,18 @@ def record(case: Case, action: str, actor_id: int | None, **data) -> None:
         case=case,
         target=case.case_number,
         data=data or None,
+    )
+
+
+def record_channel(
+    organization_id: int, action: str, actor_id: int | None, target: str = "", **data
+) -> None:
+    """Append ``tip.<action>`` about the channel itself (no case), in the same chain."""
+    audit.record(
+        organization_id,
+        f"tip.{action}",
+        actor_id=actor_id,
+        target=target,
+        data=data or None,
+        chain=audit.TIPS,
     )

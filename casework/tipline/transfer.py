@@ -13,8 +13,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from casework import attachments, casefile, clock, identity, lifecycle, tracking
+from casework import attachments, audit, casefile, clock, identity, keys, lifecycle, tracking
 from casework.attachments import Upload
+from casework.crypto.blindindex import keyed_tag
 from casework.extensions import db
 from casework.intake import find_category
 from casework.models import (
@@ -86,14 +87,23 @@ def _move(org, complaint: Case, category, reporter: dict, actor_id: int) -> Case
     details = filing.details_of(tip)
     details.transferred = True
     if complaint.tracking_hash:
-        details.claim_hash = complaint.tracking_hash
+        details.claim_hash = _claim_tag(complaint.tracking_hash)
         details.claim_sealed = sealing.seal_text("tip-claim", tip, filed.receipt)
     _move_thread(complaint, tip)
     _empty(complaint, files)
     event = casefile.change_status(complaint, "completed", actor_id=actor_id, outcome="transferred")
     event.kind = "transferred"
+    # Each side's trail records its half, in its own chain, naming nothing of the other side.
+    audit.record(
+        org.id, "case.transferred", actor_id=actor_id, case=complaint, target=complaint.case_number
+    )
     trail.record(tip, "transferred_in", actor_id)
     return tip
+
+
+def _claim_tag(tracking_hash: str) -> str:
+    """Keyed, so the tip's row does not carry the complaint's own tracking hash."""
+    return keyed_tag(keys.keyring(), "tip-claim", tracking_hash)
 
 
 def _move_thread(complaint: Case, tip: Case) -> None:
@@ -139,7 +149,9 @@ def claim(org: Organization, tracking_code: str | None) -> tuple[Case, str] | No
     complaint = find_by_code(org, tracking_code)
     if complaint is None or not complaint.tracking_hash:
         return None
-    details = db.session.scalar(select(TipDetails).filter_by(claim_hash=complaint.tracking_hash))
+    details = db.session.scalar(
+        select(TipDetails).filter_by(claim_hash=_claim_tag(complaint.tracking_hash))
+    )
     if details is None or details.claim_sealed is None:
         return None
     tip = db.session.get(Case, details.case_id)

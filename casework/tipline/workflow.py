@@ -4,15 +4,22 @@ follow-up → closed, with "referred out" as a separate exit.
 
 Each stage asks for what the plans require: a fact-finding committee and its order number,
 the punishment or prosecution being followed up, the reason shown to the tipster when a tip
-is closed, the outside body's reference number when it is referred."""
+is closed, the outside body's reference number when it is referred.
+
+The SLA clock is the general channel's (casework.sla, the category's days): each stage a tip
+enters has the category's days until the tipster's next answer, and an officer who needs longer
+explains why and gives a new date, which the tipster sees (the plans' "explain within 15 days").
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 
-from casework import casefile, lifecycle, timeline
+from casework import casefile, clock, lifecycle, sla, timeline
 from casework.extensions import db
-from casework.models import Case
+from casework.models import Case, Organization
 from casework.textinput import LIMITS, clean
 from casework.tipline import referral, sealing, trail
 from casework.tipline.filing import details_of
@@ -89,12 +96,62 @@ def change(
         if order_number:
             details.order_number = order_number
         if committee:
-            details.committee = committee
+            details.committee_sealed = sealing.seal_text("tip-committee", case, committee)
         if penalty:
-            details.penalty = penalty
+            details.penalty_sealed = sealing.seal_text("tip-penalty", case, penalty)
+        if not lifecycle.state("tip", target).final:
+            org = db.session.get(Organization, case.organization_id)
+            case.due_date = sla.initial_due_date(org, case.category, clock.utcnow())
         trail.record(
             case, "status", actor_id, status_from=before, status_to=target, outcome=outcome
         )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def explain_delay(case: Case, *, actor_id: int, text: str, new_date: date | str | None) -> None:
+    """Tell the tipster why the current stage needs more time, and by when to expect an answer
+    (sealed, shown on their status page). Commits; WorkflowError with field messages."""
+    text = clean(text, multiline=True)
+    errors: dict[str, object] = {}
+    if lifecycle.state("tip", case.status).final:
+        errors["explanation"] = _l("This tip is closed.")
+    elif not text:
+        errors["explanation"] = _l("Explain why more time is needed.")
+    elif len(text) > LIMITS["message"]:
+        errors["explanation"] = _l("At most %(n)d characters.", n=LIMITS["message"])
+    if isinstance(new_date, str):
+        try:
+            new_date = date.fromisoformat(new_date) if new_date else None
+        except ValueError:
+            new_date = None
+            errors["new_date"] = _l("Enter a date as YYYY-MM-DD.")
+    if new_date is None:
+        errors.setdefault("new_date", _l("Give the new expected date."))
+    elif new_date <= case.due_date:
+        errors["new_date"] = _l("The new date must be after the current due date.")
+    elif new_date <= clock.today():
+        errors["new_date"] = _l("The new date must be in the future.")
+    if errors:
+        raise WorkflowError({k: str(v) for k, v in errors.items()})
+    try:
+        old = case.due_date
+        if case.original_due_date is None:
+            case.original_due_date = old
+        case.due_date = new_date
+        case.explained_at = timeline.stamp(case)
+        event = timeline.record(
+            case,
+            "explanation",
+            public=True,
+            actor_id=actor_id,
+            data={"new_date": new_date.isoformat(), "old_date": old.isoformat()},
+        )
+        db.session.flush()
+        event.body_sealed = sealing.seal_text("case-event", case, text)
+        trail.record(case, "delay_explained", actor_id, new_date=new_date.isoformat())
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -204,7 +204,7 @@ def test_second_click_while_the_answer_is_slow_files_one_case(open_page, live_se
     assert TRACKING_CODE.match(code), "the receipt of a repeated form still shows the code"
     assert live_server.count(Case) == before + 1
     if not javascript:
-        assert page.locator("article.receipt .notice").count() == 1  # "already sent"
+        assert page.locator("article.receipt .receipt-repeated").count() == 1  # "already sent"
 
 
 def test_double_click_files_one_case(page, live_server):
@@ -226,7 +226,7 @@ def test_reloading_the_receipt_files_nothing_twice(page, live_server):
     count = live_server.count(Case)
     page.reload()
     assert _receipt(page) == (number, code)
-    assert page.locator("article.receipt .notice").count() == 1  # "already sent"
+    assert page.locator("article.receipt .receipt-repeated").count() == 1  # "already sent"
     assert live_server.count(Case) == count
 
 
@@ -346,3 +346,41 @@ def test_every_form_control_has_a_label_and_the_page_language_follows_the_switch
     page.locator(".lang a[hreflang=th]").click()
     page.wait_for_url("**/complaints/track")
     assert page.get_attribute("html", "lang") == "th"
+
+
+def test_the_longest_anonymous_receipt_still_prints_on_one_a4_page(page):
+    """Worst case on paper: English, the 200-character subject, the anonymous warning."""
+    page.goto("/lang/en")
+    _start_complaint(page)
+    _fill(page, subject=("Broken street light " * 10)[:200], details="x")
+    page.locator(SUBMIT).click()
+    _, code = _receipt(page)
+    assert page.locator(".receipt-keep").is_visible()  # the code is their only way back
+    page.emulate_media(media="print")
+    assert page.locator(".receipt-keep").is_visible()
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) == 1
+
+
+def test_a_file_too_large_is_caught_before_anything_is_uploaded(page, live_server, tmp_path):
+    before = live_server.count(Case)
+    big = tmp_path / "video.png"
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (10 * 1024 * 1024 + 1))
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    _start_complaint(page)
+    _fill(page, subject="ไฟดับ", details="ไฟถนนดับ")
+    page.set_input_files("#attachments", str(big))
+    check = page.locator("#attachments-check")
+    assert "video.png" in check.inner_text() and THAI.search(check.inner_text())
+    assert "attachments-check" in page.get_attribute("#attachments", "aria-describedby")
+    page.locator(SUBMIT).click()
+    page.wait_for_timeout(300)
+    assert posts == [] and live_server.count(Case) == before
+    assert page.evaluate("document.activeElement.id") == "attachments"
+    assert not page.locator(SUBMIT).is_disabled()  # they can fix it and send
+    page.set_input_files("#attachments", str(_png(tmp_path)))
+    assert page.locator("#attachments-check").count() == 0
+    page.locator(SUBMIT).click()
+    _receipt(page)
+    assert live_server.count(Case) == before + 1

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from casework import attachments, identity, keys
+from casework import attachments, identity, keys, outbox
 from casework.crypto import fields
 from casework.extensions import db
-from casework.models import Attachment, Case, ReporterIdentity
+from casework.models import Attachment, Case, OutboxMessage, ReporterIdentity
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"rotate-me" * 20
 
@@ -45,6 +45,9 @@ def test_rotate_reencrypts_and_everything_still_opens(client, app):
         assert fields.token_version(att.data_sealed) == 2
         assert identity.reveal(case)["name"] == "สมศรี"
         assert attachments.content(att, case) == PNG
+        queued = db.session.scalar(select(OutboxMessage))  # the receipt email, still to send
+        assert fields.token_version(queued.recipient_sealed) == 2
+        assert outbox.recipient(queued) == "somsri@example.com"
     result = runner.invoke(args=["keys", "rotate", "--retire"])
     assert "retired data key version 1" in result.output
     status = runner.invoke(args=["keys", "status"]).output

@@ -4,12 +4,13 @@ messages, workflow and the one-way transfer from the general channel."""
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
-from casework import audit
+from casework import audit, clock
 from casework.attachments import Upload
 from casework.extensions import db
 from casework.intake import IntakeError
@@ -17,6 +18,7 @@ from casework.models import (
     AuditEntry,
     Case,
     CaseEvent,
+    Category,
     ConflictExclusion,
     Department,
     ReporterIdentity,
@@ -24,7 +26,17 @@ from casework.models import (
     User,
 )
 from casework.roles import CLERK, CUSTODIAN, INTEGRITY, OFFICER, SUPERVISOR
-from casework.tipline import access, custody, filing, messages, referral, reveal, transfer, workflow
+from casework.tipline import (
+    access,
+    custody,
+    filing,
+    messages,
+    referral,
+    reveal,
+    sealing,
+    transfer,
+    workflow,
+)
 from casework.tipline.custody import CustodyError
 
 PASS = "correct horse battery staple"
@@ -55,10 +67,16 @@ def staff(org, role, name, email, dept_code=None):
     return user
 
 
-def custodian_with_key(org, name="ผู้เก็บรักษา หนึ่ง", email="cust@demo.go.th"):
+def custodian_with_key(org, name="ผู้เก็บรักษา หนึ่ง", email="cust@demo.go.th", approve=True):
+    """A custodian with a key; after the first, approved by the first custodian unless
+    ``approve=False``."""
     user = staff(org, CUSTODIAN, name, email)
-    custody.enrol(user, PASS, PASS)
+    key = custody.enrol(user, PASS, PASS)
     db.session.commit()
+    if approve and not key.active:
+        first = db.session.get(User, custody.active_keys(org.id)[0].user_id)
+        custody.approve_key(first, PASS, key)
+        db.session.commit()
     return user
 
 
@@ -203,14 +221,17 @@ def test_conflict_of_interest_excludes_named_officer_and_unit(org):
     other = staff(org, INTEGRITY, "มานะ อดทน", "mana@demo.go.th", dept_code="audit")
     keeper_named = custodian_with_key(org, name="สมชาย ใจร้าย", email="c2@demo.go.th")
     keeper = custodian_with_key(org, name="ผู้เก็บ สอง", email="c3@demo.go.th")
-    case = file(org, confidential=True, identity={"name": "ผู้แจ้ง"}, consent=True).case
-    reasons = {
-        row.user_id: row.reason
-        for row in db.session.scalars(select(ConflictExclusion).filter_by(case_id=case.id))
-    }
+    reasons = access.conflicts(org.id, submission().answers()["accused"])
     assert reasons[named.id] == "named" and reasons[same_unit.id] == "unit"
     assert reasons[keeper_named.id] == "named"
     assert other.id not in reasons and keeper.id not in reasons
+    case = file(org, confidential=True, identity={"name": "ผู้แจ้ง"}, consent=True).case
+    assert access.excluded_ids(case) == {named.id, same_unit.id, keeper_named.id}
+    assert access.is_excluded(named.id, case) and not access.is_excluded(other.id, case)
+    # The rows name nobody: keyed tags, padded with decoys to a multiple of eight.
+    rows = db.session.scalars(select(ConflictExclusion).filter_by(case_id=case.id)).all()
+    assert len(rows) == 8 and all(len(r.user_key) == 64 for r in rows)
+    assert not {str(named.id), str(same_unit.id)} & {r.user_key for r in rows}
     assert case not in access.visible_tips(named) and case in access.visible_tips(other)
     with pytest.raises(PermissionError):
         access.assign(case, named)
@@ -250,8 +271,9 @@ def test_referral_detection(accused, reason):
 def test_referral_is_flagged_and_tracked_to_referred_out(org):
     officer = staff(org, INTEGRITY, "มานะ อดทน", "mana@demo.go.th")
     case = file(org, accused_role="clerk", accused_position="ปลัดเทศบาล").case
-    row = referral.referral_of(case)
-    assert row.reason == "clerk" and row.status == "flagged"
+    # The flag comes from the sealed answers; nothing in the database says "the clerk".
+    assert referral.flag_of(case) == "clerk" and referral.referral_of(case) is None
+    assert referral.flag_of(file(org).case) is None
     with pytest.raises(workflow.WorkflowError):
         workflow.change(case, "referred_out", actor_id=officer.id, outcome="referred")
     with pytest.raises(referral.ReferralError):
@@ -264,7 +286,9 @@ def test_referral_is_flagged_and_tracked_to_referred_out(org):
     db.session.commit()
     workflow.change(case, "referred_out", actor_id=officer.id, outcome="referred")
     assert case.status == "referred_out" and case.outcome == "referred"
+    row = referral.referral_of(case)
     assert row.reference_number == "ปช 0001/123" and row.body == "nacc"
+    assert row.status == "referred" and row.referred_on == clock.today()
 
 
 def test_workflow_asks_for_committee_order_and_reason(org):
@@ -314,26 +338,10 @@ def test_messages_in_both_directions(org):
         messages.from_tipster(case, "", [])
 
 
-def gps_jpeg() -> bytes:
-    image = Image.new("RGB", (40, 30), (200, 30, 30))
-    exif = Image.Exif()
-    exif[0x010F] = "CameraMaker"  # Make
-    exif[0x0110] = "SecretCam 9"  # Model
-    exif[0xA431] = "SERIAL-123456"  # BodySerialNumber
-    gps = exif.get_ifd(0x8825)
-    gps[1] = "N"
-    gps[2] = (13.0, 45.0, 0.0)
-    gps[3] = "E"
-    gps[4] = (100.0, 30.0, 0.0)
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
-def test_jpeg_exif_and_gps_removed_before_storage(org):
+def test_jpeg_exif_and_gps_removed_before_storage(org, gps_jpeg):
     from casework import attachments, scrub
 
-    data = gps_jpeg()
+    data = gps_jpeg
     with Image.open(io.BytesIO(data)) as before:
         assert before.getexif().get_ifd(0x8825)  # the test image really carries GPS
     assert b"SecretCam" in data and b"SERIAL-123456" in data
@@ -385,7 +393,7 @@ def test_pdf_author_creator_producer_blanked_in_place():
     assert not complete
 
 
-def test_transfer_from_general_channel_is_one_way(org, file_complaint):
+def test_transfer_from_general_channel_is_one_way(org, file_complaint, gps_jpeg):
     keeper = custodian_with_key(org)
     supervisor = staff(org, SUPERVISOR, "หัวหน้า ทั่วไป", "sup@demo.go.th")
     officer = staff(org, OFFICER, "เจ้าหน้าที่ ช่าง", "works@demo.go.th", dept_code="works")
@@ -394,7 +402,7 @@ def test_transfer_from_general_channel_is_one_way(org, file_complaint):
         details="ช่างเรียกเงินเพื่อเร่งใบอนุญาต",
         reporter={"name": "นายผู้ร้อง เรียน", "phone": "0812345678"},
         consent=True,
-        uploads=[Upload("photo.jpg", gps_jpeg())],
+        uploads=[Upload("photo.jpg", gps_jpeg)],
     )
     complaint = db.session.get(Case, filed.case.id)
     from casework import access as general_access
@@ -438,3 +446,189 @@ def test_transfer_refused_when_identity_cannot_be_sealed(org, file_complaint):
     with pytest.raises(transfer.TransferError):
         transfer.transfer(complaint, actor_id=clerk.id)
     assert complaint.status == "received" and complaint.subject
+
+
+def test_receipt_lookup_costs_one_scrypt_whatever_is_typed(org, monkeypatch):
+    filed = file(org)
+    calls = []
+    real = filing.receipts.lookup_hash
+
+    def counting(pepper, canonical, cost):
+        calls.append(canonical)
+        return real(pepper, canonical, cost)
+
+    monkeypatch.setattr(filing.receipts, "lookup_hash", counting)
+    wrong_check = filed.receipt[:-1] + ("0" if filed.receipt[-1] != "0" else "1")
+    typed = [None, "", "X", "A" * 500, wrong_check, filing.receipts.generate_receipt()]
+    for typed_text in [*typed, filed.receipt]:
+        calls.clear()
+        found = filing.find_by_receipt(org, typed_text)
+        assert len(calls) == 1, typed_text
+        assert (found is not None) is (typed_text == filed.receipt)
+
+
+def test_a_tip_is_dated_by_the_bangkok_day(org, frozen):
+    frozen(datetime(2026, 3, 9, 20, 30))  # 03:30 on 10 March in Bangkok
+    filed = file(org)
+    case = filed.case
+    assert case.received_at == datetime(2026, 3, 10) and case.created_at == datetime(2026, 3, 10)
+    assert filed.proof["claims"]["date"] == "2026-03-10"
+    assert all(e.at == datetime(2026, 3, 10) for e in case.events)
+    entries = db.session.scalars(select(AuditEntry).filter_by(case_id=case.id)).all()
+    assert entries and all(e.at == datetime(2026, 3, 10) for e in entries)
+    frozen(datetime(2026, 3, 10, 16, 59))  # 23:59 in Bangkok, still the 10th
+    assert file(org).case.received_at == datetime(2026, 3, 10)
+    frozen(datetime(2026, 3, 10, 17, 0))  # midnight in Bangkok: the 11th
+    assert file(org).case.received_at == datetime(2026, 3, 11)
+
+
+def test_identity_boxes_are_padded_and_excluded_custodians_get_a_decoy(org):
+    keeper = custodian_with_key(org)
+    accused = custodian_with_key(org, name="สมชาย ใจร้าย", email="c2@demo.go.th")
+    short = file(org, confidential=True, identity={"name": "ก ข"}, consent=True).case
+    long_name = {"name": "นางสาวผู้แจ้ง นามสกุลยาวมากเป็นพิเศษ", "address": "บ้านเลขที่ 99"}
+    long = file(org, confidential=True, identity=long_name, consent=True).case
+    sizes = {len(b.box) for b in db.session.scalars(select(TipIdentity))}
+    assert len(sizes) == 1  # neither the name's length nor who is excluded shows
+    for case in (short, long):
+        assert db.session.scalar(select(func.count(TipIdentity.id)).filter_by(case_id=case.id)) == 2
+    assert custody.open_identity(long, keeper, PASS) == long_name
+    with pytest.raises(CustodyError):  # the accused custodian holds only a decoy
+        custody.open_identity(long, accused, PASS)
+
+
+def test_a_later_custodian_waits_for_approval_then_receives_the_identities(org):
+    first = custodian_with_key(org)
+    officer = staff(org, INTEGRITY, "มานะ อดทน", "mana@demo.go.th")
+    case = file(org, confidential=True, identity={"phone": "0812345678"}, consent=True).case
+    later = custodian_with_key(org, name="ผู้เก็บ ใหม่", email="new@demo.go.th", approve=False)
+    key = custody.key_of(later)
+    assert not key.active and custody.pending_keys(org.id) == [key]
+    # A pending key receives nothing, not even identities filed after it was created.
+    second = file(org, confidential=True, identity={"name": "ข ค"}, consent=True).case
+    assert db.session.scalar(select(TipIdentity.id).filter_by(custodian_key_id=key.id)) is None
+    assert custody.not_sealed_to(later) == 0 and custody.awaiting_reseal(later) == []
+    with pytest.raises(CustodyError):
+        custody.open_identity(case, later, PASS)
+    asked = reveal.request(case, officer, "เชิญมาให้ถ้อยคำ")
+    with pytest.raises(CustodyError):  # a pending custodian decides nothing
+        reveal.refuse(asked, case, later)
+    with pytest.raises(CustodyError):  # nobody approves their own key
+        custody.approve_key(later, PASS, key)
+    with pytest.raises(CustodyError):
+        custody.approve_key(first, "not the passphrase", key)
+    assert not key.active
+    assert custody.approve_key(first, PASS, key) == {case.id: 1, second.id: 1}
+    db.session.commit()
+    assert key.approved_by == first.id and key.approved_on == clock.today()
+    assert custody.open_identity(case, later, PASS) == {"phone": "0812345678"}
+    assert custody.open_identity(second, later, PASS) == {"name": "ข ค"}
+    # An approver shares only what they hold: not a tip that names them. Another custodian
+    # re-seals that one.
+    accused = custodian_with_key(org, name="สมชาย ใจร้าย", email="c3@demo.go.th")
+    third = file(org, confidential=True, identity={"name": "ค ง"}, consent=True).case
+    assert access.is_excluded(accused.id, third)
+    newest = custodian_with_key(org, name="ผู้เก็บ ล่าสุด", email="c4@demo.go.th", approve=False)
+    added = custody.approve_key(accused, PASS, custody.key_of(newest))
+    db.session.commit()
+    assert set(added) == {case.id, second.id}
+    with pytest.raises(CustodyError):
+        custody.open_identity(third, newest, PASS)
+    assert custody.awaiting_reseal(first) == [third] and custody.not_sealed_to(newest) == 1
+    with pytest.raises(CustodyError):
+        custody.reseal(first, "not my passphrase", [third])
+    assert custody.reseal(first, PASS, custody.awaiting_reseal(first)) == {third.id: 1}
+    db.session.commit()
+    assert custody.open_identity(third, newest, PASS) == {"name": "ค ง"}
+    with pytest.raises(CustodyError):
+        custody.open_identity(third, accused, PASS)  # a decoy, never the identity
+    # The newcomer can now approve a reveal on their own.
+    row = reveal.request(third, officer, "ต้องสอบปากคำ")
+    assert reveal.approve(row, third, newest, PASS) == {"name": "ค ง"}
+
+
+def test_committee_and_penalty_are_sealed(org):
+    officer = staff(org, INTEGRITY, "มานะ อดทน", "mana@demo.go.th")
+    case = file(org).case
+    workflow.change(case, "preliminary_review", actor_id=officer.id)
+    workflow.change(
+        case,
+        "investigation",
+        actor_id=officer.id,
+        order_number="คำสั่งที่ 5/2570",
+        committee="นายกรรมการ หนึ่ง",
+    )
+    workflow.change(case, "findings", actor_id=officer.id)
+    workflow.change(case, "disciplinary", actor_id=officer.id, penalty="ไล่ออกนายสมชาย ใจร้าย")
+    details = filing.details_of(case)
+    stored = details.committee_sealed + details.penalty_sealed
+    assert "ไล่ออก".encode() not in stored and "กรรมการ".encode() not in stored
+    assert sealing.open_text("tip-penalty", case, details.penalty_sealed).startswith("ไล่ออก")
+    assert sealing.open_text("tip-committee", case, details.committee_sealed) == "นายกรรมการ หนึ่ง"
+
+
+def test_each_stage_gets_the_categorys_days_and_delays_are_explained(org, frozen):
+    frozen(datetime(2026, 5, 4, 3, 0))  # Monday 4 May 2026
+    officer = staff(org, INTEGRITY, "มานะ อดทน", "mana@demo.go.th")
+    category = db.session.scalar(
+        select(Category).filter_by(organization_id=org.id, channel="tip", code="bribery")
+    )
+    category.sla_days = 10
+    db.session.commit()
+    case = file(org).case
+    first = case.due_date
+    assert first == org_calendar(org).add_days(date(2026, 5, 4), 10)
+    frozen(datetime(2026, 5, 11, 3, 0))
+    workflow.change(case, "preliminary_review", actor_id=officer.id)
+    assert case.due_date == org_calendar(org).add_days(date(2026, 5, 11), 10) > first
+    with pytest.raises(workflow.WorkflowError) as error:
+        workflow.explain_delay(case, actor_id=officer.id, text="", new_date=case.due_date)
+    assert {"explanation", "new_date"} <= set(error.value.fields)
+    workflow.explain_delay(
+        case, actor_id=officer.id, text="รอเอกสารจากธนาคาร", new_date=date(2026, 7, 1)
+    )
+    assert case.due_date == date(2026, 7, 1) and case.original_due_date
+    (step,) = [s for s in messages.progress(case) if s.event.kind == "explanation"]
+    assert step.text == "รอเอกสารจากธนาคาร" and step.new_date == date(2026, 7, 1)
+    assert step.event.body == "" and step.event.at.hour == 0
+
+
+def org_calendar(org):
+    from casework import sla
+
+    return sla.work_calendar(org)
+
+
+def test_transfer_leaves_no_link_between_the_two_cases(org, file_complaint):
+    custodian_with_key(org)
+    supervisor = staff(org, SUPERVISOR, "หัวหน้า ทั่วไป", "sup@demo.go.th")
+    filed = file_complaint(reporter={"name": "ผู้ร้อง เรียน"}, consent=True)
+    complaint = db.session.get(Case, filed.case.id)
+    tip = transfer.transfer(complaint, actor_id=supervisor.id, tip_category="bribery")
+    details = filing.details_of(tip)
+    assert details.claim_hash and details.claim_hash != complaint.tracking_hash
+    # Each side's audit entry sits in its own chain and names nothing of the other.
+    complaint_side = db.session.scalars(select(AuditEntry).filter_by(case_id=complaint.id)).all()
+    assert [(e.action, e.chain) for e in complaint_side] == [("case.transferred", audit.MAIN)]
+    tip_side = db.session.scalars(select(AuditEntry).filter_by(case_id=tip.id)).all()
+    assert {e.chain for e in tip_side} == {audit.TIPS}
+    for entry in complaint_side:
+        assert tip.case_number not in str((entry.target, entry.data))
+    for entry in tip_side:
+        assert complaint.case_number not in str((entry.target, entry.data))
+        assert str(complaint.id) not in str(entry.data or "")
+    assert audit.verify(org.id).ok
+
+
+def test_the_tips_chain_is_checked_on_its_own(org):
+    file(org)
+    entry = db.session.scalar(select(AuditEntry).filter_by(chain=audit.TIPS))
+    assert entry.seq == 1 and audit.verify(org.id, audit.TIPS).ok
+    db.session.execute(
+        text("UPDATE audit_entries SET target = 'T2570/99999' WHERE id = :id"), {"id": entry.id}
+    )
+    db.session.commit()
+    db.session.expire_all()
+    assert audit.verify(org.id, audit.MAIN).ok
+    verdict = audit.verify(org.id)
+    assert not verdict.ok and "tips chain" in verdict.reason

@@ -131,7 +131,11 @@ def test_invalid_fields_are_400_with_field_messages_and_nothing_saved(client, ap
         ("[1, 2]", "application/json"),
         ("null", "application/json"),
         ("\xff\xfe", "application/json"),
+        ("[" * 100_000, "application/json"),  # deeper than the parser goes
+        ('{"a":' * 50_000 + "1" + "}" * 50_000, "application/json"),
+        ('{"category": "roads", "lat": ' + "9" * 5000 + "}", "application/json"),
     ],
+    ids=["unclosed", "array", "null", "not-utf8", "deep-array", "deep-object", "huge-int"],
 )
 def test_malformed_json_is_400_never_500(client, app, data, content_type):
     assert_error(client.post("/api/v1/complaints", data=data, content_type=content_type), 400)
@@ -211,3 +215,183 @@ def test_a_buddhist_era_year_is_read_as_such(client, app):
     assert r.status_code == 201
     with app.app_context():
         assert str(db.session.scalar(select(Case.occurred_on))) == "2026-11-01"
+
+
+@pytest.mark.parametrize("name", ["name", "phone", "email", "address"])
+def test_a_reporter_field_of_the_wrong_type_is_named_in_the_error(client, app, name):
+    body = {**VALID, "reporter": {name: ["not", "text"]}, "consent": True}
+    assert_error(client.post("/api/v1/complaints", json=body), 400, f"reporter.{name}")
+    assert case_count(app) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [
+        ("subject", 200),
+        ("details", 5000),
+        ("location", 300),
+        ("reporter.name", 200),
+        ("reporter.phone", 32),
+        ("reporter.email", 254),
+        ("reporter.address", 500),
+    ],
+)
+def test_every_text_field_has_its_length_limit(client, app, field, limit):
+    body = {**VALID, "consent": True, "reporter": {"name": "สมชาย"}}
+    value = "ก" * (limit + 1)
+    if field.startswith("reporter."):
+        body["reporter"] = {field.split(".")[1]: value}
+    else:
+        body[field] = value
+    r = client.post("/api/v1/complaints", json=body)
+    assert_error(r, 400, field)
+    assert str(limit) in r.get_json()["fields"][field] or field in (
+        "reporter.email",
+        "reporter.phone",
+    )
+    assert case_count(app) == 0
+
+
+def test_api_text_is_stored_nfc(client, app):
+    decomposed = "\u0e1b\u0e48\u0e39"  # ปู่ typed tone mark first
+    r = client.post(
+        "/api/v1/complaints",
+        json={**VALID, "subject": decomposed, "details": decomposed, "location": decomposed},
+    )
+    assert r.status_code == 201
+    with app.app_context():
+        case = db.session.scalar(select(Case))
+        assert case.subject == case.details == case.location == "\u0e1b\u0e39\u0e48"
+
+
+def test_time_of_day_is_accepted_and_checked(client, app):
+    assert client.post("/api/v1/complaints", json={**VALID, "occurred_time": "07:45"}).status_code
+    with app.app_context():
+        assert db.session.scalar(select(Case.occurred_time)) == "07:45"
+    assert_error(
+        client.post("/api/v1/complaints", json={**VALID, "occurred_time": "25:00"}),
+        400,
+        "occurred_time",
+    )
+
+
+def test_multipart_payload_may_be_a_file_part(client, app):
+    """``curl -F payload=@complaint.json -F attachments=@photo.png`` sends the JSON as a file."""
+    data = {
+        "payload": (io.BytesIO(json.dumps(VALID).encode()), "complaint.json", "application/json"),
+        "attachments": (io.BytesIO(PNG), "photo.png"),
+    }
+    r = client.post("/api/v1/complaints", data=data, content_type="multipart/form-data")
+    assert r.status_code == 201, r.get_json()
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Attachment.id))) == 1
+
+
+def test_files_under_another_name_are_refused_not_dropped(client, app):
+    data = {"payload": json.dumps(VALID), "photo": (io.BytesIO(PNG), "photo.png")}
+    r = client.post("/api/v1/complaints", data=data, content_type="multipart/form-data")
+    assert_error(r, 400, "photo")
+    assert case_count(app) == 0
+
+
+def test_malformed_multipart_payload_is_400(client, app):
+    for payload in ("{nope", "[1]"):
+        r = client.post(
+            "/api/v1/complaints", data={"payload": payload}, content_type="multipart/form-data"
+        )
+        assert_error(r, 400)
+    r = client.post("/api/v1/complaints", data={}, content_type="multipart/form-data")
+    assert_error(r, 400, "category", "subject", "details")
+    assert case_count(app) == 0
+
+
+@pytest.mark.parametrize("key", ["short", "k" * 129, "ไทย" * 8, "with space in the key!"])
+def test_unusable_idempotency_keys_are_400(client, app, key):
+    r = client.post("/api/v1/complaints", json=VALID, headers={"Idempotency-Key": key})
+    assert_error(r, 400, "Idempotency-Key")
+    assert case_count(app) == 0
+
+
+def test_a_key_reused_for_another_complaint_never_shows_the_first_code(client, app):
+    key = {"Idempotency-Key": "predictable-key-0000001"}
+    first = client.post("/api/v1/complaints", json=VALID, headers=key).get_json()
+    other = client.post("/api/v1/complaints", json={**VALID, "details": "อีกเรื่อง"}, headers=key)
+    assert_error(other, 400, "Idempotency-Key")
+    assert first["tracking_code"] not in other.get_data(as_text=True)
+    assert case_count(app) == 1
+
+
+def test_the_stored_idempotency_hash_needs_the_server_key(client, app):
+    """A database dump cannot try guesses of a weak key: the stored hash is keyed."""
+    from casework.crypto import resubmit
+
+    key = "weak-but-long-key-01"
+    client.post("/api/v1/complaints", json=VALID, headers={"Idempotency-Key": key})
+    with app.app_context():
+        case = db.session.scalar(select(Case))
+        assert case.idempotency_hash != resubmit.token_hash(key)
+        assert resubmit.open_sealed(key, case.receipt_sealed) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/complaints"),
+        ("put", "/api/v1/complaints"),
+        ("delete", "/api/v1/complaints"),
+        ("get", "/api/v1/track"),
+        ("patch", "/api/v1/track"),
+        ("post", "/api/v1/categories"),
+        ("post", "/api/v1/openapi.json"),
+    ],
+)
+def test_wrong_methods_are_json_405(client, method, path):
+    r = getattr(client, method)(path)
+    assert_error(r, 405)
+    assert "POST" in r.headers["Allow"] or "GET" in r.headers["Allow"]
+
+
+def test_every_answer_about_a_case_is_never_cached(client):
+    code = client.post("/api/v1/complaints", json=VALID).get_json()["tracking_code"]
+    answers = [
+        client.post("/api/v1/complaints", json={}),
+        client.post("/api/v1/complaints", data="{", content_type="application/json"),
+        client.post("/api/v1/track", json={"tracking_code": code}),
+        client.post("/api/v1/track", json={"tracking_code": "0000-0000-0000-0000"}),
+        client.post("/api/v1/track", json={}),
+        client.post("/api/v1/track", data="x", content_type="text/plain"),
+    ]
+    for r in answers:
+        assert r.headers["Cache-Control"].startswith("no-store"), r.status_code
+
+
+def test_a_deeply_nested_multipart_payload_is_400(client, app):
+    r = client.post(
+        "/api/v1/complaints", data={"payload": "[" * 100_000}, content_type="multipart/form-data"
+    )
+    assert_error(r, 400)
+    assert case_count(app) == 0
+
+
+def test_lone_surrogates_and_nul_characters_are_dropped_not_a_500(client, app):
+    r = client.post(
+        "/api/v1/complaints",
+        data='{"category": "roads", "subject": "\\ud800", "details": "a\\u0000b"}',
+        content_type="application/json",
+    )
+    assert_error(r, 400, "subject")  # nothing left of the subject once cleaned
+    r = client.post(
+        "/api/v1/complaints",
+        data='{"category": "roads", "subject": "ok\\udfff", "details": "a\\u0000b"}',
+        content_type="application/json",
+    )
+    assert r.status_code == 201
+    with app.app_context():
+        case = db.session.scalar(select(Case))
+        assert (case.subject, case.details) == ("ok", "ab")
+
+
+def test_an_implausibly_old_date_is_refused(client, app):
+    r = client.post("/api/v1/complaints", json={**VALID, "occurred_on": "0001-01-01"})
+    assert_error(r, 400, "occurred_on")
+    assert case_count(app) == 0

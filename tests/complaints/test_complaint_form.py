@@ -3,6 +3,7 @@
 import io
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from casework.extensions import db
@@ -150,3 +151,137 @@ def test_length_limits_are_enforced_and_advertised(client, app):
     r = client.post("/complaints/", data=form(subject="ก" * 201))
     assert r.status_code == 400
     assert count(app) == 0
+
+
+def receipt_of(r):
+    assert r.status_code == 200, r.get_data(as_text=True)[:2000]
+    return r.get_data(as_text=True)
+
+
+def test_an_anonymous_receipt_says_the_code_is_the_only_way_back(client):
+    client.get("/lang/en")
+    html = receipt_of(client.post("/complaints/", data=form()))
+    assert "Write down or print this tracking code now." in html
+    assert "your only way to follow the case" in html
+    assert "confirmation to your email" not in html
+
+
+def test_a_receipt_with_an_email_says_a_confirmation_was_sent_without_the_code(client):
+    client.get("/lang/en")
+    html = receipt_of(
+        client.post("/complaints/", data=form(email="somsri@example.com", consent="y"))
+    )
+    assert "your only way to follow the case" not in html
+    assert "does not contain the tracking code" in html
+
+
+def test_receipt_counts_the_files_names_the_unit_and_gives_the_full_tracking_address(client):
+    client.get("/lang/en")
+    data = form(attachments=[(io.BytesIO(PNG), "a.png"), (io.BytesIO(b"%PDF-1.4"), "b.pdf")])
+    html = receipt_of(client.post("/complaints/", data=data, content_type="multipart/form-data"))
+    facts = dict(re.findall(r"<dt>([^<]+)</dt><dd>(.*?)</dd>", html, re.S))
+    assert facts["Files received"] == "2"
+    assert facts["Responsible unit"] == "Public Works Division"
+    assert "Open http://localhost/complaints/track" in html
+    assert "(7 days)" in facts["Answer due by"]
+
+
+def test_receipt_says_working_days_when_the_clock_counts_them(client, app):
+    from casework.models import Organization
+
+    with app.app_context():
+        db.session.scalar(select(Organization)).sla_mode = "working"
+        db.session.commit()
+    html = receipt_of(client.post("/complaints/", data=form()))
+    assert "7 วันทำการ" in html
+
+
+def test_a_tampered_form_token_files_but_never_shows_another_receipt(client, app):
+    first = receipt_of(client.post("/complaints/", data=form(form_token="x")))
+    second = receipt_of(client.post("/complaints/", data=form(form_token="x", subject="อื่น")))
+    codes = [
+        re.search(r'<span class="code">([0-9A-Z-]{19})</span>', h).group(1) for h in (first, second)
+    ]
+    assert codes[0] != codes[1]
+    assert count(app) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [
+        ("subject", 200),
+        ("details", 5000),
+        ("location", 300),
+        ("name", 200),
+        ("phone", 32),
+        ("email", 254),
+        ("address", 500),
+    ],
+)
+def test_every_text_field_of_the_form_has_a_limit_shown_and_enforced(client, app, name, limit):
+    page = client.get("/complaints/").get_data(as_text=True)
+    assert f'maxlength="{limit}"' in field_block(page, name)
+    r = client.post("/complaints/", data=form(**{name: "1" * (limit + 1), "consent": "y"}))
+    assert r.status_code == 400
+    assert 'class="error"' in field_block(r.get_data(as_text=True), name)
+    assert count(app) == 0
+
+
+def test_the_back_button_and_a_changed_form_files_a_second_complaint_once(client, app):
+    """Back from the receipt, change the form, send: a new complaint (not the old receipt),
+    and a double click on the changed form still files it once."""
+    first = receipt_of(client.post("/complaints/", data=form()))
+    changed = form(subject="อีกเรื่องหนึ่ง", details="ไฟดับอีกซอยหนึ่ง")
+    second = receipt_of(client.post("/complaints/", data=changed))
+    again = receipt_of(client.post("/complaints/", data=changed))
+    number = re.compile(r"\d{4}/\d{6}")
+    assert number.search(first).group(0) != number.search(second).group(0)
+    assert number.search(second).group(0) == number.search(again).group(0)
+    assert "receipt-repeated" not in second and "receipt-repeated" in again
+    code = re.compile(r'<span class="code">([0-9A-Z-]{19})</span>')
+    assert code.search(second).group(1) == code.search(again).group(1)
+    assert count(app) == 2
+
+
+def test_an_oversize_file_is_refused_beside_the_field_and_nothing_is_kept(client, app):
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    from casework.models import Attachment, OutboxMessage, ReporterIdentity
+
+    # encode_multipart builds the body in memory (the test client would spool a body this
+    # size to a temporary file it never closes).
+    big = FileStorage(io.BytesIO(PNG + b"\0" * (10 * 1024 * 1024)), "huge.png")
+    fields = form(name="สมชาย", email="s@example.com", consent="y", attachments=big)
+    boundary, body = encode_multipart(fields)
+    r = client.post(
+        "/complaints/", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert r.status_code == 400
+    block = field_block(r.get_data(as_text=True), "attachments")
+    assert "huge.png" in block and "10 MB" in block
+    with app.app_context():
+        for model in (Case, Attachment, ReporterIdentity, OutboxMessage):
+            assert db.session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_a_failure_late_in_filing_leaves_no_part_of_the_case(client, app, monkeypatch):
+    """Everything is written in one transaction: a failure at the last step (queueing the
+    receipt email) takes the case, identity, files, timeline and its number back."""
+    from casework import outbox
+    from casework.models import Attachment, CaseCounter, CaseEvent, ReporterIdentity
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("mail queue unavailable")
+
+    monkeypatch.setattr(outbox, "enqueue_citizen_email", broken)
+    data = form(email="s@example.com", consent="y", attachments=[(io.BytesIO(PNG), "a.png")])
+    with pytest.raises(RuntimeError):
+        client.post("/complaints/", data=data, content_type="multipart/form-data")
+    with app.app_context():
+        for model in (Case, Attachment, ReporterIdentity, CaseEvent):
+            assert db.session.scalar(select(func.count()).select_from(model)) == 0
+        assert db.session.scalar(select(func.coalesce(func.max(CaseCounter.last), 0))) == 0
+    monkeypatch.undo()
+    html = receipt_of(client.post("/complaints/", data=form(form_token="g" * 43)))
+    assert re.search(r"\d{4}/000001", html)  # the number was given back

@@ -114,8 +114,67 @@ def test_friendly_413_page(make_app):
     assert "10 MB" in html and "<html" in html
 
 
+@pytest.mark.parametrize(
+    ("lang", "title", "back"),
+    [
+        ("th", "ไฟล์หรือข้อมูลมีขนาดใหญ่เกินไป", "กลับไปที่แบบฟอร์ม"),
+        ("en", "Too large to send", "Back to the form"),
+    ],
+)
+def test_the_413_page_speaks_the_users_language_and_leads_back(make_app, lang, title, back):
+    app = make_app({"MAX_CONTENT_LENGTH": 1024})
+    with app.app_context():
+        from casework import demo
+
+        demo.load()
+    client = app.test_client()
+    client.get(f"/lang/{lang}")
+    for path in ("/complaints/", "/complaints/track"):
+        r = client.post(path, data={"details": "x" * 5000})
+        assert r.status_code == 413
+        html = r.get_data(as_text=True)
+        assert f'<html lang="{lang}">' in html
+        assert f"<h1>{title}</h1>" in html
+        assert f'<a class="button" href="{path}">{back}</a>' in html
+        assert "413" in html
+    r = client.post("/complaints/track/info", data={"message": "x" * 5000})
+    assert r.status_code == 413 and 'class="button"' not in r.get_data(as_text=True)
+
+
+def test_a_wrong_method_is_405_with_allow(client):
+    r = client.get("/complaints/track/info")
+    assert r.status_code == 405
+    allowed = {m.strip() for m in r.headers["Allow"].split(",")}
+    assert "POST" in allowed and "GET" not in allowed
+    assert "<html" in r.get_data(as_text=True)
+
+
+def test_rate_limits_say_how_long_to_wait(make_app):
+    app = make_app({"SUBMIT_RATE_LIMIT": "1 per hour", "TRACK_RATE_LIMIT": "1 per minute"})
+    with app.app_context():
+        from casework import demo
+
+        demo.load()
+    client = app.test_client()
+    client.get("/lang/en")
+    body = {"category": "roads", "subject": "ก", "details": "ข"}
+    assert client.post("/api/v1/complaints", json=body).status_code == 201
+    r = client.post("/api/v1/complaints", json=body)
+    assert r.status_code == 429 and r.headers["Retry-After"] == "3600"
+    assert "about 60 minutes" in r.get_json()["error"]
+    r = client.post("/complaints/", data=body)
+    assert r.status_code == 429 and "about 60 minutes" in r.get_data(as_text=True)
+    client.post("/complaints/track", data={"tracking_code": "x"})
+    r = client.post("/complaints/track", data={"tracking_code": "x"})
+    assert r.status_code == 429 and r.headers["Retry-After"] == "60"
+    assert "wait a minute" in r.get_data(as_text=True)
+
+
 def test_healthz(client):
-    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+    r = client.get("/healthz")
+    assert r.get_json() == {"status": "ok", "database": "ok"}
+    assert r.headers["Cache-Control"].startswith("no-store")  # a proxy never caches health
+    assert "Set-Cookie" not in r.headers
 
 
 def test_healthz_reports_an_unreachable_database(tmp_path):
@@ -199,3 +258,30 @@ def test_rate_limit_storage_holds_no_client_address(client):
     )
     keys = " ".join(str(k) for k in limiter._storage.storage)
     assert keys and "203.0.113.77" not in keys
+
+
+def test_following_up_logs_nothing_identifying_either(client, app, caplog):
+    """Adding information, rating, failed lookups and refused input: nothing typed is logged."""
+    from casework import casefile
+    from casework.extensions import db
+    from casework.models import Case
+
+    caplog.set_level(logging.DEBUG)
+    code = client.post(
+        "/api/v1/complaints", json={"category": "roads", "subject": "ก", "details": "ข"}
+    ).get_json()["tracking_code"]
+    client.post("/complaints/track/info", data={"tracking_code": code, "message": "ข้อความลับ"})
+    client.post("/complaints/track/info", data={"tracking_code": code, "message": "ล" * 6000})
+    with app.app_context():
+        case = db.session.scalar(db.select(Case))
+        casefile.change_status(case, "completed", outcome="resolved", note="เสร็จ")
+        db.session.commit()
+    client.post(
+        "/complaints/track/rate", data={"tracking_code": code, "rating": "5", "comment": "คำชมลับ"}
+    )
+    wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
+    client.post("/api/v1/track", json={"tracking_code": wrong})
+    client.post("/api/v1/complaints", json={"subject": "หัวข้อลับ", "reporter": {"name": "ชื่อลับ"}})
+    for secret in ("ข้อความลับ", "ลลลลลล", "คำชมลับ", "หัวข้อลับ", "ชื่อลับ", code, wrong):
+        assert secret not in caplog.text
+        assert secret.replace("-", "") not in caplog.text

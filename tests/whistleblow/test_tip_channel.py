@@ -3,9 +3,11 @@ database dump, the proof-of-submission CLI."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import pathlib
+import re
 
 import pytest
 from sqlalchemy import inspect, select, text
@@ -13,38 +15,15 @@ from sqlalchemy import inspect, select, text
 from casework.crypto import custodian_keys, sealed
 from casework.crypto.fields import DecryptionError
 from casework.extensions import db
-from casework.models import AuditEntry, Case, CustodianKey, TipIdentity, User
-from casework.roles import CLERK, CUSTODIAN, INTEGRITY, OFFICER, SUPERVISOR, SYSADMIN
+from casework.models import AuditEntry, Case, CustodianKey, TipDetails, TipIdentity
+from casework.roles import CLERK, CUSTODIAN, EXECUTIVE, INTEGRITY, OFFICER, SUPERVISOR, SYSADMIN
 from casework.tipline import custody
 
 PASS = "correct horse battery staple"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 TIPSTER = "นางสาวพยานลับ ผู้กล้าหาญ"
 TIP_TEXT = "ปลัดเทศบาลเรียกรับเงินสามแสนบาทจากผู้รับเหมาโครงการถนนสายบ้านดอน"
 ACCUSED = "นายเจ้าเล่ห์ ฉ้อฉลยิ่ง"
-
-
-def make_user(app, role, name, email):
-    with app.app_context():
-        from casework.tenancy import current_org
-
-        with app.test_request_context():
-            org = current_org()
-            user = User(organization_id=org.id, email=email, name=name, role=role)
-            db.session.add(user)
-            db.session.commit()
-            if role == CUSTODIAN:
-                custody.enrol(user, PASS, PASS)
-                db.session.commit()
-            return user.id
-
-
-def login(client, app, user_id):
-    with app.app_context():
-        user = db.session.get(User, user_id)
-        token = user.get_id()
-    with client.session_transaction() as sess:
-        sess["_user_id"] = token
-        sess["_fresh"] = True
 
 
 def tip_payload(**extra):
@@ -104,13 +83,11 @@ def test_api_validation_and_confidential_without_custodian(client):
     assert client.post("/api/v1/tips", data="x", content_type="text/plain").status_code == 415
 
 
-def test_messaging_both_ways_through_api_and_staff_pages(app, client):
-    officer = make_user(app, INTEGRITY, "มานะ อดทน", "mana@demo.go.th")
+def test_messaging_both_ways_through_api_and_staff_pages(app, client, signed_in):
+    staff, officer = signed_in(INTEGRITY, "มานะ อดทน")
     receipt = client.post("/api/v1/tips", json=tip_payload()).get_json()["receipt"]
     with app.app_context():
         case_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
-    staff = app.test_client()
-    login(staff, app, officer)
     r = staff.get(f"/admin/tips/{case_id}")
     assert r.status_code == 200 and TIP_TEXT not in r.get_data(as_text=True)  # not assigned
     staff.post(f"/admin/tips/{case_id}/assign", data={"user_id": officer})
@@ -129,7 +106,9 @@ def test_messaging_both_ways_through_api_and_staff_pages(app, client):
     )
     r = staff.get(f"/admin/tips/{case_id}")
     html = r.get_data(as_text=True)
-    assert "วันที่ 5" in html and "Source" in html or "แหล่งข่าว" in html
+    with app.app_context():
+        pseudonym = db.session.scalar(select(TipDetails.pseudonym))
+    assert "วันที่ 5" in html and pseudonym in html
     r = client.post("/whistleblow/reply", data={"receipt": receipt, "message": "เพิ่มเติม"})
     assert r.status_code == 200 and "เพิ่มเติม" in r.get_data(as_text=True)
 
@@ -172,9 +151,9 @@ def test_web_questionnaire_receipt_and_status_pages(client):
     assert receipt not in again.get_data(as_text=True)
 
 
-def test_reveal_flow_through_staff_pages_and_tipster_sees_it(app, client):
-    officer = make_user(app, INTEGRITY, "มานะ อดทน", "mana@demo.go.th")
-    keeper = make_user(app, CUSTODIAN, "ผู้เก็บ รักษา", "keeper@demo.go.th")
+def test_reveal_flow_through_staff_pages_and_tipster_sees_it(app, client, signed_in):
+    staff, _officer = signed_in(INTEGRITY, "มานะ อดทน")
+    cust, _keeper = signed_in(CUSTODIAN, "ผู้เก็บ รักษา")
     r = client.post(
         "/api/v1/tips",
         json=tip_payload(confidential=True, consent=True, identity={"name": TIPSTER}),
@@ -182,14 +161,10 @@ def test_reveal_flow_through_staff_pages_and_tipster_sees_it(app, client):
     receipt = r.get_json()["receipt"]
     with app.app_context():
         case_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
-    staff = app.test_client()
-    login(staff, app, officer)
     staff.post(f"/admin/tips/{case_id}/assign", data={})
     staff.post(f"/admin/tips/{case_id}/reveal", data={"reason": "ต้องเชิญมาให้ถ้อยคำ"})
     assert TIPSTER not in staff.get(f"/admin/tips/{case_id}").get_data(as_text=True)
     assert staff.get("/admin/tips/custody").status_code == 403
-    cust = app.test_client()
-    login(cust, app, keeper)
     page = cust.get("/admin/tips/custody").get_data(as_text=True)
     assert "ต้องเชิญมาให้ถ้อยคำ" in page
     assert cust.get(f"/admin/tips/{case_id}").status_code == 404  # custodians read no content
@@ -200,7 +175,14 @@ def test_reveal_flow_through_staff_pages_and_tipster_sees_it(app, client):
     r = cust.post(f"/admin/tips/reveals/{request_id}/approve", data={"passphrase": "wrong one!!"})
     assert TIPSTER not in r.get_data(as_text=True)
     r = cust.post(f"/admin/tips/reveals/{request_id}/approve", data={"passphrase": PASS})
-    assert r.status_code == 200 and TIPSTER in r.get_data(as_text=True)
+    html = r.get_data(as_text=True)
+    assert (
+        r.status_code == 200
+        and TIPSTER in html
+        and r.headers["Cache-Control"].startswith("no-store")
+    )
+    # Labels in the officer's language, not field names.
+    assert "<dt>ชื่อ</dt>" in html and "<dt>name</dt>" not in html
     with app.app_context():
         actions = db.session.scalars(
             select(AuditEntry.action).filter_by(case_id=case_id).order_by(AuditEntry.seq)
@@ -212,14 +194,12 @@ def test_reveal_flow_through_staff_pages_and_tipster_sees_it(app, client):
     assert "notice-warning" in page
 
 
-@pytest.mark.parametrize("role", [CLERK, OFFICER, SUPERVISOR, SYSADMIN, CUSTODIAN])
-def test_only_integrity_officers_see_tips(app, client, role):
+@pytest.mark.parametrize("role", [CLERK, OFFICER, SUPERVISOR, EXECUTIVE, SYSADMIN, CUSTODIAN])
+def test_only_integrity_officers_see_tips(app, client, signed_in, role):
     client.post("/api/v1/tips", json=tip_payload())
-    user = make_user(app, role, "คนอื่น", f"{role}@demo.go.th")
+    staff, _user = signed_in(role, "คนอื่น", "works" if role == OFFICER else None)
     with app.app_context():
         case_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
-    staff = app.test_client()
-    login(staff, app, user)
     listing = staff.get("/admin/tips/")
     assert listing.status_code in (302, 403)
     assert staff.get(f"/admin/tips/{case_id}").status_code == 404
@@ -255,9 +235,9 @@ def _dump(app, backend) -> bytes:
     return blob + config + files
 
 
-def test_server_alone_reveals_nothing(app, client, backend, caplog):
+def test_server_alone_reveals_nothing(app, client, backend, caplog, signed_in):
     caplog.set_level(logging.DEBUG)
-    make_user(app, CUSTODIAN, "ผู้เก็บ รักษา", "keeper@demo.go.th")
+    signed_in(CUSTODIAN, "ผู้เก็บ รักษา")
     r = client.post(
         "/api/v1/tips",
         json=tip_payload(
@@ -301,8 +281,8 @@ def test_server_alone_reveals_nothing(app, client, backend, caplog):
         assert TIPSTER in sealed.unseal(private, box, aad).decode()
 
 
-def test_no_time_finer_than_the_day_for_tips(app, client):
-    make_user(app, CUSTODIAN, "ผู้เก็บ รักษา", "keeper@demo.go.th")
+def test_no_time_finer_than_the_day_for_tips(app, client, signed_in):
+    signed_in(CUSTODIAN, "ผู้เก็บ รักษา")
     receipt = client.post("/api/v1/tips", json=tip_payload()).get_json()["receipt"]
     client.post("/api/v1/tips/messages", json={"receipt": receipt, "text": "อีกเรื่อง"})
     with app.app_context():
@@ -339,3 +319,126 @@ def test_receipts_verify_cli(app, client, tmp_path):
 def test_openapi_lists_the_tip_paths(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/api/v1/tips", "/api/v1/tips/status", "/api/v1/tips/messages"} <= set(paths)
+
+
+def test_the_questionnaire_reaches_the_assigned_officer_and_is_anonymous_by_default(
+    app, client, signed_in
+):
+    codes = [
+        c["code"] for c in client.get("/api/v1/categories?channel=tip").get_json()["categories"]
+    ]
+    assert codes == [
+        "bribery",
+        "procurement",
+        "personnel",
+        "property",
+        "abuse",
+        "unfair_service",
+        "other",
+    ]
+    form = client.get("/whistleblow/new").get_data(as_text=True)
+    radios = re.findall(r'<input[^>]*name="confidential"[^>]*>', form)
+    (chosen,) = [r for r in radios if " checked" in r]
+    assert 'value="no"' in chosen  # anonymous unless the tipster chooses otherwise
+    answers = {
+        "category": "personnel",
+        "accused_name": "นายเลื่อนขั้น ไม่ชอบธรรม",
+        "accused_position": "ผู้อำนวยการกอง",
+        "accused_unit": "กองการเจ้าหน้าที่",
+        "accused_role": "staff",
+        "what": "เลื่อนขั้นเงินเดือนให้ญาติโดยไม่ผ่านการประเมิน",
+        "when": "รอบการประเมินเดือนตุลาคม",
+        "occurred_on": "2026-10-01",
+        "where": "ห้องประชุมกองการเจ้าหน้าที่",
+        "how_known": "documents",
+        "how_known_details": "เห็นแบบประเมินที่ถูกแก้ไข",
+        "evidence": "สำเนาแบบประเมินสองฉบับ",
+        "witnesses": "กรรมการประเมินหนึ่งคน",
+        "reported_elsewhere": "yes",
+        "reported_where": "ศูนย์ดำรงธรรมจังหวัด เมื่อเดือนที่แล้ว",
+    }
+    r = client.post("/whistleblow/new", data=answers)
+    assert r.status_code == 200
+    staff, _officer = signed_in(INTEGRITY, "มานะ อดทน")
+    with app.app_context():
+        case = db.session.scalar(select(Case).filter_by(channel="tip"))
+        assert case.anonymous and not custody.has_identity(case)
+        assert case.category.code == "personnel"
+    staff.post(f"/admin/tips/{case.id}/assign", data={})
+    page = staff.get(f"/admin/tips/{case.id}").get_data(as_text=True)
+    for key, value in answers.items():
+        if key not in (
+            "category",
+            "accused_role",
+            "how_known",
+            "reported_elsewhere",
+            "occurred_on",
+        ):
+            assert value in page, key
+    assert "1 ตุลาคม 2569" in page  # the date, in Buddhist Era
+
+
+def test_attachments_have_the_general_channels_limits(app, client):
+    r = client.post(
+        "/whistleblow/new",
+        data={
+            "category": "bribery",
+            "what": TIP_TEXT,
+            "attachments": (io.BytesIO(b"MZ\x90\x00 not a picture"), "run.exe"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 400 and "attachments-error" in r.get_data(as_text=True)
+    too_many = [(io.BytesIO(PNG), f"p{i}.png") for i in range(6)]
+    r = client.post(
+        "/whistleblow/new",
+        data={"category": "bribery", "what": TIP_TEXT, "attachments": too_many},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(Case.id).filter_by(channel="tip")) is None
+
+
+def test_a_tip_closed_as_insufficient_tells_the_tipster_why(app, client, signed_in):
+    staff, _officer = signed_in(INTEGRITY, "มานะ อดทน")
+    receipt = client.post("/api/v1/tips", json={"category": "other", "what": "มีคนโกง"}).get_json()[
+        "receipt"
+    ]
+    with app.app_context():
+        case_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
+    staff.post(f"/admin/tips/{case_id}/assign", data={})
+    staff.post(
+        f"/admin/tips/{case_id}/status", data={"target": "closed", "outcome": "insufficient"}
+    )
+    assert (
+        client.post("/api/v1/tips/status", json={"receipt": receipt}).get_json()["status"]
+        == "received"
+    )  # refused: no reason given
+    reason = "ไม่ระบุว่าผู้ใดกระทำ เมื่อใด และที่ใด จึงไม่อาจตรวจสอบได้"
+    staff.post(
+        f"/admin/tips/{case_id}/status",
+        data={"target": "closed", "outcome": "insufficient", "public_note": reason},
+    )
+    status = client.post("/api/v1/tips/status", json={"receipt": receipt}).get_json()
+    assert status["status"] == "closed" and status["outcome"] == "insufficient"
+    assert status["next_answer_due"] is None
+    assert any(step["text"] == reason for step in status["progress"])
+    page = client.post("/whistleblow/status", data={"receipt": receipt}).get_data(as_text=True)
+    assert reason in page
+    assert 'name="message"' not in page  # closed: no more messages
+
+
+def test_the_public_key_is_published_and_the_proof_names_nobody(client):
+    r = client.post(
+        "/api/v1/tips",
+        json=tip_payload(confidential=False),
+    )
+    proof = r.get_json()["proof"]
+    assert set(proof["claims"]) == {"organization", "case_number", "date", "content_sha256"}
+    assert TIP_TEXT not in json.dumps(proof, ensure_ascii=False)
+    assert ACCUSED not in json.dumps(proof, ensure_ascii=False)
+    key = client.get("/whistleblow/proof-key").get_json()
+    assert key["public_key"] == proof["public_key"] and key["algorithm"] == "Ed25519"
+    index = client.get("/whistleblow/").get_data(as_text=True)
+    assert key["public_key"] in index and key["sha256"] in index

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 74bd054e08fd
+Revision ID: f1df7c7baa92
 Revises: 
-Create Date: 2026-11-22 00:10:01.099156
+Create Date: 2026-11-22 01:09:35.012237
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '74bd054e08fd'
+revision = 'f1df7c7baa92'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -32,16 +32,19 @@ def upgrade():
     sa.Column('sla_mode', sa.String(length=16), nullable=False),
     sa.Column('due_soon_days', sa.Integer(), nullable=False),
     sa.Column('letter_prefix', sa.String(length=64), nullable=False),
+    sa.Column('signatory_name', sa.String(length=200), nullable=False),
+    sa.Column('signatory_title', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations')),
     sa.UniqueConstraint('slug', name=op.f('uq_organizations_slug'))
     )
     op.create_table('audit_heads',
     sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('chain', sa.String(length=16), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_audit_heads_organization_id_organizations')),
-    sa.PrimaryKeyConstraint('organization_id', name=op.f('pk_audit_heads'))
+    sa.PrimaryKeyConstraint('organization_id', 'chain', name=op.f('pk_audit_heads'))
     )
     op.create_table('case_counters',
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -71,6 +74,9 @@ def upgrade():
     sa.Column('name_th', sa.String(length=200), nullable=False),
     sa.Column('name_en', sa.String(length=200), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('phone', sa.String(length=64), nullable=False),
+    sa.Column('head_name', sa.String(length=200), nullable=False),
+    sa.Column('head_title', sa.Text(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_departments_organization_id_organizations'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_departments')),
@@ -191,6 +197,9 @@ def upgrade():
     sa.Column('wrapped', sa.Text(), nullable=False),
     sa.Column('created_on', sa.Date(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('approved_by', sa.Integer(), nullable=True),
+    sa.Column('approved_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['approved_by'], ['users.id'], name=op.f('fk_custodian_keys_approved_by_users')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_custodian_keys_organization_id_organizations'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_custodian_keys_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_custodian_keys'))
@@ -202,6 +211,7 @@ def upgrade():
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('chain', sa.String(length=16), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
@@ -215,7 +225,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_audit_entries_case_id_cases')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_audit_entries_organization_id_organizations'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries')),
-    sa.UniqueConstraint('organization_id', 'seq', name=op.f('uq_audit_entries_organization_id_seq'))
+    sa.UniqueConstraint('organization_id', 'chain', 'seq', name=op.f('uq_audit_entries_organization_id_chain_seq'))
     )
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_entries_action'), ['action'], unique=False)
@@ -334,8 +344,8 @@ def upgrade():
     sa.Column('claim_hash', sa.String(length=64), nullable=True),
     sa.Column('claim_sealed', sa.LargeBinary(), nullable=True),
     sa.Column('order_number', sa.String(length=100), nullable=False),
-    sa.Column('committee', sa.Text(), nullable=False),
-    sa.Column('penalty', sa.Text(), nullable=False),
+    sa.Column('committee_sealed', sa.LargeBinary(), nullable=True),
+    sa.Column('penalty_sealed', sa.LargeBinary(), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_tip_details_case_id_cases'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_tip_details_organization_id_organizations'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tip_details')),
@@ -350,19 +360,16 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('reason', sa.String(length=16), nullable=False),
+    sa.Column('user_key', sa.String(length=64), nullable=False),
     sa.Column('created_on', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_tip_exclusions_case_id_cases'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_tip_exclusions_organization_id_organizations'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_tip_exclusions_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tip_exclusions')),
-    sa.UniqueConstraint('case_id', 'user_id', name=op.f('uq_tip_exclusions_case_id_user_id'))
+    sa.UniqueConstraint('case_id', 'user_key', name=op.f('uq_tip_exclusions_case_id_user_key'))
     )
     with op.batch_alter_table('tip_exclusions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_tip_exclusions_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_tip_exclusions_organization_id'), ['organization_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tip_exclusions_user_id'), ['user_id'], unique=False)
 
     op.create_table('tip_identities',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -385,8 +392,6 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('reason', sa.String(length=16), nullable=False),
-    sa.Column('flagged_on', sa.Date(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('body', sa.String(length=16), nullable=True),
     sa.Column('reference_number', sa.String(length=100), nullable=False),
@@ -468,7 +473,6 @@ def downgrade():
 
     op.drop_table('tip_identities')
     with op.batch_alter_table('tip_exclusions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_tip_exclusions_user_id'))
         batch_op.drop_index(batch_op.f('ix_tip_exclusions_organization_id'))
         batch_op.drop_index(batch_op.f('ix_tip_exclusions_case_id'))
 

@@ -1,0 +1,112 @@
+"""The outbox under two concurrent workers (PostgreSQL), and what admins see of a failure."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import pytest
+
+from casework import outbox
+from casework.extensions import db
+from casework.models import Organization, OutboxMessage
+
+
+def _queue(app, n: int, transport: str = "email") -> list[int]:
+    with app.app_context(), app.test_request_context():
+        org = db.session.scalars(db.select(Organization)).first()
+        rows = [
+            outbox.enqueue(
+                org.id,
+                transport,
+                f"citizen{i}@example.com",
+                "receipt",
+                payload={"case_number": f"2570/{i:06d}"},
+            )
+            for i in range(n)
+        ]
+        db.session.commit()
+        return [row.id for row in rows]
+
+
+@pytest.mark.postgresql_only
+def test_two_workers_never_send_a_message_twice(app, smtp_server):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    ids = _queue(app, 40)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+    results: list = []
+
+    def worker():
+        try:
+            with app.app_context():
+                start.wait()
+                for _ in range(5):
+                    results.append(outbox.run_once(limit=40))
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    sent_to = Counter(m["to"][0] for m in smtp_server.messages)
+    assert len(sent_to) == 40 and set(sent_to.values()) == {1}
+    assert sum(r.sent for r in results) == 40
+    with app.app_context():
+        statuses = set(
+            db.session.scalars(db.select(OutboxMessage.status).where(OutboxMessage.id.in_(ids)))
+        )
+        assert statuses == {"sent"}
+
+
+@pytest.mark.postgresql_only
+def test_two_workers_claiming_the_same_rows_get_each_once(app):
+    ids = _queue(app, 60)
+    start = threading.Barrier(2)
+    claimed: list[list[int]] = [[], []]
+
+    def worker(n):
+        with app.app_context():
+            start.wait()
+            claimed[n] = [row_id for row_id in ids if outbox.claim(row_id)]
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(claimed[0] + claimed[1]) == sorted(ids)
+    assert not set(claimed[0]) & set(claimed[1])
+
+
+def test_a_failure_shown_to_admins_never_names_the_recipient(app, client, login_as):
+    def refuse(row, to):
+        raise RuntimeError(f"550 5.1.1 <{to}>: Recipient address rejected; cc Other@Example.org")
+
+    outbox.register_transport("refusing", refuse)
+    try:
+        (row_id,) = _queue(app, 1, transport="refusing")
+        with app.app_context():
+            assert outbox.run_once().retried == 1
+            row = db.session.get(OutboxMessage, row_id)
+            assert "citizen0@example.com" not in row.last_error
+            assert "Other@Example.org" not in row.last_error
+            assert "550 5.1.1 <<recipient>>" in row.last_error
+            row.attempts, row.status = 6, "failed"
+            db.session.commit()
+    finally:
+        outbox.TRANSPORTS.pop("refusing", None)
+    login_as("sysadmin")
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "Recipient address rejected" in page and "example.com" not in page.lower()
+
+
+def test_describe_error_masks_line_ids():
+    line_id = "U" + "0123456789abcdef" * 2
+    text = outbox.describe_error(ValueError(f"push to {line_id} failed"), line_id)
+    assert line_id not in text and "<recipient>" in text

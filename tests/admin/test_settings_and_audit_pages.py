@@ -1,0 +1,112 @@
+"""The system administrator's pages: deadline and letter settings, units and their letter
+signers, categories (15 days unless set), declared holidays; every change audited; the audit
+page names actions in Thai with the case number and shows details only for account and settings
+changes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from casework.extensions import db
+from casework.models import AuditEntry, Case, Category, DeclaredHoliday, Department, Organization
+
+
+def test_settings_are_saved_and_audited(app, client, login_as):
+    login_as("sysadmin")
+    form = client.get("/admin/settings").get_data(as_text=True)
+    assert 'name="signatory_title"' in form
+    response = client.post(
+        "/admin/settings",
+        data={
+            "sla_mode": "working",
+            "due_soon_days": "5",
+            "letter_prefix": "ตย 52001",
+            "signatory_name": "นายใหญ่ ใจกว้าง",
+            "signatory_title": "นายกเทศมนตรีเมืองตัวอย่าง",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        org = db.session.scalars(db.select(Organization)).first()
+        assert (org.sla_mode, org.due_soon_days, org.signatory_name) == (
+            "working",
+            5,
+            "นายใหญ่ ใจกว้าง",
+        )
+        entry = db.session.scalar(db.select(AuditEntry).filter_by(action="settings.sla"))
+        assert entry.data["before"]["sla_mode"] == "calendar"
+        assert entry.data["after"]["signatory_title"] == "นายกเทศมนตรีเมืองตัวอย่าง"
+    bad = client.post("/admin/settings", data={"sla_mode": "working", "due_soon_days": "99"})
+    assert bad.status_code == 400 and 'id="due_soon_days-error"' in bad.get_data(as_text=True)
+
+
+def test_unit_signer_and_category_default(app, client, login_as):
+    login_as("sysadmin")
+    with app.app_context():
+        works = db.session.scalar(db.select(Department).filter_by(code="works"))
+        works_id = works.id
+    response = client.post(
+        f"/admin/departments/{works_id}",
+        data={
+            "code": "works",
+            "name_th": "กองช่าง",
+            "name_en": "Public Works Division",
+            "phone": "0 4200 0123",
+            "head_name": "นายประเสริฐ รักงาน",
+            "head_title": "ผู้อำนวยการกองช่าง",
+            "active": "y",
+        },
+    )
+    assert response.status_code == 302
+    new = client.get("/admin/categories").get_data(as_text=True)
+    assert 'name="sla_days"' in new and 'value="15"' in new  # 15 days unless set
+    client.post(
+        "/admin/categories",
+        data={"code": "trees", "name_th": "ต้นไม้", "sla_days": "15", "department": str(works_id)},
+    )
+    with app.app_context():
+        works = db.session.get(Department, works_id)
+        assert (works.head_name, works.phone) == ("นายประเสริฐ รักงาน", "0 4200 0123")
+        assert db.session.scalar(db.select(Category).filter_by(code="trees")).sla_days == 15
+        actions = set(db.session.scalars(db.select(AuditEntry.action)))
+        assert {"department.update", "category.create"} <= actions
+
+
+def test_declared_holiday_moves_new_deadlines(app, client, login_as, frozen, file_complaint):
+    frozen(datetime(2027, 4, 19, 3, 0))  # Mon 19 Apr 2027
+    with app.app_context():
+        db.session.scalars(db.select(Organization)).first().sla_mode = "working"
+        db.session.commit()
+    login_as("sysadmin")
+    response = client.post(
+        "/admin/holidays", data={"day": "2027-04-20", "name_th": "วันหยุดราชการกรณีพิเศษ"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(DeclaredHoliday).filter_by(day=date(2027, 4, 20)))
+    case = file_complaint(category="lighting").case  # 7 working days, 20 Apr off
+    assert case.due_date == date(2027, 4, 29)
+
+
+def test_audit_page_labels_numbers_and_details(app, client, login_as, web_case):
+    case_id, _ = web_case()
+    officer = app.test_client()
+    login_as("officer", "works", on=officer)
+    officer.post(f"/admin/cases/{case_id}/contact")
+    clerk_id = login_as("clerk", on=app.test_client())
+    with app.app_context():
+        number = db.session.get(Case, case_id).case_number
+    admin_id = login_as("sysadmin")
+    client.post(
+        f"/admin/users/{clerk_id}",
+        data={"email": "clerk@staff.test", "role": "supervisor", "active": "y"},
+    )
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "เปิดดูข้อมูลติดต่อของผู้ร้องเรียน" in html and number in html
+    assert "officer-works@staff.test" in html
+    # A permission change shows what changed; nothing about a case is shown this way.
+    assert "แก้ไขบัญชีผู้ใช้" in html and "&#39;role&#39;: &#39;supervisor&#39;" in html
+    filtered = client.get("/admin/audit?action=identity.view").get_data(as_text=True)
+    assert "แก้ไขบัญชีผู้ใช้" not in filtered.split("<tbody>")[1]
+    mine = client.get(f"/admin/audit?actor={admin_id}").get_data(as_text=True)
+    assert "officer-works@staff.test" not in mine.split("<tbody>")[1]

@@ -1,0 +1,409 @@
+"""What the corruption channel leaves behind, and who can learn of a tip: cookies, headers,
+cross-site posts, rate limits, times in every table after a whole tip's life, the access log,
+and every general page a non-integrity role can open."""
+
+from __future__ import annotations
+
+import io
+import re
+import runpy
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import DateTime, select, text
+
+from casework import audit, demo
+from casework.extensions import db
+from casework.models import AuditEntry, Case, OutboxMessage, RevealRequest, TipDetails
+from casework.roles import CLERK, CUSTODIAN, EXECUTIVE, INTEGRITY, OFFICER, SUPERVISOR, SYSADMIN
+
+PASS = "correct horse battery staple"
+TIP_TEXT = "หัวหน้าฝ่ายพัสดุรับเงินทอนจากโครงการขุดลอกคลองสายกลาง"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def web_tip(client, **extra):
+    data = {
+        "category": "procurement",
+        "accused_name": "นายทดสอบ ไม่มีจริง",
+        "accused_position": "หัวหน้าฝ่ายพัสดุ",
+        "what": TIP_TEXT,
+        "accused_role": "staff",
+        "reported_elsewhere": "no",
+        "confidential": "no",
+    }
+    data.update(extra)
+    r = client.post("/whistleblow/new", data=data, content_type="multipart/form-data")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    return re.search(r'class="code">([0-9A-Z-]{24})<', r.get_data(as_text=True)).group(1)
+
+
+def tip_requests(receipt: str):
+    """Every public tip route, as (method, path, kwargs)."""
+    return [
+        ("GET", "/whistleblow/", {}),
+        ("GET", "/whistleblow/new", {}),
+        ("GET", "/whistleblow/status", {}),
+        ("GET", "/whistleblow/claim", {}),
+        ("GET", "/whistleblow/proof-key", {}),
+        ("POST", "/whistleblow/status", {"data": {"receipt": receipt}}),
+        ("POST", "/whistleblow/reply", {"data": {"receipt": receipt, "message": "เพิ่มเติม"}}),
+        ("POST", "/whistleblow/proof", {"data": {"receipt": receipt}}),
+        ("POST", "/whistleblow/status", {"data": {"receipt": "WRONG"}}),
+        ("POST", "/whistleblow/claim", {"data": {"tracking_code": "NOPE"}}),
+        ("GET", "/whistleblow/no-such-page", {}),
+        ("POST", "/api/v1/tips/status", {"json": {"receipt": receipt}}),
+        ("POST", "/api/v1/tips/messages", {"json": {"receipt": receipt, "text": "อีก"}}),
+        ("POST", "/api/v1/tips/status", {"json": {"receipt": "X"}}),
+        ("GET", "/api/v1/tips/status", {}),
+    ]
+
+
+def test_tip_pages_set_no_cookie_and_ignore_a_signed_in_session(app, signed_in):
+    staff, officer = signed_in(INTEGRITY, "เจ้าหน้าที่ ผู้แจ้งเอง")
+    assert staff.get("/admin/tips/").status_code == 200  # the staff session is real
+    r = staff.post(
+        "/whistleblow/new",
+        data={"category": "bribery", "what": TIP_TEXT, "form_token": "f" * 40},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200 and "Set-Cookie" not in r.headers
+    receipt = re.search(r'class="code">([0-9A-Z-]{24})<', r.get_data(as_text=True)).group(1)
+    for method, path, kwargs in tip_requests(receipt):
+        r = staff.open(path, method=method, **kwargs)
+        assert "Set-Cookie" not in r.headers, (method, path)
+        assert "Vary" not in r.headers or "Cookie" not in r.headers["Vary"], (method, path)
+    # The signed-in officer was nobody on the tip pages: the tip and its messages have no
+    # author, and the back-office session still works afterwards.
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.chain == audit.TIPS))
+        assert all(e.actor_id is None for e in entries)
+    assert staff.get("/admin/tips/").status_code == 200
+    assert officer
+
+
+def test_tip_forms_need_no_token_even_with_csrf_on(make_app):
+    app = make_app({"WTF_CSRF_ENABLED": True})
+    with app.app_context():
+        demo.load()
+    client = app.test_client()
+    html = client.get("/whistleblow/new").get_data(as_text=True)
+    assert "csrf_token" not in html
+    receipt = web_tip(client)
+    assert client.post("/whistleblow/status", data={"receipt": receipt}).status_code == 200
+    # The complaint pages still use their CSRF session.
+    assert client.post("/complaints/", data={"category": "roads"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("headers", "allowed"),
+    [
+        ({"Sec-Fetch-Site": "cross-site"}, False),
+        ({"Sec-Fetch-Site": "same-site"}, False),
+        ({"Sec-Fetch-Site": "same-origin"}, True),
+        ({"Sec-Fetch-Site": "none"}, True),
+        ({"Origin": "https://evil.example"}, False),
+        ({"Origin": "null"}, True),  # what no-referrer pages send on their own forms
+        ({"Origin": "http://localhost"}, True),
+        ({}, True),
+    ],
+)
+def test_cross_site_posts_are_refused(client, headers, allowed):
+    r = client.post(
+        "/whistleblow/new", data={"category": "bribery", "what": TIP_TEXT}, headers=headers
+    )
+    assert (r.status_code == 200) is allowed and (r.status_code == 403) is not allowed
+    r = client.post("/whistleblow/status", data={"receipt": "X"}, headers=headers)
+    assert r.status_code == (404 if allowed else 403)
+
+
+def test_every_tip_response_carries_the_privacy_headers(client):
+    receipt = web_tip(client)
+    for method, path, kwargs in tip_requests(receipt):
+        r = client.open(path, method=method, **kwargs)
+        where = (method, path, r.status_code)
+        assert r.headers["Cache-Control"].startswith("no-store"), where
+        assert r.headers["Referrer-Policy"] == "no-referrer", where
+        assert "default-src 'self'" in r.headers["Content-Security-Policy"], where
+        assert "geolocation=()" in r.headers["Permissions-Policy"], where
+        if r.mimetype == "text/html":
+            html = r.get_data(as_text=True)
+            assert '<meta name="referrer" content="no-referrer">' in html, where
+            assert not re.search(r'(src|href|action)="(https?:)?//', html), where
+    # The complaint pages keep their own policy.
+    assert client.get("/complaints/").headers["Referrer-Policy"] == "same-origin"
+
+
+def test_receipt_lookups_share_one_budget_across_pages_and_api(app, client):
+    receipt = web_tip(client)
+    app.config["TRACK_RATE_LIMIT"] = "4 per minute"
+    answers = [
+        client.post("/whistleblow/status", data={"receipt": receipt}).status_code,
+        client.post("/api/v1/tips/status", json={"receipt": receipt}).status_code,
+        client.post("/whistleblow/proof", data={"receipt": receipt}).status_code,
+        client.post("/complaints/track", data={"tracking_code": "7KQ4M2XD9HBT0RZP"}).status_code,
+        client.post("/whistleblow/reply", data={"receipt": receipt, "message": "x"}).status_code,
+        client.post("/api/v1/tips/messages", json={"receipt": receipt, "text": "x"}).status_code,
+    ]
+    assert answers == [200, 200, 200, 404, 429, 429]
+
+
+def _tip_rows(conn, tip_ids: set[int], complaint_id: int):
+    """Every row of every table that belongs to the tip channel, as (table, row mapping)."""
+    for table in db.metadata.sorted_tables:
+        columns = {c.name for c in table.columns}
+        for row in conn.execute(table.select()).mappings():
+            if table.name == "cases":
+                mine = row["id"] in tip_ids
+            elif table.name == "audit_entries":
+                mine = row["chain"] == audit.TIPS or row["case_id"] in tip_ids
+            elif table.name.startswith("tip_"):
+                mine = True
+            else:
+                mine = "case_id" in columns and row["case_id"] in tip_ids
+            if mine:
+                assert row.get("case_id") != complaint_id
+                yield table, row
+
+
+def test_no_row_of_a_tip_keeps_a_time_finer_than_the_day(
+    app, client, signed_in, frozen, gps_jpeg, file_complaint
+):
+    """A whole tip's life, then every table is read back: no time of day anywhere, no client
+    address or browser, and the day is the Bangkok day the tipster saw."""
+    frozen(datetime(2026, 3, 9, 20, 34, 56, 789000))  # 03:34 on 10 March in Bangkok
+    app.config["TRACK_RATE_LIMIT"] = "1000 per minute"
+    officer_client, _officer = signed_in(INTEGRITY, "มานะ อดทน")
+    keeper_client, _keeper = signed_in(CUSTODIAN, "ผู้เก็บ รักษา")
+    supervisor_client, _sup = signed_in(SUPERVISOR, "หัวหน้า ทั่วไป")
+    receipt = web_tip(
+        client,
+        confidential="yes",
+        name="นางสาวผู้แจ้ง ลับมาก",
+        phone="081 234 5678",
+        consent="y",
+        attachments=(io.BytesIO(gps_jpeg), "photo.jpg"),
+    )
+    with app.app_context():
+        tip_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
+    officer_client.post(f"/admin/tips/{tip_id}/assign", data={})
+    page = officer_client.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    file_id = re.search(rf"/admin/tips/{tip_id}/files/(\d+)", page).group(1)
+    assert officer_client.get(f"/admin/tips/{tip_id}/files/{file_id}").status_code == 200
+    officer_client.post(f"/admin/tips/{tip_id}/message", data={"message": "ขอเอกสารเพิ่ม"})
+    client.post(
+        "/whistleblow/reply",
+        data={
+            "receipt": receipt,
+            "message": "แนบแล้ว",
+            "attachments": (io.BytesIO(gps_jpeg), "b.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    steps = [
+        {"target": "preliminary_review", "internal_note": "ข้อเท็จจริงพอ"},
+        {"target": "investigation", "order_number": "คำสั่งที่ 9/2569", "committee": "ก ข ค"},
+        {"target": "findings", "public_note": "สอบแล้ว"},
+        {"target": "disciplinary", "penalty": "ตั้งกรรมการสอบวินัยร้ายแรง"},
+    ]
+    for step in steps:
+        officer_client.post(f"/admin/tips/{tip_id}/status", data=step)
+    officer_client.post(
+        f"/admin/tips/{tip_id}/explain",
+        data={"explanation": "รอผลสอบวินัย", "new_date": "2026-06-30"},
+    )
+    officer_client.post(f"/admin/tips/{tip_id}/reveal", data={"reason": "เชิญมาให้ถ้อยคำ"})
+    with app.app_context():
+        request_id = db.session.scalar(select(RevealRequest.id))
+    keeper_client.post(f"/admin/tips/reveals/{request_id}/approve", data={"passphrase": PASS})
+    officer_client.post(
+        f"/admin/tips/{tip_id}/referral",
+        data={"body": "nacc", "reference_number": "ปช 1/2569", "referred_on": "2026-03-09"},
+    )
+    officer_client.post(
+        f"/admin/tips/{tip_id}/status",
+        data={"target": "closed", "outcome": "substantiated", "public_note": "ลงโทษแล้ว"},
+    )
+    filed = file_complaint(
+        subject="เรียกเงิน",
+        details="เจ้าหน้าที่เรียกเงินใต้โต๊ะ",
+        reporter={"name": "ผู้ร้อง"},
+        consent=True,
+    )
+    r = supervisor_client.post(
+        f"/admin/tips/transfer/{filed.case.id}", data={"category": "bribery"}
+    )
+    assert r.status_code == 302
+    status = client.post("/api/v1/tips/status", json={"receipt": receipt}).get_json()
+    assert status["status"] == "closed" and status["received_on"] == "2026-03-10"
+    assert status["identity_accessed_on"] == ["2026-03-10"]
+    assert len(status["messages"]) == 2
+
+    with app.app_context():
+        tip_ids = set(db.session.scalars(select(Case.id).filter_by(channel="tip")))
+        assert len(tip_ids) == 2
+        seen = set()
+        with db.engine.connect() as conn:
+            for table, row in _tip_rows(conn, tip_ids, filed.case.id):
+                seen.add(table.name)
+                for column in table.columns:
+                    value = row[column.name]
+                    if isinstance(column.type, DateTime) and value is not None:
+                        assert value.time() == datetime.min.time(), (table.name, column.name)
+                        assert value.date() in (date(2026, 3, 10),) or table.name in (
+                            "case_messages",
+                            "case_events",
+                        ), (table.name, column.name, value)
+                    if isinstance(value, str | dict | list):
+                        flat = str(value)
+                        assert not re.search(r"\d{1,2}:\d{2}", flat), (table.name, column.name)
+                assert not {"ip", "ip_address", "remote_addr", "user_agent"} & set(row.keys())
+        assert {"cases", "case_events", "case_messages", "attachments", "audit_entries"} <= seen
+        assert {"tip_details", "tip_identities", "tip_exclusions", "tip_referrals"} <= seen
+        assert {"tip_reveal_requests", "tip_assignments"} <= seen
+        # Nothing of the channel is queued for sending, to anyone.
+        assert not db.session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.case_id.in_(tip_ids))
+        )
+
+
+def test_access_log_has_no_line_for_the_tip_channel(monkeypatch):
+    from gunicorn.glogging import Logger
+
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    logged = []
+    monkeypatch.setattr(
+        Logger, "access", lambda self, resp, req, environ, t: logged.append(environ)
+    )
+    log = settings["logger_class"].__new__(settings["logger_class"])
+    for path in (
+        "/whistleblow/new",
+        "/whistleblow/status",
+        "/api/v1/tips",
+        "/api/v1/tips/status",
+        "/admin/tips/",
+        "/admin/tips/12/files/3",
+        "/static/css/site.css",  # what a page opened straight from a bookmark fetches
+        "/favicon.ico",
+    ):
+        log.access(None, None, {"PATH_INFO": path}, None)
+    assert logged == []
+    for path in ("/complaints/", "/admin/inbox", "/admin/tipsy", "/whistleblower"):
+        log.access(None, None, {"PATH_INFO": path}, None)
+    assert len(logged) == 4
+    assert settings["access_log_format"] == '"%(m)s %(U)s" %(s)s %(B)s'
+    assert (
+        "%(h)s" not in settings["access_log_format"]
+        and "%(t)s" not in settings["access_log_format"]
+    )
+
+
+GENERAL_PAGES = [
+    "/admin/",
+    "/admin/inbox",
+    "/admin/inbox?q=T25",
+    "/admin/inbox?status=received",
+    "/admin/board",
+    "/admin/reports",
+    "/admin/exports/cases.csv",
+    "/admin/audit",
+    "/admin/audit?action=tip",
+    "/admin/outbox",
+    "/admin/users",
+    "/admin/categories",
+]
+
+
+@pytest.mark.parametrize("role", [CLERK, OFFICER, SUPERVISOR, EXECUTIVE, SYSADMIN])
+def test_general_roles_learn_nothing_of_tips(app, client, signed_in, file_complaint, role):
+    """Counts, inbox, search, board, reports, exports, audit trail, outbox: nothing says a tip
+    exists, for every role outside the channel."""
+    filed = file_complaint(subject="ไฟถนนดับ", details="ไฟดับทั้งซอย")
+    staff, _user = signed_in(role, "เจ้าหน้าที่ ทั่วไป", "works" if role == OFFICER else None)
+    before = {path: _page(staff, path) for path in GENERAL_PAGES}
+    receipt = web_tip(client)
+    client.post("/api/v1/tips", json={"category": "bribery", "what": TIP_TEXT})
+    client.post("/whistleblow/reply", data={"receipt": receipt, "message": "เพิ่มเติม"})
+    with app.app_context():
+        numbers = list(db.session.scalars(select(Case.case_number).filter_by(channel="tip")))
+    assert len(numbers) == 2
+    for path in GENERAL_PAGES:
+        after = _page(staff, path)
+        assert after == before[path], (role, path)
+        for secret in [TIP_TEXT, *numbers, "tip."]:
+            assert secret not in after, (role, path, secret)
+    assert filed
+    with app.app_context():
+        assert (
+            db.session.scalar(select(OutboxMessage.id).join(Case).filter(Case.channel == "tip"))
+            is None
+        )
+
+
+def _page(client, path) -> str:
+    r = client.get(path)
+    body = r.get_data(as_text=True) if r.status_code == 200 else str(r.status_code)
+    body = re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", body)
+    return re.sub(r'value="[^"]{20,}"', "", body)
+
+
+def test_sysadmin_audit_shows_no_tip_and_custodians_have_the_channel_trail(app, client, signed_in):
+    officer_client, officer = signed_in(INTEGRITY, "มานะ อดทน")
+    keeper_client, _keeper = signed_in(CUSTODIAN, "ผู้เก็บ รักษา")
+    admin_client, _admin = signed_in(SYSADMIN, "ผู้ดูแล ระบบ")
+    web_tip(client)
+    with app.app_context():
+        tip = db.session.scalar(select(Case).filter_by(channel="tip"))
+        tip_id, number = tip.id, tip.case_number
+    officer_client.post(f"/admin/tips/{tip_id}/assign", data={})
+    officer_client.get(f"/admin/tips/{tip_id}")
+    html = admin_client.get("/admin/audit?verify=1").get_data(as_text=True)
+    assert number not in html and "tip." not in html
+    with app.app_context():
+        main = db.session.scalar(text("SELECT COUNT(*) FROM audit_entries WHERE chain = 'main'"))
+        tips = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.chain == audit.TIPS).order_by(AuditEntry.seq)
+        ).all()
+        assert [e.seq for e in tips] == list(range(1, len(tips) + 1))
+        assert [e.action for e in tips] == ["tip.filed", "tip.assigned", "tip.content_viewed"]
+        assert all(e.at.time() == datetime.min.time() for e in tips)
+        assert tips[0].data == {"confidential": False, "files": 0}
+        org_id = tips[0].organization_id
+        assert audit.verify(org_id).ok and audit.verify(org_id, audit.MAIN).checked == main
+    trail = keeper_client.get("/admin/tips/trail?verify=1")
+    page = trail.get_data(as_text=True)
+    assert trail.status_code == 200 and number in page and "มานะ อดทน" in page
+    assert TIP_TEXT not in page and "tip.content_viewed" not in page  # labels, not codes
+    assert admin_client.get("/admin/tips/trail").status_code == 403
+    assert officer_client.get("/admin/tips/trail").status_code == 403
+    assert officer
+
+
+def test_excluded_and_unassigned_integrity_officers(app, client, signed_in):
+    named_client, named = signed_in(INTEGRITY, "ทดสอบ ไม่มีจริง")  # the accused in web_tip
+    other_client, _other = signed_in(INTEGRITY, "มานะ อดทน")
+    web_tip(client)
+    with app.app_context():
+        tip_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
+    assert named and "T25" not in named_client.get("/admin/tips/").get_data(as_text=True)
+    for method, path in [
+        ("GET", f"/admin/tips/{tip_id}"),
+        ("POST", f"/admin/tips/{tip_id}/assign"),
+        ("POST", f"/admin/tips/{tip_id}/message"),
+        ("POST", f"/admin/tips/{tip_id}/status"),
+        ("GET", f"/admin/tips/{tip_id}/files/1"),
+    ]:
+        assert named_client.open(path, method=method).status_code == 404, path
+    page = other_client.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    assert TIP_TEXT not in page and "ทดสอบ ไม่มีจริง" not in page
+    for path in ("message", "status", "explain", "referral", "reveal", "exclude"):
+        assert other_client.post(f"/admin/tips/{tip_id}/{path}").status_code == 403, path
+    assert other_client.get(f"/admin/tips/{tip_id}/files/1").status_code == 403
+    # Nobody can assign the excluded officer either.
+    other_client.post(f"/admin/tips/{tip_id}/assign", data={"user_id": named})
+    with app.app_context():
+        from casework.tipline import access
+
+        assert named not in access.assigned_ids(db.session.get(Case, tip_id))
+        assert db.session.scalar(select(TipDetails.id)) is not None
