@@ -12,6 +12,7 @@ from admin.forms import UserForm, options
 from admin.guard import require
 from casework import clock, roles, staff
 from casework.extensions import db
+from casework.formkit import attach_errors
 from casework.i18n import localized
 from casework.models import Department, User
 from casework.tenancy import current_org
@@ -33,11 +34,6 @@ def _user(user_id: int) -> User:
 
 def _dept_id(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
-
-
-def _show_errors(form, error: staff.StaffError) -> None:
-    for name, message in error.fields.items():
-        getattr(form, name).errors = [message]
 
 
 @bp.get("/users")
@@ -68,7 +64,7 @@ def user_new():
                 actor_id=current_user.id,
             )
         except staff.StaffError as error:
-            _show_errors(form, error)
+            attach_errors(form, error.fields)
         else:
             flash(_("The account was created."), "success")
             return redirect(url_for("admin.users"))
@@ -86,25 +82,22 @@ def user_edit(user_id: int):
     if request.method == "GET":
         form.department.data = str(user.department_id or "")
     if form.validate_on_submit():
-        if user.id == current_user.id and (form.role.data != user.role or not form.active.data):
-            form.role.errors = [_("You cannot remove your own administrator access.")]
+        try:
+            staff.update(
+                user,
+                email=form.email.data,
+                name=form.name.data or "",
+                role=form.role.data,
+                department_id=_dept_id(form.department.data),
+                active=form.active.data,
+                password=form.password.data or "",
+                actor_id=current_user.id,
+            )
+        except staff.StaffError as error:
+            attach_errors(form, error.fields)
         else:
-            try:
-                staff.update(
-                    user,
-                    email=form.email.data,
-                    name=form.name.data or "",
-                    role=form.role.data,
-                    department_id=_dept_id(form.department.data),
-                    active=form.active.data,
-                    password=form.password.data or "",
-                    actor_id=current_user.id,
-                )
-            except staff.StaffError as error:
-                _show_errors(form, error)
-            else:
-                flash(_("The account was saved."), "success")
-                return redirect(url_for("admin.users"))
+            flash(_("The account was saved."), "success")
+            return redirect(url_for("admin.users"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/user_form.html", form=form, user=user), status
 

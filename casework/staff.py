@@ -90,6 +90,8 @@ def update(
 ) -> None:
     email = (email or "").strip().lower()
     errors = _check(user.organization_id, email, role, department_id, password, user_id=user.id)
+    if user.id == actor_id and (role != user.role or not active):
+        errors["role"] = _l("You cannot remove your own administrator access.")
     if errors:
         raise StaffError(errors)
     before = {"role": user.role, "department_id": user.department_id, "active": user.active}
