@@ -3,6 +3,6 @@
 RONGRIAN_SURFACE=public|staff|all chooses which routes this process serves.
 """
 
-from casework import create_app
+from rongrian import create_app
 
 app = create_app()

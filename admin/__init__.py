@@ -1,10 +1,10 @@
 """Staff blueprint: triage, assignment, SLA board, reports, users and key custody.
 
 Every route here needs a signed-in staff member (``admin.guard``); what each role may see and
-do is decided in ``casework.access``.
+do is decided in ``casework.general.access``.
 """
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -25,3 +25,13 @@ from admin import (  # noqa: E402,F401  (routes register on import)
     tips,  # the corruption-tip channel's staff pages
     users,
 )
+
+
+def init_app(app: Flask, *, routes: bool) -> None:
+    """Register the back office when this surface serves it; its commands (users, outbox, sla,
+    audit) always, since operators run them on whichever host they are on."""
+    from admin.cli import init_app as commands
+
+    commands(app)
+    if routes:
+        app.register_blueprint(bp)

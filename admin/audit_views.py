@@ -16,7 +16,7 @@ from admin.guard import require
 from casework import audit
 from casework.extensions import db
 from casework.models import AuditEntry, Case, User
-from casework.tenancy import current_org
+from rongrian.tenancy import current_org
 
 PER_PAGE = 100
 

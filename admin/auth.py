@@ -22,10 +22,12 @@ from sqlalchemy import func, select
 from admin import bp
 from admin.forms import CodeForm, LoginForm, PasswordChangeForm
 from admin.guard import SEEN, end_session
-from casework import audit, clock, passwords, roles, staff, totp
+from casework import audit
+from casework.dates import clock
 from casework.extensions import db, limiter
 from casework.models import User
-from casework.tenancy import current_org
+from casework.staff import accounts, passwords, roles, totp
+from rongrian.tenancy import current_org
 
 PENDING = "staff_pending"  # "user_id:epoch:started" between the password and the code
 ENROL = "staff_enrol_secret"
@@ -234,7 +236,7 @@ def logout():
 @bp.post("/logout/everywhere")
 def logout_everywhere():
     """End this user's sessions on every device (the user loader rejects older epochs)."""
-    staff.sign_out_everywhere(db.session.get(User, current_user.id), current_user.id)
+    accounts.sign_out_everywhere(db.session.get(User, current_user.id), current_user.id)
     end_session()
     flash(_("You have been signed out on every device."), "success")
     return redirect(url_for("admin.login"))

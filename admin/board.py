@@ -1,6 +1,6 @@
 """The SLA board (open cases by department, overdue first, with this fiscal year's figures per
 department) and the working group's report for any fiscal year. Figures come from
-``casework.reports`` over the cases the user may reach."""
+``casework.general.reports`` over the cases the user may reach."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from sqlalchemy import select
 from admin import bp
 from admin.forms import CHANNEL_LABELS
 from admin.guard import require
-from casework import access, casequery, clock, lifecycle, reports, sla
+from casework.cases import lifecycle, sla
+from casework.dates import clock
 from casework.extensions import db
+from casework.general import access, queries, reports
 from casework.models import Case, Department
-from casework.tenancy import current_org
+from rongrian.tenancy import current_org
 
 ORDER = {sla.OVERDUE: 0, sla.DUE_SOON: 1, sla.ON_TIME: 2, sla.PAUSED: 3, sla.DONE: 4}
 OPEN_STATES = [s for s, st in lifecycle.COMPLAINT_STATES.items() if not st.final]
@@ -42,7 +44,7 @@ def board():
     }
     groups: dict[int | None, list] = defaultdict(list)
     open_cases = db.session.scalars(
-        casequery.most_urgent_first(visible.where(Case.status.in_(OPEN_STATES)), org)
+        queries.most_urgent_first(visible.where(Case.status.in_(OPEN_STATES)), org)
     )
     for case in open_cases:
         due = sla.due_state(case, org, today, cal)

@@ -1,4 +1,4 @@
-"""The case page and the officers' actions on it. The rules live in casework.workflow."""
+"""The case page and the officers' actions on it. The rules live in casework.general.workflow."""
 
 from __future__ import annotations
 
@@ -19,12 +19,14 @@ from admin.forms import (
     options,
 )
 from admin.guard import case_or_404
-from casework import access, attachments, audit, identity, lifecycle, workflow
+from casework import audit
+from casework.cases import attachments, identity, lifecycle
+from casework.cases.lifecycle import IllegalTransition
 from casework.extensions import db
-from casework.followup import case_attachments
-from casework.i18n import localized
-from casework.lifecycle import IllegalTransition
+from casework.general import access, workflow
+from casework.general.followup import case_attachments
 from casework.models import Attachment, Category, Department, User
+from rongrian.i18n import localized
 
 
 def _forms(case, **given):

@@ -11,10 +11,13 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from casework import audit, outbox, roles, staff, sweep
+from casework import audit
 from casework.extensions import db
+from casework.general import sweep
 from casework.models import Department, Organization
-from casework.tenancy import current_org
+from casework.notify import outbox
+from casework.staff import accounts, roles
+from rongrian.tenancy import current_org
 
 users_cli = AppGroup("users", help="Staff accounts.")
 outbox_cli = AppGroup("outbox", help="The notification outbox.")
@@ -58,10 +61,10 @@ def users_create(email: str, role: str, department_code: str | None, name: str) 
     # (messages about the input are translated: give them a request context, in English)
     with current_app.test_request_context(), force_locale("en"):
         try:
-            user = staff.create(
+            user = accounts.create(
                 org.id, email, role, password=password, department_id=department_id, name=name
             )
-        except staff.StaffError as error:
+        except accounts.StaffError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"created {user.email} ({user.role}); two-factor setup happens at first sign-in")
 
@@ -71,7 +74,7 @@ def users_create(email: str, role: str, department_code: str | None, name: str) 
 @click.option("--interval", default=10, show_default=True, help="Seconds between passes.")
 def outbox_run(once: bool, interval: int) -> None:
     """Send queued notifications (retries with backoff; never sends a message twice)."""
-    from casework import mailer
+    from casework.notify import mailer
 
     if not mailer.configured():
         click.echo("MAIL_SERVER is not set: email stays queued", err=True)

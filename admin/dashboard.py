@@ -7,9 +7,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from admin import bp
-from casework import access, casequery, sla
+from casework.cases import sla
 from casework.extensions import db
-from casework.tenancy import current_org
+from casework.general import access, queries
+from rongrian.tenancy import current_org
 
 
 @bp.get("/")
@@ -19,11 +20,11 @@ def index():
     if access.can(current_user, "inbox.view"):
         base = access.visible_cases(current_user)
         for due in (sla.OVERDUE, sla.DUE_SOON, sla.PAUSED):
-            query = casequery.apply(base, casequery.Filters(due=due), org)
+            query = queries.apply(base, queries.Filters(due=due), org)
             counts[due] = db.session.scalar(select(func.count()).select_from(query.subquery()))
         counts["new"] = db.session.scalar(
             select(func.count()).select_from(
-                casequery.apply(base, casequery.Filters(status="received"), org).subquery()
+                queries.apply(base, queries.Filters(status="received"), org).subquery()
             )
         )
     return render_template("admin/index.html", counts=counts, can=access.can, user=current_user)

@@ -7,10 +7,12 @@ from flask_login import current_user
 
 from admin import bp
 from admin.guard import require
-from casework import access, audit, casequery, clock, exports
+from casework import audit
+from casework.dates import clock
 from casework.extensions import db
+from casework.general import access, exports, queries
 from casework.models import Case
-from casework.tenancy import current_org
+from rongrian.tenancy import current_org
 
 TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -18,7 +20,7 @@ TYPES = {
 }
 
 
-def _filters_used(filters: casequery.Filters) -> dict:
+def _filters_used(filters: queries.Filters) -> dict:
     """The filters as the audit trail keeps them: a search text may name a complainant, so
     only the fact that there was one is kept."""
     used = {k: v for k, v in vars(filters).items() if v and k != "q"}
@@ -36,8 +38,8 @@ def export_cases(fmt: str):
     want_identity = request.args.get("identity") == "1"
     if want_identity and not access.can(current_user, "export.identity"):
         abort(403)
-    filters = casequery.Filters.from_args(request.args)
-    query = casequery.apply(access.visible_cases(current_user), filters, org).order_by(Case.id)
+    filters = queries.Filters.from_args(request.args)
+    query = queries.apply(access.visible_cases(current_user), filters, org).order_by(Case.id)
     cases = db.session.scalars(query).all()
     body = (exports.to_csv if fmt == "csv" else exports.to_xlsx)(cases, want_identity)
     audit.record(

@@ -16,14 +16,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from casework import roles
-from casework.calendar import MODES
-from casework.formkit import options
-from casework.intake import EMAIL
+from casework.cases.textinput import LIMITS
+from casework.dates.workdays import MODES
+from casework.general.intake import EMAIL
+from casework.general.workflow import AGENCIES
 from casework.models.case import INTAKE_CHANNELS
-from casework.textinput import LIMITS
-from casework.workflow import AGENCIES
+from casework.staff import roles
 from complaints.forms import ComplaintForm
+from rongrian.formkit import options
 
 _REQUIRED = _l("This field is required.")
 

@@ -14,11 +14,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from admin import bp
-from casework import access, clock, thaidate
+from casework.dates import clock, thaidate
 from casework.extensions import db
-from casework.i18n import current_locale
+from casework.general import access
 from casework.models import Case
-from casework.tenancy import current_org
+from rongrian.i18n import current_locale
+from rongrian.tenancy import current_org
 
 # Endpoints reachable before signing in (the login steps themselves).
 OPEN_ENDPOINTS = frozenset({"admin.login", "admin.login_totp", "admin.enrol_totp"})

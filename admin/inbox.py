@@ -10,10 +10,12 @@ from sqlalchemy import select
 from admin import bp
 from admin.forms import CHANNEL_LABELS
 from admin.guard import require
-from casework import access, casequery, clock, lifecycle, sla
+from casework.cases import lifecycle, sla
+from casework.dates import clock
 from casework.extensions import db
+from casework.general import access, queries
 from casework.models import Category, Department, User
-from casework.tenancy import current_org
+from rongrian.tenancy import current_org
 
 PER_PAGE = 50
 DUE_LABELS = {
@@ -44,9 +46,9 @@ def filter_choices(org):
 @require("inbox.view")
 def inbox():
     org = current_org()
-    filters = casequery.Filters.from_args(request.args)
-    query = casequery.most_urgent_first(
-        casequery.apply(access.visible_cases(current_user), filters, org), org
+    filters = queries.Filters.from_args(request.args)
+    query = queries.most_urgent_first(
+        queries.apply(access.visible_cases(current_user), filters, org), org
     )
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     cal = sla.work_calendar(org)

@@ -10,11 +10,12 @@ from flask_login import current_user
 from admin import bp
 from admin.forms import CHANNEL_LABELS, OfflineIntakeForm
 from admin.guard import require
-from casework import clock, intake, offline
-from casework.formkit import attach_errors, category_options
-from casework.security import no_store
-from casework.tenancy import current_org
+from casework.dates import clock
+from casework.general import intake, offline
 from complaints.forms import complaint_submission
+from rongrian.formkit import attach_errors, category_options
+from rongrian.security import no_store
+from rongrian.tenancy import current_org
 
 
 def _form(org, formdata=True):

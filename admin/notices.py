@@ -10,8 +10,11 @@ from flask_login import current_user
 
 from admin import bp
 from admin.guard import case_or_404
-from casework import access, audit, identity, notices, thaidate
+from casework import audit
+from casework.cases import identity
+from casework.dates import thaidate
 from casework.extensions import db
+from casework.general import access, notices
 
 
 @bp.get("/cases/<int:case_id>/notices/<kind>")

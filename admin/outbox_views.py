@@ -15,10 +15,12 @@ from sqlalchemy import func, select
 
 from admin import bp
 from admin.guard import require
-from casework import audit, clock, mailer, outbox
+from casework import audit
+from casework.dates import clock
 from casework.extensions import db
 from casework.models import OutboxMessage
-from casework.tenancy import current_org
+from casework.notify import mailer, outbox
+from rongrian.tenancy import current_org
 
 STUCK_AFTER = timedelta(minutes=15)
 

@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 from admin import bp
 from admin.forms import CategoryForm, DepartmentForm, HolidayForm, SlaSettingsForm, options
 from admin.guard import require
-from casework import audit, clock
-from casework.calendar import WorkCalendar
+from casework import audit
+from casework.dates import clock
+from casework.dates.workdays import WorkCalendar
 from casework.extensions import db
-from casework.i18n import localized
 from casework.models import Category, DeclaredHoliday, Department
-from casework.tenancy import current_org
+from rongrian.i18n import localized
+from rongrian.tenancy import current_org
 
 
 def _audit(action: str, target: str, data: dict | None = None) -> None:

@@ -17,9 +17,10 @@ from sqlalchemy import select
 from admin import bp
 from admin.forms import CategoryForm
 from admin.inbox import DUE_LABELS
-from casework import access as general_access
-from casework import attachments, clock, lifecycle, sla
+from casework.cases import attachments, lifecycle, sla
+from casework.dates import clock
 from casework.extensions import db
+from casework.general import access as general_access
 from casework.models import Attachment, Case, Category, Organization, User
 from casework.tipline import (
     access,

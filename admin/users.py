@@ -10,12 +10,13 @@ from sqlalchemy import select
 from admin import bp
 from admin.forms import UserForm, options
 from admin.guard import require
-from casework import clock, roles, staff
+from casework.dates import clock
 from casework.extensions import db
-from casework.formkit import attach_errors
-from casework.i18n import localized
 from casework.models import Department, User
-from casework.tenancy import current_org
+from casework.staff import accounts, roles
+from rongrian.formkit import attach_errors
+from rongrian.i18n import localized
+from rongrian.tenancy import current_org
 
 
 def _departments(org):
@@ -54,7 +55,7 @@ def user_new():
     form.department.choices = _departments(org)
     if form.validate_on_submit():
         try:
-            staff.create(
+            accounts.create(
                 org.id,
                 form.email.data,
                 form.role.data,
@@ -63,7 +64,7 @@ def user_new():
                 name=form.name.data or "",
                 actor_id=current_user.id,
             )
-        except staff.StaffError as error:
+        except accounts.StaffError as error:
             attach_errors(form, error.fields)
         else:
             flash(_("The account was created."), "success")
@@ -83,7 +84,7 @@ def user_edit(user_id: int):
         form.department.data = str(user.department_id or "")
     if form.validate_on_submit():
         try:
-            staff.update(
+            accounts.update(
                 user,
                 email=form.email.data,
                 name=form.name.data or "",
@@ -93,7 +94,7 @@ def user_edit(user_id: int):
                 password=form.password.data or "",
                 actor_id=current_user.id,
             )
-        except staff.StaffError as error:
+        except accounts.StaffError as error:
             attach_errors(form, error.fields)
         else:
             flash(_("The account was saved."), "success")
@@ -105,7 +106,7 @@ def user_edit(user_id: int):
 @bp.post("/users/<int:user_id>/reset-2fa")
 @require("admin.users")
 def user_reset_totp(user_id: int):
-    staff.reset_totp(_user(user_id), current_user.id)
+    accounts.reset_totp(_user(user_id), current_user.id)
     flash(_("Two-factor authentication was reset; the user sets it up at the next sign-in."))
     return redirect(url_for("admin.user_edit", user_id=user_id))
 
@@ -113,7 +114,7 @@ def user_reset_totp(user_id: int):
 @bp.post("/users/<int:user_id>/sign-out")
 @require("admin.users")
 def user_sign_out(user_id: int):
-    staff.sign_out_everywhere(_user(user_id), current_user.id)
+    accounts.sign_out_everywhere(_user(user_id), current_user.id)
     flash(_("The user was signed out on every device."), "success")
     return redirect(url_for("admin.user_edit", user_id=user_id))
 
@@ -121,6 +122,6 @@ def user_sign_out(user_id: int):
 @bp.post("/users/<int:user_id>/unlock")
 @require("admin.users")
 def user_unlock(user_id: int):
-    staff.unlock(_user(user_id), current_user.id)
+    accounts.unlock(_user(user_id), current_user.id)
     flash(_("The account was unlocked."), "success")
     return redirect(url_for("admin.user_edit", user_id=user_id))

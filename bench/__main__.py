@@ -12,8 +12,9 @@ import statistics
 import tempfile
 import time
 
-from casework import create_app, demo
+from casework import demo
 from casework.extensions import db
+from rongrian import create_app
 
 
 def _time(fn, n: int) -> float:

@@ -1,9 +1,7 @@
-"""Shared core of Rongrian: app factory, models, case lifecycle, SLA clock, codes and crypto.
+"""The domain of Rongrian, by capability: ``cases`` (what every case has), ``general`` (the
+general-complaint channel), ``tipline`` (the corruption-tip channel), ``dates``, ``notify``,
+``staff``, ``crypto``, ``models`` and the ``audit`` trail.
 
-Blueprints (complaints/, whistleblow/, admin/, lineoa/, transparency/) hold HTTP and forms only;
-the rules they apply live here, once.
+Nothing here imports a surface (complaints/, whistleblow/, admin/, lineoa/, transparency/) or
+the web shell (rongrian/); import-linter checks it in ``make lint``.
 """
-
-from casework.app import create_app
-
-__all__ = ["create_app"]

@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from casework import clock, timeline
+from casework.cases import timeline
+from casework.dates import clock
 from casework.extensions import db
 from casework.models import AuditEntry, AuditHead, Case
 

@@ -7,11 +7,13 @@ import json
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 
-from casework import attachments, followup, intake, ratelimits
-from casework.api import BadBody, json_object, text_field
-from casework.errors import api_error
-from casework.security import no_store
-from casework.tenancy import current_org
+from casework.cases import attachments
+from casework.general import followup, intake
+from rongrian import ratelimits
+from rongrian.api import BadBody, json_object, text_field
+from rongrian.errors import api_error
+from rongrian.security import no_store
+from rongrian.tenancy import current_org
 
 bp = Blueprint("complaints_api", __name__, url_prefix="/api/v1")
 

@@ -1,5 +1,5 @@
 """The complaint web forms. Flask-WTF gives CSRF and keeps what was typed; the rules that decide
-whether a complaint can be filed live in casework.intake, shared with the API and LINE."""
+whether a complaint can be filed live in casework.general.intake, shared with the API and LINE."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from wtforms import (
     TextAreaField,
 )
 
-from casework import attachments, intake
-from casework.formkit import options
-from casework.textinput import LIMITS
+from casework.cases import attachments
+from casework.cases.textinput import LIMITS
+from casework.general import intake
+from rongrian.formkit import options
 
 
 def _max(name: str) -> dict:

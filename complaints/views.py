@@ -5,14 +5,16 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from casework import attachments, followup, intake, ratelimits
+from casework.cases import attachments
+from casework.cases.textinput import LIMITS
 from casework.extensions import csrf
-from casework.formkit import attach_errors, category_options
-from casework.security import no_store
-from casework.tenancy import current_org
-from casework.textinput import LIMITS
+from casework.general import followup, intake
 from complaints import bp
 from complaints.forms import ComplaintForm, InfoForm, RatingForm, TrackForm, complaint_submission
+from rongrian import ratelimits
+from rongrian.formkit import attach_errors, category_options
+from rongrian.security import no_store
+from rongrian.tenancy import current_org
 
 
 def EXPIRED() -> str:  # noqa: N802 - reads as a constant, translated per request

@@ -12,9 +12,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import create_engine, text
 
-from casework import clock, create_app
 from casework.crypto import custodian_keys, receipts
+from casework.dates import clock
 from casework.extensions import db
+from rongrian import create_app
 
 
 def pytest_addoption(parser):
@@ -47,7 +48,7 @@ def postgres_url(backend) -> str | None:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         pytest.exit("--db=postgresql needs TEST_DATABASE_URL", returncode=1)
-    from casework.config import normalize_database_url
+    from rongrian.config import normalize_database_url
 
     url = normalize_database_url(url)
     engine = create_engine(url)
@@ -125,7 +126,7 @@ def ctx(app):
 
 @pytest.fixture
 def org(ctx):
-    from casework.tenancy import current_org
+    from rongrian.tenancy import current_org
 
     with ctx.test_request_context():
         return current_org()
@@ -133,7 +134,7 @@ def org(ctx):
 
 @pytest.fixture
 def frozen():
-    """Freeze casework.clock: ``frozen(datetime(...))`` (naive = UTC). Unfrozen afterwards."""
+    """Freeze casework.dates.clock: ``frozen(datetime(...))`` (naive = UTC). Unfrozen afterwards."""
 
     def freeze(at: datetime):
         clock.freeze(at)
@@ -144,10 +145,10 @@ def frozen():
 
 @pytest.fixture
 def file_complaint(app):
-    """File a general complaint through casework.intake in its own app context (as a request
+    """File a general complaint through casework.general.intake in its own app context (as a request
     would); returns the ``Filed`` result with its case loaded and detached."""
-    from casework import intake
-    from casework.tenancy import current_org
+    from casework.general import intake
+    from rongrian.tenancy import current_org
 
     def file(**fields):
         fields.setdefault("category", "roads")
@@ -168,7 +169,7 @@ def login_as(app, client):
 
     Creates the account (email ``<role>[-<department>]@staff.test`` unless given, and ``name``)
     and puts it in ``client``'s session (another test client may be passed). Returns its id."""
-    from casework import clock as staff_clock
+    from casework.dates import clock as staff_clock
     from casework.models import Department, Organization, User
 
     def login(role, department=None, *, email=None, on=None, name=None):

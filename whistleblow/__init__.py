@@ -3,7 +3,7 @@
 The tip pages set no cookie (whistleblow.nocookie): no session, so no CSRF token; cross-site
 POSTs are refused by origin instead."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 from casework.extensions import csrf
 from whistleblow import nocookie
@@ -15,3 +15,18 @@ bp.app_context_processor(nocookie.referrer_policy)
 csrf.exempt(bp)
 
 from whistleblow import views  # noqa: E402,F401  (routes register on import)
+
+
+def init_app(app: Flask, *, routes: bool) -> None:
+    """Register the tip pages and the tip API when this surface serves them; the ``receipts``
+    command (checking a proof of submission) always."""
+    from whistleblow.cli import receipts_cli
+
+    app.cli.add_command(receipts_cli)
+    if not routes:
+        return
+    from whistleblow.api import bp as api_bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)

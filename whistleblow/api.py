@@ -6,14 +6,16 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 
-from casework import intake, lifecycle, ratelimits
-from casework.api import BadBody, json_object, text_field
-from casework.errors import api_error
-from casework.security import no_store
-from casework.tenancy import current_org
-from casework.thaidate import local_date
+from casework.cases import lifecycle
+from casework.dates.thaidate import local_date
+from casework.general import intake
 from casework.tipline import filing, messages, reveal
 from complaints.api import _payload  # JSON, or multipart with a payload part and files
+from rongrian import ratelimits
+from rongrian.api import BadBody, json_object, text_field
+from rongrian.errors import api_error
+from rongrian.security import no_store
+from rongrian.tenancy import current_org
 
 bp = Blueprint("tips_api", __name__, url_prefix="/api/v1/tips")
 

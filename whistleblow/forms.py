@@ -16,9 +16,9 @@ from wtforms import (
     TextAreaField,
 )
 
-from casework.formkit import options
-from casework.textinput import LIMITS
+from casework.cases.textinput import LIMITS
 from casework.tipline.filing import ACCUSED_ROLES, ANSWER_LIMITS, HOW_KNOWN, REPORTED_ELSEWHERE
+from rongrian.formkit import options
 
 FILES = {"accept": "image/jpeg,image/png,application/pdf", "multiple": True}
 

@@ -1,7 +1,7 @@
 """Web pages for corruption tips: the guided questionnaire, the once-only receipt, the status
 page opened with the receipt (POST only: a receipt never appears in a URL), messages, and the
 signed proof of submission. Rules live in casework.tipline. Lookups and submissions share the
-site's per-client budgets (casework.ratelimits) with the complaint pages and both APIs."""
+site's per-client budgets (rongrian.ratelimits) with the complaint pages and both APIs."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ import json
 
 from flask import Response, abort, make_response, render_template, request
 
-from casework import attachments, intake, keys, lifecycle, ratelimits
-from casework.crypto import signing
-from casework.formkit import attach_errors, category_options
-from casework.security import no_store
-from casework.tenancy import current_org
+from casework.cases import attachments, lifecycle
+from casework.crypto import keys, signing
+from casework.general import intake
 from casework.tipline import filing, messages, reveal, transfer
+from rongrian import ratelimits
+from rongrian.formkit import attach_errors, category_options
+from rongrian.security import no_store
+from rongrian.tenancy import current_org
 from whistleblow import bp
 from whistleblow.forms import ClaimForm, ReceiptForm, ReplyForm, TipForm
 

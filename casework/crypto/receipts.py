@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from casework.tracking import generate_code, normalize_code
+from casework.crypto.tracking import generate_code, normalize_code
 
 RECEIPT_LENGTH = 20
 _LOOKUP_DOMAIN = b"rongrian-receipt-lookup-v1"

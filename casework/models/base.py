@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casework import clock
+from casework.dates import clock
 
 
 def org_fk() -> Mapped[int]:

@@ -15,12 +15,13 @@ import unicodedata
 
 from sqlalchemy import func, select
 
-from casework import clock, keys
+from casework.crypto import keys
 from casework.crypto.blindindex import keyed_tag
+from casework.dates import clock
+from casework.dates.thaidate import local_date
 from casework.extensions import db
 from casework.models import Case, ConflictExclusion, Department, TipAssignment, User
-from casework.roles import CUSTODIAN, INTEGRITY
-from casework.thaidate import local_date
+from casework.staff.roles import CUSTODIAN, INTEGRITY
 
 # Honorifics and ranks stripped before names are compared (Thai and English).
 _TITLES = (

@@ -25,10 +25,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casework import clock
 from casework.crypto import custodian_keys, sealed
 from casework.crypto.custodian_keys import PassphraseCost, WrappedKey, WrongPassphrase
 from casework.crypto.fields import DecryptionError
+from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case, CustodianKey, TipIdentity, User
 from casework.tipline import access

@@ -21,16 +21,17 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casework import attachments, clock, keys, numbering, scrub, sla, timeline, tracking
-from casework.attachments import Upload
-from casework.crypto import receipts, resubmit, signing
+from casework.cases import attachments, numbering, sla, timeline
+from casework.cases.attachments import Upload
+from casework.cases.textinput import LIMITS, clean
+from casework.crypto import keys, receipts, resubmit, signing, tracking
 from casework.crypto.blindindex import normalize_phone
+from casework.dates import clock
+from casework.dates.thaidate import fiscal_year, local_date
 from casework.extensions import db
-from casework.intake import EMAIL, IntakeError, find_category
+from casework.general.intake import EMAIL, IntakeError, find_category
 from casework.models import Case, Organization, TipDetails
-from casework.textinput import LIMITS, clean
-from casework.thaidate import fiscal_year, local_date
-from casework.tipline import access, custody, sealing, trail
+from casework.tipline import access, custody, scrub, sealing, trail
 
 __all__ = ["IntakeError"]
 

@@ -10,12 +10,12 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casework import attachments, lifecycle, timeline
-from casework.attachments import Upload
+from casework.cases import attachments, lifecycle, timeline
+from casework.cases.attachments import Upload
+from casework.cases.textinput import LIMITS, clean
 from casework.extensions import db
-from casework.followup import FollowUpError
+from casework.general.followup import FollowUpError
 from casework.models import Attachment, Case, CaseEvent, CaseMessage
-from casework.textinput import LIMITS, clean
 from casework.tipline import sealing, trail
 from casework.tipline.filing import store_files
 

@@ -15,7 +15,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casework import clock
+from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case, Referral
 

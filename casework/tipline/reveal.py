@@ -14,10 +14,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casework import clock, timeline
+from casework.cases import timeline
+from casework.cases.textinput import LIMITS, clean
+from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case, RevealRequest, User
-from casework.textinput import LIMITS, clean
 from casework.tipline import custody, sealing, trail
 from casework.tipline.custody import CustodyError
 

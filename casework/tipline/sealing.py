@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from casework import keys, rotation
-from casework.crypto import fields
+from casework.crypto import fields, keys, rotation
 from casework.models import Case, CaseEvent, CaseMessage, RevealRequest, TipDetails
 
 

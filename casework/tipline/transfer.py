@@ -13,11 +13,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from casework import attachments, audit, casefile, clock, identity, keys, lifecycle, tracking
-from casework.attachments import Upload
+from casework import audit
+from casework.cases import attachments, casefile, identity, lifecycle
+from casework.cases.attachments import Upload
+from casework.cases.textinput import LIMITS
+from casework.crypto import keys, tracking
 from casework.crypto.blindindex import keyed_tag
+from casework.dates import clock
 from casework.extensions import db
-from casework.intake import find_category
+from casework.general.intake import find_category
 from casework.models import (
     Attachment,
     Case,
@@ -28,7 +32,6 @@ from casework.models import (
     ReporterIdentity,
     TipDetails,
 )
-from casework.textinput import LIMITS
 from casework.tipline import custody, filing, sealing, trail
 
 
@@ -144,7 +147,7 @@ def _empty(complaint: Case, files: list) -> None:
 
 def claim(org: Organization, tracking_code: str | None) -> tuple[Case, str] | None:
     """A transferred complainant's receipt, shown once for their old tracking code."""
-    from casework.followup import find_by_code
+    from casework.general.followup import find_by_code
 
     complaint = find_by_code(org, tracking_code)
     if complaint is None or not complaint.tracking_hash:

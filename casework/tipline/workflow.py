@@ -1,4 +1,4 @@
-"""Moving a tip through its stages (casework.lifecycle owns which moves are allowed):
+"""Moving a tip through its stages (casework.cases.lifecycle owns which moves are allowed):
 received → preliminary review → investigation → findings → disciplinary or criminal
 follow-up → closed, with "referred out" as a separate exit.
 
@@ -6,7 +6,7 @@ Each stage asks for what the plans require: a fact-finding committee and its ord
 the punishment or prosecution being followed up, the reason shown to the tipster when a tip
 is closed, the outside body's reference number when it is referred.
 
-The SLA clock is the general channel's (casework.sla, the category's days): each stage a tip
+The SLA clock is the general channel's (casework.cases.sla, the category's days): each stage a tip
 enters has the category's days until the tipster's next answer, and an officer who needs longer
 explains why and gives a new date, which the tipster sees (the plans' "explain within 15 days").
 """
@@ -17,10 +17,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from casework import casefile, clock, lifecycle, sla, timeline
+from casework.cases import casefile, lifecycle, sla, timeline
+from casework.cases.textinput import LIMITS, clean
+from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case, Organization
-from casework.textinput import LIMITS, clean
 from casework.tipline import referral, sealing, trail
 from casework.tipline.filing import details_of
 

@@ -7,11 +7,12 @@ from datetime import datetime
 
 import pytest
 
-from casework import audit, followup, offline, workflow
+from casework import audit
 from casework.extensions import db
-from casework.intake import ComplaintSubmission
+from casework.general import followup, offline, workflow
+from casework.general.intake import ComplaintSubmission
 from casework.models import AuditEntry, Case, CaseCounter, CaseEvent, OutboxMessage, User
-from casework.tenancy import current_org
+from rongrian.tenancy import current_org
 
 NOW = datetime(2027, 3, 1, 3, 0)
 

@@ -66,8 +66,8 @@ def test_users_create_reads_the_password_from_stdin(app):
     )
     assert result.exit_code != 0 and "no department" in result.output
     with app.app_context():
-        from casework import passwords
         from casework.models import User
+        from casework.staff import passwords
 
         user = db.session.scalar(db.select(User).filter_by(email="admin@example.go.th"))
         assert user.role == "sysadmin"

@@ -11,8 +11,8 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from casework import access, followup, reports, workflow
 from casework.extensions import db
+from casework.general import access, followup, reports, workflow
 from casework.models import Case, Organization, User
 
 

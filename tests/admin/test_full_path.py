@@ -7,9 +7,12 @@ import email
 from datetime import date, datetime
 from email.policy import default as email_policy
 
-from casework import audit, outbox, sla, sweep
+from casework import audit
+from casework.cases import sla
 from casework.extensions import db
+from casework.general import sweep
 from casework.models import AuditEntry, Case, Organization, OutboxMessage
+from casework.notify import outbox
 
 # Thu 8 Apr 2027, 09:00 in Bangkok (02:00 UTC).
 FILED = datetime(2027, 4, 8, 2, 0)

@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from casework import outbox
 from casework.extensions import db
 from casework.models import Organization, OutboxMessage
+from casework.notify import outbox
 
 
 def _queue(app, n: int, transport: str = "email") -> list[int]:

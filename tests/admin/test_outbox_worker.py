@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from casework import outbox
 from casework.extensions import db
 from casework.models import Organization, OutboxMessage
+from casework.notify import outbox
 
 NOW = datetime(2027, 3, 1, 2, 0)
 

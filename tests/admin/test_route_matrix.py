@@ -17,9 +17,9 @@ from datetime import date
 
 import pytest
 
-from casework import intake
-from casework.attachments import Upload
+from casework.cases.attachments import Upload
 from casework.extensions import db
+from casework.general import intake
 from casework.models import (
     Category,
     DeclaredHoliday,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from casework import staff
 from casework.extensions import db, limiter
 from casework.models import Organization, User
+from casework.staff import accounts
 
 PASSWORD = "ขอให้ปลอดภัย-2570-horse"
 
@@ -16,7 +16,7 @@ PASSWORD = "ขอให้ปลอดภัย-2570-horse"
 def account(app):
     with app.app_context():
         org = db.session.scalars(db.select(Organization)).first()
-        return staff.create(org.id, "target@demo.go.th", "supervisor", password=PASSWORD).id
+        return accounts.create(org.id, "target@demo.go.th", "supervisor", password=PASSWORD).id
 
 
 def test_attempts_on_one_account_are_limited_across_client_addresses(app, account):

@@ -8,9 +8,10 @@ import email
 from datetime import date, datetime, timedelta
 from email.policy import default as email_policy
 
-from casework import outbox, sweep, workflow
 from casework.extensions import db
+from casework.general import sweep, workflow
 from casework.models import AuditEntry, Case, OutboxMessage, User
+from casework.notify import outbox
 
 FILED = datetime(2027, 3, 1, 3, 0)  # Mon 1 Mar 2027, 10:00 in Bangkok
 

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from casework import passwords, staff, totp
 from casework.extensions import db
 from casework.models import AuditEntry, Organization, User
+from casework.staff import accounts, passwords, totp
 
 PASSWORD = "สวัสดีครับ-correct-horse"
 START = datetime(2027, 3, 1, 2, 0)
@@ -21,7 +21,7 @@ START = datetime(2027, 3, 1, 2, 0)
 def account(app):
     with app.app_context():
         org = db.session.scalars(db.select(Organization)).first()
-        user = staff.create(org.id, "officer@demo.go.th", "supervisor", password=PASSWORD)
+        user = accounts.create(org.id, "officer@demo.go.th", "supervisor", password=PASSWORD)
         return user.id
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from casework import workflow
-from casework.config import ROOT
 from casework.extensions import db
+from casework.general import workflow
 from casework.models import Case, Department, Organization, User
+from rongrian.config import ROOT
 
 FILED = datetime(2027, 4, 8, 2, 0)  # Thu 8 Apr 2027, 09:00 in Bangkok
 

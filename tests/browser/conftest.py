@@ -24,8 +24,8 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from casework import create_app
 from casework.extensions import db
+from rongrian import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright adds --headless and a fresh, temporary --user-data-dir itself.

@@ -12,9 +12,9 @@ import re
 import pytest
 from PIL import Image
 
-from casework import clock
+from casework.dates import clock
+from casework.dates.thaidate import be_year, fiscal_year, local_date
 from casework.models import Attachment, Case
-from casework.thaidate import be_year, fiscal_year, local_date
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from casework import staff, totp
 from casework.extensions import db
 from casework.models import Department, Organization
+from casework.staff import accounts, totp
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ def _account(live_server, email, role, department=None):
     with live_server.app.app_context():
         org = db.session.scalars(db.select(Organization)).first()
         dept = db.session.scalar(db.select(Department.id).filter_by(code=department))
-        staff.create(org.id, email, role, password=PASSWORD, department_id=dept)
+        accounts.create(org.id, email, role, password=PASSWORD, department_id=dept)
 
 
 def _sign_in(page, email):

@@ -1,4 +1,4 @@
-"""Tests for casework.calendar: the SLA calendar (calendar days vs Thai working days).
+"""Tests for casework.dates.workdays: the SLA calendar (calendar days vs Thai working days).
 
 Holiday facts below come from the ``holidays`` package (0.109 at the time of writing). If a
 later release adds a cabinet-declared bridge holiday in April/May 2027, the explicit
@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from babel import Locale
 
-from casework.calendar import (
+from casework.dates.workdays import (
     CALENDAR,
     WORKING,
     WorkCalendar,

@@ -16,7 +16,7 @@ from casework.crypto.receipts import (
     normalize_receipt,
     receipt_key,
 )
-from casework.tracking import ALPHABET, normalize_code
+from casework.crypto.tracking import ALPHABET, normalize_code
 
 PEPPER = bytes(range(32))
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from casework import attachments, identity, keys, outbox
-from casework.crypto import fields
+from casework.cases import attachments, identity
+from casework.crypto import fields, keys
 from casework.extensions import db
 from casework.models import Attachment, Case, OutboxMessage, ReporterIdentity
+from casework.notify import outbox
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"rotate-me" * 20
 

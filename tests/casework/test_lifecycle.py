@@ -4,8 +4,8 @@ from itertools import product
 
 import pytest
 
-from casework import lifecycle
-from casework.lifecycle import IllegalTransition
+from casework.cases import lifecycle
+from casework.cases.lifecycle import IllegalTransition
 
 ALLOWED = {
     "complaint": {

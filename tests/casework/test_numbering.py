@@ -6,11 +6,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from casework import intake
+from casework.cases.numbering import format_number
 from casework.extensions import db
+from casework.general import intake
 from casework.models import Case
-from casework.numbering import format_number
-from casework.tenancy import current_org
+from rongrian.tenancy import current_org
 
 
 def test_format():

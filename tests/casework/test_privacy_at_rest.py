@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from casework import identity
+from casework.cases import identity
 from casework.extensions import db
 from casework.models import Case
 

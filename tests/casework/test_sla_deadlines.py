@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from casework import intake, sla, workflow
+from casework.cases import sla
 from casework.extensions import db
+from casework.general import intake, workflow
 from casework.models import Case, DeclaredHoliday, Organization, User
 
 THU_8_APR_2027 = datetime(2027, 4, 8, 2, 0)  # 09:00 in Bangkok

@@ -1,8 +1,8 @@
-"""Account rules live in casework.staff, whichever page or command calls them."""
+"""Account rules live in casework.staff.accounts, whichever page or command calls them."""
 
 import pytest
 
-from casework import staff
+from casework.staff import accounts
 
 
 def test_an_administrator_cannot_remove_their_own_access(ctx, org):
@@ -11,12 +11,12 @@ def test_an_administrator_cannot_remove_their_own_access(ctx, org):
 
 
 def _check_self_lockout(org):
-    admin = staff.create(
+    admin = accounts.create(
         org.id, "admin@demo.go.th", "sysadmin", password="a long enough passphrase"
     )
     for changes in ({"role": "officer", "active": True}, {"role": "sysadmin", "active": False}):
-        with pytest.raises(staff.StaffError) as raised:
-            staff.update(
+        with pytest.raises(accounts.StaffError) as raised:
+            accounts.update(
                 admin,
                 email=admin.email,
                 name="",
@@ -26,10 +26,10 @@ def _check_self_lockout(org):
                 **changes,
             )
         assert "role" in raised.value.fields
-    other = staff.create(
+    other = accounts.create(
         org.id, "second@demo.go.th", "sysadmin", password="a long enough passphrase"
     )
-    staff.update(
+    accounts.update(
         admin,
         email=admin.email,
         name="",

@@ -1,4 +1,4 @@
-"""Tests for casework.thaidate: Bangkok time, B.E. years, fiscal years and Thai formatting."""
+"""Tests for casework.dates.thaidate: Bangkok time, B.E. years, fiscal years and Thai formatting."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from babel import Locale
 
-from casework.thaidate import (
+from casework.dates.thaidate import (
     BANGKOK,
     ENGLISH_MONTHS_ABBR,
     ENGLISH_MONTHS_FULL,

@@ -10,10 +10,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select, text
 
-from casework import audit, clock
-from casework.attachments import Upload
+from casework import audit
+from casework.cases.attachments import Upload
+from casework.dates import clock
 from casework.extensions import db
-from casework.intake import IntakeError
+from casework.general.intake import IntakeError
 from casework.models import (
     AuditEntry,
     Case,
@@ -25,7 +26,7 @@ from casework.models import (
     TipIdentity,
     User,
 )
-from casework.roles import CLERK, CUSTODIAN, INTEGRITY, OFFICER, SUPERVISOR
+from casework.staff.roles import CLERK, CUSTODIAN, INTEGRITY, OFFICER, SUPERVISOR
 from casework.tipline import (
     access,
     custody,
@@ -339,7 +340,8 @@ def test_messages_in_both_directions(org):
 
 
 def test_jpeg_exif_and_gps_removed_before_storage(org, gps_jpeg):
-    from casework import attachments, scrub
+    from casework.cases import attachments
+    from casework.tipline import scrub
 
     data = gps_jpeg
     with Image.open(io.BytesIO(data)) as before:
@@ -364,7 +366,7 @@ def test_jpeg_exif_and_gps_removed_before_storage(org, gps_jpeg):
 def test_png_text_chunks_removed():
     from PIL import PngImagePlugin
 
-    from casework import scrub
+    from casework.tipline import scrub
 
     info = PngImagePlugin.PngInfo()
     info.add_text("Author", "Somchai Secret")
@@ -375,7 +377,7 @@ def test_png_text_chunks_removed():
 
 
 def test_pdf_author_creator_producer_blanked_in_place():
-    from casework import scrub
+    from casework.tipline import scrub
 
     pdf = (
         b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
@@ -405,7 +407,7 @@ def test_transfer_from_general_channel_is_one_way(org, file_complaint, gps_jpeg)
         uploads=[Upload("photo.jpg", gps_jpeg)],
     )
     complaint = db.session.get(Case, filed.case.id)
-    from casework import access as general_access
+    from casework.general import access as general_access
 
     assert general_access.in_reach(officer, complaint)
     tip = transfer.transfer(complaint, actor_id=supervisor.id, tip_category="bribery")
@@ -423,7 +425,7 @@ def test_transfer_from_general_channel_is_one_way(org, file_complaint, gps_jpeg)
     assert tip not in db.session.scalars(general_access.visible_cases(supervisor)).all()
     assert "ช่างเรียกเงิน" in filing.answers_of(tip)["what"]
     (att,) = messages.initial_files(tip)
-    from casework import attachments
+    from casework.cases import attachments
 
     assert b"SecretCam" not in attachments.content(att, tip)
     # Never back: no transfer of a tip, and the channel cannot be changed.
@@ -594,7 +596,7 @@ def test_each_stage_gets_the_categorys_days_and_delays_are_explained(org, frozen
 
 
 def org_calendar(org):
-    from casework import sla
+    from casework.cases import sla
 
     return sla.work_calendar(org)
 

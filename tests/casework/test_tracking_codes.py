@@ -1,4 +1,4 @@
-"""Tests for casework.tracking (Crockford base32 codes with a Luhn mod 32 check)."""
+"""Tests for casework.crypto.tracking (Crockford base32 codes with a Luhn mod 32 check)."""
 
 import hashlib
 import hmac
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from casework.tracking import (
+from casework.crypto.tracking import (
     ALPHABET,
     check_char,
     format_code,

@@ -4,7 +4,7 @@ first and English on request.
 Messages are extracted the way ``pybabel extract -F babel.cfg`` does: a package's python files
 plus its templates (``templates/<package>/`` for a blueprint; the shared top-level
 ``templates/*.html`` for casework). At run time Flask-Babel merges the catalogs in
-``casework.i18n.PACKAGES`` order, so a message translated in the casework catalog counts as
+``rongrian.i18n.PACKAGES`` order, so a message translated in the casework catalog counts as
 translated everywhere, and a package that translates it again must say the same thing.
 
 A package without a ``translations/`` folder yet is not checked; once the folder exists, it is.
@@ -24,10 +24,10 @@ from babel.messages.extract import DEFAULT_KEYWORDS, check_and_call_extract_file
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from casework import i18n
-from casework.config import ROOT
+from rongrian import i18n
+from rongrian.config import ROOT
 
-SHARED = "casework"
+SHARED = "rongrian"
 TEMPLATES = ROOT / "templates"
 
 
@@ -49,7 +49,8 @@ def template_inputs(package: str) -> list[str]:
     if package == SHARED:
         kinds = sorted({p.suffix for p in TEMPLATES.glob("*.*") if p.is_file()})
         return [f"templates/*{suffix}" for suffix in kinds]
-    return [f"templates/{package}"] if (TEMPLATES / package).is_dir() else []
+    folders = [package, *(f for f, owner in i18n.TEMPLATE_FOLDERS.items() if owner == package)]
+    return [f"templates/{f}" for f in folders if (TEMPLATES / f).is_dir()]
 
 
 def sources(package: str) -> list[Path]:
@@ -61,8 +62,8 @@ def sources(package: str) -> list[Path]:
     ]
     if package == SHARED:
         files += [p for p in TEMPLATES.glob("*") if p.is_file()]
-    elif (TEMPLATES / package).is_dir():
-        files += [p for p in (TEMPLATES / package).rglob("*") if p.is_file()]
+    for folder in template_inputs(package) if package != SHARED else []:
+        files += [p for p in (ROOT / folder).rglob("*") if p.is_file()]
     return sorted(files)
 
 
@@ -224,10 +225,12 @@ def test_every_template_folder_belongs_to_a_package():
     strays = [
         rel(d)
         for d in sorted(TEMPLATES.iterdir())
-        if d.is_dir() and d.name not in i18n.PACKAGES and any(d.rglob("*.*"))
+        if d.is_dir()
+        and d.name not in (*i18n.PACKAGES, *i18n.TEMPLATE_FOLDERS)
+        and any(d.rglob("*.*"))
     ]
     assert not strays, (
-        f"{strays}: no package in casework.i18n.PACKAGES owns these template folders, so no "
+        f"{strays}: no package in rongrian.i18n.PACKAGES owns these template folders, so no "
         "catalog test extracts their messages. Move them under templates/<package>/."
     )
 

@@ -268,8 +268,8 @@ def test_an_oversize_file_is_refused_beside_the_field_and_nothing_is_kept(client
 def test_a_failure_late_in_filing_leaves_no_part_of_the_case(client, app, monkeypatch):
     """Everything is written in one transaction: a failure at the last step (queueing the
     receipt email) takes the case, identity, files, timeline and its number back."""
-    from casework import outbox
     from casework.models import Attachment, CaseCounter, CaseEvent, ReporterIdentity
+    from casework.notify import outbox
 
     def broken(*args, **kwargs):
         raise RuntimeError("mail queue unavailable")

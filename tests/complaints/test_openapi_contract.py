@@ -11,7 +11,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from casework import casefile, clock, timeline
+from casework.cases import casefile, timeline
+from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from casework import security
+from rongrian import security
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -178,7 +178,7 @@ def test_healthz(client):
 
 
 def test_healthz_reports_an_unreachable_database(tmp_path):
-    from casework import create_app
+    from rongrian import create_app
 
     app = create_app(
         {
@@ -262,7 +262,7 @@ def test_rate_limit_storage_holds_no_client_address(client):
 
 def test_following_up_logs_nothing_identifying_either(client, app, caplog):
     """Adding information, rating, failed lookups and refused input: nothing typed is logged."""
-    from casework import casefile
+    from casework.cases import casefile
     from casework.extensions import db
     from casework.models import Case
 

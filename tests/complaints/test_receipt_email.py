@@ -13,10 +13,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from casework import mailer, outbox
+from casework.dates.thaidate import format_date
 from casework.extensions import db
 from casework.models import OutboxMessage
-from casework.thaidate import format_date
+from casework.notify import mailer, outbox
 
 FORM = {
     "kind": "complaint",

@@ -5,7 +5,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from casework import casefile
+from casework.cases import casefile
 from casework.extensions import db
 from casework.models import Attachment, Case, CaseMessage
 
@@ -29,7 +29,7 @@ def test_status_page_shows_status_timeline_due_date(client, filed):
 
 
 def test_internal_events_stay_internal(client, filed, app):
-    from casework import timeline
+    from casework.cases import timeline
 
     with app.app_context():
         case = db.session.get(Case, filed.case.id)
@@ -156,8 +156,8 @@ def test_information_from_the_citizen_restarts_a_paused_clock(client, filed, app
 def test_an_extended_deadline_shows_the_new_date_the_old_one_and_why(client, filed, app, frozen):
     from datetime import datetime, timedelta
 
-    from casework import timeline
-    from casework.thaidate import format_date
+    from casework.cases import timeline
+    from casework.dates.thaidate import format_date
 
     frozen(datetime(2026, 11, 23, 3, 0))
     with app.app_context():
@@ -265,7 +265,8 @@ def test_a_missing_score_is_reported_beside_the_choices(client, filed, app):
 def test_every_lookup_does_the_same_work(ctx, org, filed, monkeypatch, typed):
     """Malformed, mistyped and unknown codes alike are hashed and looked up, so the time an
     answer takes does not say which kind of wrong the code was."""
-    from casework import followup, tracking
+    from casework.crypto import tracking
+    from casework.general import followup
 
     calls = []
     real = tracking.hash_code

@@ -7,7 +7,7 @@ import pytest
 
 from casework.extensions import db
 from casework.models import User
-from casework.roles import CUSTODIAN
+from casework.staff.roles import CUSTODIAN
 from casework.tipline import custody
 
 PASS = "correct horse battery staple"

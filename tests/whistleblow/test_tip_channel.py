@@ -16,7 +16,15 @@ from casework.crypto import custodian_keys, sealed
 from casework.crypto.fields import DecryptionError
 from casework.extensions import db
 from casework.models import AuditEntry, Case, CustodianKey, TipDetails, TipIdentity
-from casework.roles import CLERK, CUSTODIAN, EXECUTIVE, INTEGRITY, OFFICER, SUPERVISOR, SYSADMIN
+from casework.staff.roles import (
+    CLERK,
+    CUSTODIAN,
+    EXECUTIVE,
+    INTEGRITY,
+    OFFICER,
+    SUPERVISOR,
+    SYSADMIN,
+)
 from casework.tipline import custody
 
 PASS = "correct horse battery staple"
@@ -260,7 +268,7 @@ def test_server_alone_reveals_nothing(app, client, backend, caplog, signed_in):
     # The sealed identity opens with no key the server holds: not the keyring's keys, not the
     # secret key, not the wrapped custodian key without its passphrase.
     with app.app_context():
-        from casework import keys
+        from casework.crypto import keys
 
         ring = keys.keyring()
         box_row = db.session.scalar(select(TipIdentity))

@@ -18,7 +18,7 @@ from casework.models import (
     RevealRequest,
     TipIdentity,
 )
-from casework.roles import CUSTODIAN, INTEGRITY, SUPERVISOR, SYSADMIN
+from casework.staff.roles import CUSTODIAN, INTEGRITY, SUPERVISOR, SYSADMIN
 from casework.tipline import custody
 
 PASS = "correct horse battery staple"

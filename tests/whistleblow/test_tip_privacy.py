@@ -16,7 +16,15 @@ from sqlalchemy import DateTime, select, text
 from casework import audit, demo
 from casework.extensions import db
 from casework.models import AuditEntry, Case, OutboxMessage, RevealRequest, TipDetails
-from casework.roles import CLERK, CUSTODIAN, EXECUTIVE, INTEGRITY, OFFICER, SUPERVISOR, SYSADMIN
+from casework.staff.roles import (
+    CLERK,
+    CUSTODIAN,
+    EXECUTIVE,
+    INTEGRITY,
+    OFFICER,
+    SUPERVISOR,
+    SYSADMIN,
+)
 
 PASS = "correct horse battery staple"
 TIP_TEXT = "หัวหน้าฝ่ายพัสดุรับเงินทอนจากโครงการขุดลอกคลองสายกลาง"

@@ -1,0 +1,73 @@
+"""Reporter identity at rest: AES-GCM sealed JSON plus keyed blind indexes for phone and email."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from casework.crypto import blindindex, fields, keys
+from casework.extensions import db
+from casework.models import Case, ReporterIdentity
+
+FIELDS = ("name", "phone", "email", "address", "national_id")
+
+
+def _aad(case: Case) -> bytes:
+    return f"identity:{case.organization_id}:{case.id}".encode()
+
+
+def seal(case: Case, data: dict) -> ReporterIdentity | None:
+    """Store the non-empty identity fields for a flushed case; None when nothing was given."""
+    values = {k: data.get(k, "") for k in FIELDS if data.get(k)}
+    if not values:
+        return None
+    ring = keys.keyring()
+    row = ReporterIdentity(
+        organization_id=case.organization_id,
+        case_id=case.id,
+        sealed=fields.encrypt_json(ring, values, _aad(case)),
+        phone_index=blindindex.blind_index(ring, "phone", values.get("phone", "")),
+        email_index=blindindex.blind_index(ring, "email", values.get("email", "")),
+    )
+    db.session.add(row)
+    return row
+
+
+def row_for(case: Case) -> ReporterIdentity | None:
+    return db.session.scalar(select(ReporterIdentity).filter_by(case_id=case.id))
+
+
+def reveal(case: Case) -> dict:
+    """Decrypt the identity (callers audit the view); empty dict when anonymous."""
+    row = row_for(case)
+    if row is None:
+        return {}
+    return fields.decrypt_json(keys.keyring(), row.sealed, _aad(case))
+
+
+def contact_email(case: Case) -> str:
+    return reveal(case).get("email", "")
+
+
+def earlier_cases(case: Case) -> list[Case]:
+    """Other cases by the same phone or email, found through the blind indexes."""
+    row = row_for(case)
+    if row is None or not (row.phone_index or row.email_index):
+        return []
+    conditions = []
+    if row.phone_index:
+        conditions.append(ReporterIdentity.phone_index == row.phone_index)
+    if row.email_index:
+        conditions.append(ReporterIdentity.email_index == row.email_index)
+    return list(
+        db.session.scalars(
+            select(Case)
+            .join(ReporterIdentity, ReporterIdentity.case_id == Case.id)
+            .where(
+                Case.organization_id == case.organization_id,
+                Case.id != case.id,
+                Case.channel == case.channel,
+                or_(*conditions),
+            )
+            .order_by(Case.id.desc())
+        )
+    )

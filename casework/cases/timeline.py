@@ -1,0 +1,47 @@
+"""Writing a case's timeline. The corruption channel keeps no time finer than the day."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from casework.dates import clock
+from casework.extensions import db
+from casework.models import Case, CaseEvent
+
+
+def stamp(case: Case, at: datetime | None = None) -> datetime:
+    """The time to store for something happening to ``case`` now (day-only for tips)."""
+    at = at or clock.utcnow()
+    return clock.day_only(at) if case.channel == "tip" else at
+
+
+def record(
+    case: Case,
+    kind: str,
+    *,
+    public: bool,
+    actor_id: int | None = None,
+    body: str = "",
+    data: dict | None = None,
+    status_from: str | None = None,
+    status_to: str | None = None,
+    at: datetime | None = None,
+) -> CaseEvent:
+    event = CaseEvent(
+        organization_id=case.organization_id,
+        case=case,
+        at=stamp(case, at),
+        kind=kind,
+        public=public,
+        actor_id=actor_id,
+        body=body,
+        data=data,
+        status_from=status_from,
+        status_to=status_to,
+    )
+    db.session.add(event)
+    return event
+
+
+def public_events(case: Case) -> list[CaseEvent]:
+    return [e for e in case.events if e.public]

@@ -1,0 +1,1 @@
+"""Time: the one clock, Buddhist Era dates and the fiscal year, and working days."""

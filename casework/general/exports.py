@@ -1,0 +1,146 @@
+"""Case-list exports for the working group: CSV (UTF-8 with BOM, so Excel reads Thai) and XLSX.
+
+Identity columns are included only for roles allowed to export them (``export.identity``);
+the caller audits every export, noting whether identity was included.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from flask_babel import force_locale
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from casework.cases import identity, lifecycle, sla
+from casework.dates import clock, thaidate
+from casework.dates.thaidate import local_date
+from casework.extensions import db
+from casework.models import Case, Organization
+
+BASE_COLUMNS = (
+    ("case_number", "เลขที่รับเรื่อง"),
+    ("received_on", "วันที่รับเรื่อง"),
+    ("intake_channel", "ช่องทาง"),
+    ("kind", "ประเภท"),
+    ("category", "หมวดหมู่"),
+    ("department", "หน่วยงานที่รับผิดชอบ"),
+    ("subject", "เรื่อง"),
+    ("status", "สถานะ"),
+    ("due_date", "กำหนดแล้วเสร็จ"),
+    ("original_due_date", "กำหนดเดิม"),
+    ("due_state", "สถานะกำหนดเวลา"),
+    ("forwarded_to", "ส่งต่อหน่วยงาน"),
+    ("forwarded_reference", "เลขที่อ้างอิงหน่วยงานภายนอก"),
+    ("completed_on", "วันที่แล้วเสร็จ"),
+    ("outcome", "ผลการดำเนินการ"),
+    ("rating", "ความพึงพอใจ (1-5)"),
+)
+IDENTITY_COLUMNS = (
+    ("name", "ชื่อผู้ร้องเรียน"),
+    ("phone", "โทรศัพท์"),
+    ("email", "อีเมล"),
+    ("address", "ที่อยู่"),
+)
+
+
+# Values are written in Thai, like the headers (the files go to Thai offices and reports).
+CHANNELS_TH = {
+    "web": "เว็บไซต์",
+    "line": "LINE",
+    "phone": "โทรศัพท์",
+    "letter": "หนังสือ/จดหมาย",
+    "walk_in": "ยื่นด้วยตนเอง",
+    "complaint_box": "ตู้รับเรื่องร้องเรียน",
+    "facebook": "Facebook",
+    "email": "อีเมล",
+    "other": "อื่น ๆ",
+}
+KINDS_TH = {"complaint": "ร้องเรียน", "grievance": "ร้องทุกข์", "suggestion": "ข้อเสนอแนะ"}
+DUE_TH = {
+    sla.ON_TIME: "อยู่ในกำหนด",
+    sla.DUE_SOON: "ใกล้ครบกำหนด",
+    sla.OVERDUE: "เกินกำหนด",
+    sla.PAUSED: "รอข้อมูลจากผู้ร้องเรียน",
+    sla.DONE: "ดำเนินการแล้วเสร็จ",
+}
+
+
+def _date(value) -> str:
+    """A B.E. date as Thai offices write it in tables: 08/04/2570."""
+    return thaidate.format_date(value, "th", "numeric") if value else ""
+
+
+def columns(with_identity: bool) -> list[tuple[str, str]]:
+    return list(BASE_COLUMNS) + (list(IDENTITY_COLUMNS) if with_identity else [])
+
+
+def rows(cases: Iterable[Case], with_identity: bool) -> Iterable[dict]:
+    today = clock.today()
+    orgs: dict[int, Organization] = {}
+    for case in cases:
+        org = orgs.get(case.organization_id) or db.session.get(Organization, case.organization_id)
+        orgs[org.id] = org
+        with force_locale("th"):
+            status = lifecycle.status_label(case.channel, case.status)
+            outcome = lifecycle.outcome_label(case.channel, case.outcome)
+        row = {
+            "case_number": case.case_number,
+            "received_on": _date(local_date(case.received_at)),
+            "intake_channel": CHANNELS_TH.get(case.intake_channel, case.intake_channel),
+            "kind": KINDS_TH.get(case.kind, case.kind),
+            "category": case.category.name_th,
+            "department": case.department.name_th if case.department else "",
+            "subject": case.subject,
+            "status": status,
+            "due_date": _date(case.due_date),
+            "original_due_date": _date(case.original_due_date),
+            "due_state": DUE_TH[sla.due_state(case, org, today)],
+            "forwarded_to": case.forwarded_name or "",
+            "forwarded_reference": case.forwarded_reference or "",
+            "completed_on": _date(local_date(case.completed_at)) if case.completed_at else "",
+            "outcome": outcome,
+            "rating": case.rating if case.rating is not None else "",
+        }
+        if with_identity:
+            who = identity.reveal(case)
+            row.update({k: who.get(k, "") for k, _ in IDENTITY_COLUMNS})
+        yield row
+
+
+def _safe(value):
+    """Neutralise spreadsheet formulas typed by citizens (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(cases: Iterable[Case], with_identity: bool) -> bytes:
+    cols = columns(with_identity)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([label for _, label in cols])
+    for row in rows(cases, with_identity):
+        writer.writerow([_safe(row[key]) for key, _ in cols])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(cases: Iterable[Case], with_identity: bool) -> bytes:
+    cols = columns(with_identity)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "เรื่องร้องเรียน"
+    sheet.append([label for _, label in cols])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows(cases, with_identity):
+        sheet.append([_safe(row[key]) for key, _ in cols])
+    for index, (key, _) in enumerate(cols, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = 40 if key == "subject" else 18
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,311 @@
+"""Filing a general complaint: the one path every channel (web, API, LINE, clerk) goes through.
+
+Validation, numbering, identity sealing, attachments, the first timeline event and the receipt
+notification happen in one transaction: a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from casework.cases import attachments, identity, numbering, sla, timeline
+from casework.cases.attachments import Upload
+from casework.cases.textinput import LIMITS, clean
+from casework.crypto import keys, resubmit, tracking
+from casework.crypto.blindindex import normalize_phone
+from casework.dates import clock
+from casework.dates.thaidate import fiscal_year, local_date
+from casework.extensions import db
+from casework.models import Case, Category, Organization, OutboxMessage
+from casework.models.case import INTAKE_CHANNELS, KINDS
+from casework.notify import outbox
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+EARLIEST_YEAR = 1900  # an earlier "when it happened" is a typing mistake
+TOKEN = re.compile(r"^[\x21-\x7e]{16,128}$")
+BAD_TOKEN = _l("Use a random key of 16 to 128 visible ASCII characters.")
+REUSED_TOKEN = _l("This key was already used for a different complaint. Use a new random key.")
+
+
+class IntakeError(ValueError):
+    """Input that cannot be filed; ``fields`` maps each field to a message for the person."""
+
+    def __init__(self, fields: dict[str, str], message: str | None = None):
+        super().__init__(message or "invalid submission")
+        self.fields = fields
+
+
+@dataclass
+class ComplaintSubmission:
+    category: str = ""
+    subject: str = ""
+    details: str = ""
+    kind: str = "complaint"
+    location: str = ""
+    lat: float | str | None = None
+    lng: float | str | None = None
+    occurred_on: date | str | None = None
+    occurred_time: str = ""
+    reporter: dict = field(default_factory=dict)
+    consent: bool = False
+    uploads: list[Upload] = field(default_factory=list)
+    intake_channel: str = "web"
+    received_at: datetime | None = None  # offline intake: when it actually arrived
+    idempotency_token: str | None = None
+    # Forms (not the API): the same form sent again after a change is a new complaint.
+    changed_form_is_new: bool = False
+
+
+@dataclass
+class Filed:
+    case: Case
+    tracking_code: str | None  # grouped code; None when a resubmission cannot be reopened
+    repeated: bool = False  # True when this was a double submission of an earlier case
+
+
+def _coordinate(value, low: float, high: float) -> tuple[float | None, bool]:
+    if value in (None, ""):
+        return None, True
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None, False
+    return number, low <= number <= high
+
+
+def _date(value) -> tuple[date | None, bool]:
+    if value in (None, ""):
+        return None, True
+    try:
+        parsed = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        return None, False
+    if parsed.year > 2400:  # a Buddhist Era year typed into a Gregorian date field
+        parsed = parsed.replace(year=parsed.year - 543)
+    return parsed, parsed.year >= EARLIEST_YEAR
+
+
+def normalize(sub: ComplaintSubmission) -> dict[str, str]:
+    """Clean the submission in place; return field errors (empty when it can be filed)."""
+    errors: dict[str, object] = {}
+    sub.category = clean(sub.category)
+    sub.subject = clean(sub.subject)
+    sub.details = clean(sub.details, multiline=True)
+    sub.location = clean(sub.location)
+    sub.occurred_time = clean(sub.occurred_time)
+    sub.reporter = {
+        k: clean(sub.reporter.get(k), multiline=k == "address") for k in identity.FIELDS
+    }
+
+    if not sub.category:
+        errors["category"] = _l("Choose a category.")
+    if not sub.subject:
+        errors["subject"] = _l("Give the complaint a short subject.")
+    if not sub.details:
+        errors["details"] = _l("Describe what happened.")
+    for name in ("subject", "details", "location"):
+        if len(getattr(sub, name)) > LIMITS[name]:
+            errors[name] = _l("At most %(n)d characters.", n=LIMITS[name])
+    for name, value in sub.reporter.items():
+        if len(value) > LIMITS[name]:
+            errors[f"reporter.{name}"] = _l("At most %(n)d characters.", n=LIMITS[name])
+    if sub.kind not in KINDS:
+        errors["kind"] = _l("Choose complaint, grievance or suggestion.")
+    if sub.intake_channel not in INTAKE_CHANNELS:
+        errors["intake_channel"] = _l("Unknown intake channel.")
+
+    sub.lat, ok_lat = _coordinate(sub.lat, -90, 90)
+    sub.lng, ok_lng = _coordinate(sub.lng, -180, 180)
+    if not ok_lat:
+        errors["lat"] = _l("Latitude must be a number between -90 and 90.")
+    if not ok_lng:
+        errors["lng"] = _l("Longitude must be a number between -180 and 180.")
+    if (sub.lat is None) != (sub.lng is None) and "lat" not in errors and "lng" not in errors:
+        errors["lng"] = _l("Give both latitude and longitude, or neither.")
+
+    sub.occurred_on, ok_date = _date(sub.occurred_on)
+    today = clock.today()
+    if not ok_date:
+        errors["occurred_on"] = _l("Enter a date as YYYY-MM-DD.")
+    elif sub.occurred_on and sub.occurred_on > today:
+        errors["occurred_on"] = _l("The date cannot be in the future.")
+    if sub.occurred_time and not TIME.match(sub.occurred_time):
+        errors["occurred_time"] = _l("Enter a time as HH:MM.")
+    if sub.received_at and local_date(sub.received_at) > today:
+        errors["received_at"] = _l("The date received cannot be in the future.")
+
+    email = sub.reporter.get("email", "")
+    if email and ("email" not in errors) and not EMAIL.match(email):
+        errors["reporter.email"] = _l("Enter an email address like name@example.com.")
+    phone = sub.reporter.get("phone", "")
+    if phone and not 9 <= len(normalize_phone(phone)) <= 10:
+        errors["reporter.phone"] = _l("Enter a Thai phone number, e.g. 081 234 5678.")
+    national_id = re.sub(r"[\s-]", "", sub.reporter.get("national_id", ""))
+    if national_id and not (national_id.isdigit() and len(national_id) == 13):
+        errors["reporter.national_id"] = _l("A national ID number has 13 digits.")
+    if any(sub.reporter.values()) and not sub.consent:
+        errors["consent"] = _l(
+            "To give your contact details, agree that the municipality may use them "
+            "to handle this complaint."
+        )
+
+    problem = attachments.problems(sub.uploads)
+    if problem:
+        errors["attachments"] = problem
+    return {k: str(v) for k, v in errors.items()}
+
+
+def find_category(org: Organization, code: str, channel: str) -> Category | None:
+    return db.session.scalar(
+        select(Category).filter_by(organization_id=org.id, channel=channel, code=code, active=True)
+    )
+
+
+def usable_token(token: object) -> bool:
+    """A one-time form token or Idempotency-Key: 16 to 128 visible ASCII characters."""
+    return isinstance(token, str) and TOKEN.match(token) is not None
+
+
+def _bound(token: str) -> str:
+    """The token as stored and used to seal the receipt: bound to the server's tracking key, so
+    a database dump cannot test guesses of a weak client key to open the sealed code."""
+    return tracking.hash_code(keys.keyring().tracking_key, "idempotency:" + token)
+
+
+def _repeat(org: Organization, sub: ComplaintSubmission) -> Filed | None:
+    """The earlier case this submission repeats (same token), or None.
+
+    A token reused for a different complaint is refused rather than answered with the earlier
+    receipt: a client that picks predictable keys must never be shown another's tracking code.
+    """
+    if not sub.idempotency_token:
+        return None
+    token = _bound(sub.idempotency_token)
+    case = db.session.scalar(select(Case).filter_by(idempotency_hash=resubmit.token_hash(token)))
+    if case is None:
+        return None
+    same = (
+        case.organization_id == org.id
+        and case.subject == sub.subject
+        and case.details == sub.details
+        and case.category is not None
+        and case.category.code == sub.category
+    )
+    if not same and sub.changed_form_is_new and "~" not in sub.idempotency_token:
+        # The Back button: the receipt's form, changed and sent again, is a new complaint. Its
+        # token is derived from the old one and the content, so a double click on it repeats.
+        content = "\x1f".join((sub.category, sub.subject, sub.details)).encode()
+        digest = hashlib.sha256(content).hexdigest()[:40]
+        sub.idempotency_token = f"{sub.idempotency_token[:80]}~{digest}"
+        return _repeat(org, sub)
+    if not same:
+        raise IntakeError({"idempotency_token": str(REUSED_TOKEN)})
+    code = resubmit.open_sealed(token, case.receipt_sealed) if case.receipt_sealed else None
+    return Filed(case, tracking.format_code(code) if code else None, repeated=True)
+
+
+def file_complaint(
+    org: Organization, sub: ComplaintSubmission, *, actor_id=None, before_commit=None
+) -> Filed:
+    """Validate and file; raises IntakeError with field messages. Commits on success.
+    ``before_commit(case)`` runs in the same transaction (the clerk's audit entry)."""
+    if sub.idempotency_token is not None and not usable_token(sub.idempotency_token):
+        raise IntakeError({"idempotency_token": str(BAD_TOKEN)})
+    errors = normalize(sub)
+    earlier = _repeat(org, sub)
+    if earlier:
+        return earlier
+    category = None if errors.get("category") else find_category(org, sub.category, "complaint")
+    if category is None and "category" not in errors:
+        errors["category"] = str(_l("Choose a category from the list."))
+    if errors:
+        raise IntakeError(errors)
+
+    now = clock.utcnow()
+    received_at = sub.received_at or now
+    code = tracking.generate_code()
+    canonical = tracking.normalize_code(code)
+    token = _bound(sub.idempotency_token) if sub.idempotency_token else None
+    try:
+        fy = fiscal_year(local_date(now))
+        sequence = numbering.next_sequence(org.id, "complaint", fy)
+        reporter = {k: v for k, v in sub.reporter.items() if v}
+        case = Case(
+            organization_id=org.id,
+            channel="complaint",
+            kind=sub.kind,
+            intake_channel=sub.intake_channel,
+            fiscal_year=fy,
+            sequence=sequence,
+            case_number=numbering.format_number("complaint", fy, sequence),
+            status="received",
+            category=category,
+            department_id=category.department_id,
+            subject=sub.subject,
+            details=sub.details,
+            location=sub.location,
+            lat=sub.lat,
+            lng=sub.lng,
+            occurred_on=sub.occurred_on,
+            occurred_time=sub.occurred_time,
+            anonymous=not reporter,
+            contact_consent=bool(sub.consent and reporter),
+            received_at=received_at,
+            due_date=sla.initial_due_date(org, category, received_at),
+            tracking_hash=tracking.hash_code(keys.keyring().tracking_key, canonical),
+            idempotency_hash=resubmit.token_hash(token) if token else None,
+            receipt_sealed=resubmit.seal(token, canonical) if token else None,
+        )
+        db.session.add(case)
+        db.session.flush()
+        identity.seal(case, reporter)
+        attachments.store(case, sub.uploads, uploaded_by="staff" if actor_id else "citizen")
+        timeline.record(
+            case,
+            "received",
+            public=True,
+            actor_id=actor_id,
+            status_to="received",
+            data={"intake_channel": sub.intake_channel},
+            at=received_at,
+        )
+        if reporter.get("email"):
+            outbox.enqueue_citizen_email(
+                case, reporter["email"], "receipt", due_date=case.due_date.isoformat()
+            )
+        if before_commit is not None:
+            before_commit(case)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = _repeat(org, sub)
+        if earlier:
+            return earlier
+        raise
+    except Exception:
+        db.session.rollback()
+        raise
+    return Filed(case, code)
+
+
+def receipt_emailed(case: Case) -> bool:
+    """Whether filing queued the receipt email (the citizen gave an address and consent)."""
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id).filter_by(case_id=case.id, template="receipt").limit(1)
+        )
+        is not None
+    )
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(32)

@@ -1,0 +1,111 @@
+"""The three written notices the plans require (แจ้งผลการรับเรื่อง ระยะเวลา และผลการดำเนินการ):
+
+* ``acknowledgement`` — the complaint was received, by whom, and when to expect an answer;
+* ``delay`` — why it needs more time and the new expected date;
+* ``result`` — what was done and the outcome.
+
+This module gathers what each letter needs from the case; the printable A4 layout lives in
+``templates/admin/notices/``. The addressee's name and address come from the sealed identity,
+so printing a letter is an identity view and is audited by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import force_locale
+
+from casework.cases import lifecycle
+from casework.dates import clock
+from casework.dates.workdays import WORKING
+from casework.extensions import db
+from casework.models import Case, CaseEvent, Organization
+
+KINDS = ("acknowledgement", "delay", "result")
+
+SUBJECTS_TH = {
+    "acknowledgement": "แจ้งการรับเรื่องร้องเรียน",
+    "delay": "แจ้งเหตุแห่งความล่าช้าในการดำเนินการเรื่องร้องเรียน",
+    "result": "แจ้งผลการดำเนินการเรื่องร้องเรียน",
+}
+
+
+class NoticeUnavailable(ValueError):
+    """The case is not (yet) in a state where this letter makes sense."""
+
+
+@dataclass
+class Notice:
+    kind: str
+    subject: str
+    case: Case
+    org: Organization
+    issued_on: date
+    addressee: str
+    address: str
+    department: str  # the responsible unit (ส่วนราชการเจ้าของเรื่อง)
+    phone: str
+    sla_days: int
+    days_unit: str  # "วัน" or "วันทำการ", as the organization counts deadlines
+    first_due_date: date  # the deadline promised on receipt
+    explanation: CaseEvent | None
+    new_date: date | None  # the expected date the latest explanation gave
+    outcome: str
+    result_text: str
+    signer_name: str  # empty: a blank line to sign on
+    signer_title: list[str]  # one or two lines under the name
+
+
+def latest_explanation(case: Case) -> CaseEvent | None:
+    events = [e for e in case.events if e.kind == "explanation"]
+    return events[-1] if events else None
+
+
+def signer(case: Case, org: Organization) -> tuple[str, list[str]]:
+    """Who signs: the head of the responsible unit, else the organization's signatory."""
+    dept = case.department
+    if dept is not None and (dept.head_title or "").strip():
+        name, title = dept.head_name, dept.head_title
+    else:
+        name, title = org.signatory_name, org.signatory_title
+    lines = [line.strip() for line in (title or "").splitlines() if line.strip()]
+    return (name or "").strip(), lines
+
+
+def build(case: Case, kind: str, reporter: dict) -> Notice:
+    if kind not in KINDS:
+        raise NoticeUnavailable(kind)
+    explanation = latest_explanation(case)
+    final = lifecycle.state(case.channel, case.status).final
+    if kind == "delay" and explanation is None:
+        raise NoticeUnavailable("no explanation recorded yet")
+    if kind == "result" and not final:
+        raise NoticeUnavailable("the case is not completed")
+    org = db.session.get(Organization, case.organization_id)
+    name = reporter.get("name", "")
+    new_date = (explanation.data or {}).get("new_date") if explanation is not None else None
+    signer_name, signer_title = signer(case, org)
+    with force_locale("th"):  # the letter is Thai whatever language the officer reads
+        outcome = lifecycle.outcome_label(case.channel, case.outcome)
+    dept = case.department
+    return Notice(
+        kind=kind,
+        subject=SUBJECTS_TH[kind],
+        case=case,
+        org=org,
+        issued_on=clock.today(),
+        addressee=name or "ผู้ร้องเรียน",
+        address=reporter.get("address", ""),
+        department=dept.name_th if dept else "",
+        phone=(dept.phone if dept is not None and dept.phone else org.phone) or "",
+        sla_days=case.category.sla_days,
+        days_unit="วันทำการ" if org.sla_mode == WORKING else "วัน",
+        first_due_date=case.original_due_date or case.due_date,
+        explanation=explanation,
+        new_date=date.fromisoformat(new_date) if new_date else None,
+        outcome=outcome if final else "",
+        result_text=case.result_text,
+        signer_name=signer_name,
+        signer_title=signer_title,
+    )

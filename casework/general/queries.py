@@ -1,0 +1,114 @@
+"""Filtering and searching the case list (inbox, board and exports share it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Select, and_, case, or_
+
+from casework.cases import lifecycle, sla
+from casework.dates import clock
+from casework.models import Case, Category, Organization
+
+FINAL = tuple(s for s, st in lifecycle.COMPLAINT_STATES.items() if st.final)
+PAUSED = tuple(s for s, st in lifecycle.COMPLAINT_STATES.items() if st.paused)
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    channel: str = ""  # intake channel
+    category: str = ""  # category code
+    department: str = ""  # department id
+    due: str = ""  # one of sla.DUE_STATES
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        return cls(**{k: (args.get(k) or "").strip()[:200] for k in cls.__dataclass_fields__})
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def apply(query: Select, filters: Filters, org: Organization) -> Select:
+    """Narrow a ``visible_cases`` query. Search is a substring match on subject and details
+    (Thai is written without spaces between words, so word-based full-text search would miss
+    most Thai queries) or an exact case number."""
+    if filters.status in lifecycle.COMPLAINT_STATES:
+        query = query.where(Case.status == filters.status)
+    if filters.channel:
+        query = query.where(Case.intake_channel == filters.channel)
+    if filters.category:
+        query = query.join(Category, Category.id == Case.category_id).where(
+            Category.code == filters.category
+        )
+    if filters.department.isdigit():
+        query = query.where(Case.department_id == int(filters.department))
+    elif filters.department == "none":
+        query = query.where(Case.department_id.is_(None))
+    if filters.q:
+        pattern = _like(filters.q)
+        query = query.where(
+            or_(
+                Case.subject.ilike(pattern, escape="\\"),
+                Case.details.ilike(pattern, escape="\\"),
+                Case.case_number == filters.q,
+            )
+        )
+    if filters.due in sla.DUE_STATES:
+        query = _due(query, filters.due, org)
+    return query
+
+
+def due_soon_limit(org: Organization, today: date) -> date:
+    """The last due date that is still "due soon" today (it depends on the calendar)."""
+    cal = sla.work_calendar(org)
+    limit = probe = today
+    for _ in range(400):
+        probe += timedelta(days=1)
+        if cal.days_between(today, probe) > org.due_soon_days:
+            break
+        limit = probe
+    return limit
+
+
+def _open_running():
+    return and_(Case.status.not_in(FINAL), Case.status.not_in(PAUSED))
+
+
+def _due(query: Select, due: str, org: Organization) -> Select:
+    today = clock.today()
+    open_running = _open_running()
+    if due == sla.DONE:
+        return query.where(Case.status.in_(FINAL))
+    if due == sla.PAUSED:
+        return query.where(Case.status.in_(PAUSED))
+    if due == sla.OVERDUE:
+        return query.where(open_running, Case.due_date < today)
+    limit = due_soon_limit(org, today)
+    if due == sla.DUE_SOON:
+        return query.where(open_running, Case.due_date >= today, Case.due_date <= limit)
+    return query.where(open_running, Case.due_date > limit)
+
+
+def most_urgent_first(query: Select, org: Organization) -> Select:
+    """Order a case list as officers work it: overdue, due soon, on time, waiting for the
+    citizen, completed; earliest deadline first within each (newest first once completed)."""
+    today = clock.today()
+    rank = case(
+        (Case.status.in_(FINAL), 4),
+        (Case.status.in_(PAUSED), 3),
+        (Case.due_date < today, 0),
+        (Case.due_date <= due_soon_limit(org, today), 1),
+        else_=2,
+    )
+    return query.order_by(
+        rank,
+        case((Case.status.in_(FINAL), None), else_=Case.due_date),
+        Case.completed_at.desc(),
+        Case.id,
+    )

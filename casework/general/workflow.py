@@ -1,0 +1,380 @@
+"""What officers do to a general complaint. Each action is one transaction: the change, its
+timeline event, its audit entry and any notification rows commit together or not at all.
+
+Status changes go through ``casework.cases.casefile.change_status`` (state machine + SLA clock).
+Actions raise ``WorkflowError`` with field messages when the input cannot be accepted, and
+``lifecycle.IllegalTransition`` when the case's state does not allow the action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from casework import audit
+from casework.cases import casefile, identity, lifecycle, sla, timeline
+from casework.cases.textinput import LIMITS, clean
+from casework.dates import clock
+from casework.extensions import db
+from casework.general import access
+from casework.models import Case, Department, Organization, User
+from casework.notify import outbox
+from casework.staff import roles
+
+# Outside agencies a complaint can be forwarded to (ส่งต่อหน่วยงานภายนอก).
+AGENCIES: dict[str, object] = {
+    "nacc": _l("NACC (สำนักงาน ป.ป.ช.)"),
+    "damrongdham": _l("Damrongdham Centre 1567 (ศูนย์ดำรงธรรม)"),
+    "pm1111": _l("Government Complaint Centre 1111 (ศูนย์บริการประชาชน สำนักปลัดสำนักนายกฯ)"),
+    "local_gov": _l("Another local government (องค์กรปกครองส่วนท้องถิ่นอื่น)"),
+    "other": _l("Another government agency"),
+}
+AGENCY_TH = {
+    "nacc": "สำนักงานคณะกรรมการป้องกันและปราบปรามการทุจริตแห่งชาติ (ป.ป.ช.)",
+    "damrongdham": "ศูนย์ดำรงธรรม (สายด่วน 1567)",
+    "pm1111": "ศูนย์บริการประชาชน สำนักปลัดสำนักนายกรัฐมนตรี (สายด่วน 1111)",
+    "local_gov": "",
+    "other": "",
+}
+NOTE_LIMIT = LIMITS["message"]
+
+
+class WorkflowError(ValueError):
+    def __init__(self, fields: dict[str, object]):
+        super().__init__("invalid action")
+        self.fields = {k: str(v) for k, v in fields.items()}
+
+
+def _text(value: str, field: str, errors: dict, *, required: bool = True, limit=NOTE_LIMIT):
+    text = clean(value, multiline=True)
+    if required and not text:
+        errors[field] = _l("This field is required.")
+    elif len(text) > limit:
+        errors[field] = _l("At most %(n)d characters.", n=limit)
+    return text
+
+
+def _commit(case: Case, actor: User, action: str, change: Callable[[], dict | None]) -> None:
+    """Run ``change``, audit it and commit; roll everything back on any error."""
+    try:
+        data = change()
+        audit.record(case.organization_id, action, actor_id=actor.id, case=case, data=data)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _citizen_email(case: Case, template: str, **payload) -> None:
+    if not case.contact_consent:
+        return
+    email = identity.contact_email(case)
+    if email:
+        outbox.enqueue_citizen_email(case, email, template, **payload)
+
+
+def _org(case: Case) -> Organization:
+    return db.session.get(Organization, case.organization_id)
+
+
+def accept(case: Case, actor: User) -> None:
+    """The responsible unit takes the case on (received → in progress)."""
+
+    def change():
+        casefile.change_status(case, "in_progress", actor_id=actor.id)
+        case.accepted_at = clock.utcnow()
+        if case.assignee_id is None and actor.role == roles.OFFICER:
+            case.assignee_id = actor.id
+        return {"status": "in_progress"}
+
+    _commit(case, actor, "case.accept", change)
+
+
+def assign(case: Case, actor: User, department_id, assignee_id) -> None:
+    """Give the case to a department and (optionally) one of its officers."""
+    errors: dict[str, object] = {}
+    try:
+        department_id = int(department_id) if department_id not in (None, "") else None
+        assignee_id = int(assignee_id) if assignee_id not in (None, "") else None
+    except (TypeError, ValueError):
+        department_id = assignee_id = None
+        errors["department"] = _l("Choose a department from the list.")
+    department = db.session.get(Department, department_id) if department_id else None
+    if department is None or department.organization_id != case.organization_id:
+        errors["department"] = _l("Choose a department from the list.")
+    elif department.id != case.department_id and not access.can(
+        actor, "case.reassign_department", case
+    ):
+        errors["department"] = _l("Only a complaint supervisor can move a case to another unit.")
+    assignee = db.session.get(User, assignee_id) if assignee_id else None
+    if assignee_id and (
+        assignee is None
+        or not assignee.active
+        or assignee.role != roles.OFFICER
+        or department is None
+        or assignee.department_id != department.id
+    ):
+        errors["assignee"] = _l("Choose an officer of that department.")
+    if lifecycle.state(case.channel, case.status).final:
+        errors["department"] = _l("This case is closed.")
+    if errors:
+        raise WorkflowError(errors)
+
+    def change():
+        before = {"department_id": case.department_id, "assignee_id": case.assignee_id}
+        case.department_id = department.id
+        case.assignee_id = assignee.id if assignee else None
+        db.session.flush()
+        timeline.record(
+            case,
+            "assigned",
+            public=False,
+            actor_id=actor.id,
+            data={"department_id": department.id, "assignee_id": case.assignee_id},
+        )
+        if assignee and assignee.id != actor.id:
+            outbox.enqueue_staff_email(assignee, "assigned", case)
+        return {"from": before, "department_id": department.id, "assignee_id": case.assignee_id}
+
+    _commit(case, actor, "case.assign", change)
+
+
+def add_note(case: Case, actor: User, text: str) -> None:
+    errors: dict = {}
+    text = _text(text, "body", errors)
+    if errors:
+        raise WorkflowError(errors)
+
+    def change():
+        timeline.record(case, "note", public=False, actor_id=actor.id, body=text)
+        return None
+
+    _commit(case, actor, "case.note", change)
+
+
+def public_update(case: Case, actor: User, text: str) -> None:
+    """A message the citizen sees on the tracking page (and by email if they gave one)."""
+    errors: dict = {}
+    text = _text(text, "body", errors)
+    if lifecycle.state(case.channel, case.status).final:
+        errors["body"] = _l("This case is closed.")
+    if errors:
+        raise WorkflowError(errors)
+
+    def change():
+        timeline.record(case, "public_update", public=True, actor_id=actor.id, body=text)
+        _citizen_email(case, "update")
+        return None
+
+    _commit(case, actor, "case.public_update", change)
+
+
+def request_info(case: Case, actor: User, text: str) -> None:
+    """Ask the citizen for more information; the SLA clock pauses (awaiting_info)."""
+    errors: dict = {}
+    text = _text(text, "body", errors)
+    if errors:
+        raise WorkflowError(errors)
+
+    def change():
+        casefile.change_status(case, "awaiting_info", actor_id=actor.id, note=text)
+        _citizen_email(case, "info_request")
+        return {"status": "awaiting_info"}
+
+    _commit(case, actor, "case.request_info", change)
+
+
+def resume(case: Case, actor: User) -> None:
+    """Information arrived (or the wait is over): the clock runs again, moved by the wait."""
+
+    def change():
+        event = casefile.change_status(case, "in_progress", actor_id=actor.id)
+        return {"status": "in_progress", **(event.data or {})}
+
+    _commit(case, actor, "case.resume", change)
+
+
+def forward(
+    case: Case,
+    actor: User,
+    agency: str,
+    agency_name: str,
+    reference: str,
+    follow_up_on,
+    note: str,
+) -> None:
+    """Send the case to an outside agency, keeping their reference and a follow-up date."""
+    errors: dict = {}
+    if agency not in AGENCIES:
+        errors["agency"] = _l("Choose an agency from the list.")
+    agency_name = clean(agency_name)
+    if agency in ("local_gov", "other") and not agency_name:
+        errors["agency_name"] = _l("Give the agency's name.")
+    if len(agency_name) > 200:
+        errors["agency_name"] = _l("At most %(n)d characters.", n=200)
+    reference = clean(reference)
+    if len(reference) > 100:
+        errors["reference"] = _l("At most %(n)d characters.", n=100)
+    follow_up_on = _future_date(follow_up_on, "follow_up_on", errors, required=True)
+    note = _text(note, "note", errors, required=False)
+    if errors:
+        raise WorkflowError(errors)
+    name = agency_name or AGENCY_TH[agency]
+
+    def change():
+        body = name + (f"\n{note}" if note else "")
+        casefile.change_status(case, "forwarded", actor_id=actor.id, note=body)
+        case.forwarded_to = agency
+        case.forwarded_name = name
+        case.forwarded_reference = reference
+        case.forwarded_follow_up_on = follow_up_on
+        _citizen_email(case, "forwarded", agency=name)
+        return {"agency": agency, "reference": reference, "follow_up_on": follow_up_on.isoformat()}
+
+    _commit(case, actor, "case.forward", change)
+
+
+def complete(case: Case, actor: User, outcome: str, result_text: str) -> None:
+    """Close the case with an outcome and the result the citizen reads."""
+    errors: dict = {}
+    if outcome not in lifecycle.OUTCOMES[case.channel] or outcome == "duplicate":
+        errors["outcome"] = _l("Choose an outcome.")
+    result_text = _text(result_text, "result_text", errors)
+    if errors:
+        raise WorkflowError(errors)
+
+    def change():
+        casefile.change_status(
+            case, "completed", actor_id=actor.id, outcome=outcome, note=result_text
+        )
+        _citizen_email(case, "result")
+        return {"outcome": outcome}
+
+    _commit(case, actor, "case.complete", change)
+
+
+def explain_delay(case: Case, actor: User, text: str, new_date) -> None:
+    """Tell the complainant why the case needs more time and when to expect an answer.
+
+    The plans require it when a case cannot be resolved within the time frame. The first
+    deadline is kept in ``original_due_date``; ``due_date`` becomes the new expected date.
+    """
+    errors: dict = {}
+    text = _text(text, "body", errors)
+    new_date = _future_date(new_date, "new_date", errors, required=True)
+    if new_date and new_date <= case.due_date:
+        errors["new_date"] = _l("The new date must be after the current due date.")
+    if lifecycle.state(case.channel, case.status).final:
+        errors["body"] = _l("This case is closed.")
+    if errors:
+        raise WorkflowError(errors)
+
+    def change():
+        old = case.due_date
+        if case.original_due_date is None:
+            case.original_due_date = old
+        case.due_date = new_date
+        case.explained_at = clock.utcnow()
+        timeline.record(
+            case,
+            "explanation",
+            public=True,
+            actor_id=actor.id,
+            body=text,
+            data={"new_date": new_date.isoformat(), "old_date": old.isoformat()},
+        )
+        _citizen_email(case, "explanation", new_date=new_date.isoformat())
+        return {"old_date": old.isoformat(), "new_date": new_date.isoformat()}
+
+    _commit(case, actor, "case.explain_delay", change)
+
+
+def merge(case: Case, actor: User, target_number: str) -> Case:
+    """Close ``case`` as a duplicate of another case the actor can reach."""
+    errors: dict = {}
+    target_number = clean(target_number)
+    target = None
+    if target_number:
+        target = db.session.scalar(
+            access.visible_cases(actor).where(Case.case_number == target_number)
+        )
+    if target is None:
+        errors["target"] = _l("No case you can reach has that number.")
+    elif target.id == case.id:
+        errors["target"] = _l("A case cannot be merged into itself.")
+    elif target.merged_into_id is not None:
+        errors["target"] = _l("That case was itself merged; use the case it was merged into.")
+    if errors:
+        raise WorkflowError(errors)
+
+    def change():
+        casefile.change_status(
+            case,
+            "completed",
+            actor_id=actor.id,
+            outcome="duplicate",
+            note=f"รวมกับเรื่องเลขที่ {target.case_number}",
+        )
+        case.merged_into_id = target.id
+        timeline.record(
+            target,
+            "merged_in",
+            public=False,
+            actor_id=actor.id,
+            data={"case_id": case.id, "case_number": case.case_number},
+        )
+        return {"into": target.case_number}
+
+    _commit(case, actor, "case.merge", change)
+    return target
+
+
+def _future_date(value, field: str, errors: dict, *, required: bool) -> date | None:
+    if value in (None, ""):
+        if required:
+            errors[field] = _l("Enter a date.")
+        return None
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value))
+        except ValueError:
+            errors[field] = _l("Enter a date as YYYY-MM-DD.")
+            return None
+    if value <= clock.today():
+        errors[field] = _l("The date must be in the future.")
+        return None
+    return value
+
+
+def reveal_contact(case: Case, actor: User) -> dict:
+    """Decrypt the reporter's identity for an officer; the view is audited. Commits."""
+    data = identity.reveal(case)
+    try:
+        audit.record(
+            case.organization_id,
+            "identity.view",
+            actor_id=actor.id,
+            case=case,
+            data={"fields": sorted(data)},
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return data
+
+
+def officers_of(org_id: int, department_id: int | None) -> list[User]:
+    query = select(User).where(
+        User.organization_id == org_id, User.role == roles.OFFICER, User.active.is_(True)
+    )
+    if department_id is not None:
+        query = query.where(User.department_id == department_id)
+    return list(db.session.scalars(query.order_by(User.name, User.email)))
+
+
+def due_state(case: Case) -> str:
+    return sla.due_state(case, _org(case), clock.today())

@@ -1,0 +1,88 @@
+"""Email over SMTP (smtplib). The outbox worker is the only caller; nothing here is queued.
+
+Messages are rendered from ``templates/email/<template>.txt`` in Thai (the default UI
+language). Citizens' emails never carry a tracking code or the complaint's contents: they say
+what happened and point to the tracking page.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import date
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from casework.dates import thaidate
+from casework.extensions import db
+from casework.models import Organization, OutboxMessage
+
+SUBJECTS = {
+    "receipt": _l("We have received your complaint %(case_number)s"),
+    "update": _l("News about your complaint %(case_number)s"),
+    "info_request": _l("We need more information about your complaint %(case_number)s"),
+    "explanation": _l("Your complaint %(case_number)s needs more time"),
+    "forwarded": _l("Your complaint %(case_number)s was forwarded to another agency"),
+    "result": _l("The result of your complaint %(case_number)s"),
+    "assigned": _l("Case %(case_number)s was assigned to you"),
+    "due_soon": _l("Case %(case_number)s is due soon"),
+    "overdue": _l("Case %(case_number)s is overdue"),
+    "escalation": _l("Overdue case %(case_number)s needs attention"),
+    "follow_up": _l("Time to follow up case %(case_number)s with the outside agency"),
+}
+
+
+class NotConfigured(RuntimeError):
+    """MAIL_SERVER is not set: email stays queued."""
+
+
+def configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def compose(row: OutboxMessage, to: str) -> EmailMessage:
+    org = db.session.get(Organization, row.organization_id)
+    payload = dict(row.payload or {})
+    payload.setdefault("case_number", "")
+    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    staff_base = (current_app.config.get("STAFF_BASE_URL") or base).rstrip("/")
+    with force_locale("th"):
+        subject = str(SUBJECTS.get(row.template, "%(case_number)s")) % payload
+        body = render_template(
+            f"email/{row.template}.txt",
+            org=org,
+            p=payload,
+            track_url=f"{base}/complaints/track",
+            case_url=f"{staff_base}/admin/cases/{row.case_id}" if row.case_id else staff_base,
+            thai_date=lambda iso: (
+                thaidate.format_date(date.fromisoformat(iso), "th") if iso else ""
+            ),
+        )
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = to
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_FROM"].rsplit("@", 1)[-1])
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(body)
+    return message
+
+
+def send(row: OutboxMessage, to: str) -> None:
+    """Send one outbox row by SMTP; raises on any failure (the worker retries)."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        raise NotConfigured("MAIL_SERVER is not set")
+    message = compose(row, to)
+    with smtplib.SMTP(
+        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
+    ) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+        smtp.send_message(message)

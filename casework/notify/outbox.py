@@ -1,0 +1,250 @@
+"""The transactional outbox: notifications are queued as rows in the caller's transaction and
+sent later by a worker (`flask --app wsgi outbox run`), so a rollback never sends anything."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask, current_app, g, has_request_context
+from sqlalchemy import select, update
+
+from casework.crypto import fields, keys
+from casework.dates import clock
+from casework.extensions import db
+from casework.models import Case, OutboxMessage, User
+
+log = logging.getLogger(__name__)
+
+
+def _aad(org_id: int, transport: str) -> bytes:
+    return f"outbox:{org_id}:{transport}".encode()
+
+
+def enqueue(
+    org_id: int,
+    transport: str,
+    recipient: str,
+    template: str,
+    *,
+    case: Case | None = None,
+    payload: dict | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    row = OutboxMessage(
+        organization_id=org_id,
+        case_id=case.id if case else None,
+        transport=transport,
+        template=template,
+        recipient_sealed=fields.encrypt_text(keys.keyring(), recipient, _aad(org_id, transport)),
+        payload=payload or {},
+        dedupe_key=dedupe_key,
+    )
+    db.session.add(row)
+    mark_enqueued()
+    return row
+
+
+def enqueue_citizen_email(case: Case, email: str, template: str, **payload) -> OutboxMessage:
+    return enqueue(
+        case.organization_id,
+        "email",
+        email,
+        template,
+        case=case,
+        payload={"case_number": case.case_number, **payload},
+    )
+
+
+def recipient(row: OutboxMessage) -> str:
+    return fields.decrypt_text(
+        keys.keyring(), row.recipient_sealed, _aad(row.organization_id, row.transport)
+    )
+
+
+def mark_enqueued() -> None:
+    """Tell the development auto-drain that this request queued something."""
+    if has_request_context():
+        g.outbox_enqueued = True
+
+
+def enqueue_staff_email(
+    user: User, template: str, case: Case, *, dedupe_key: str | None = None, **payload
+) -> OutboxMessage | None:
+    """Email an officer about a case (no complaint contents: number, due date, link)."""
+    if not user.email or not user.active:
+        return None
+    return enqueue(
+        case.organization_id,
+        "email",
+        user.email,
+        template,
+        case=case,
+        payload={"case_number": case.case_number, "due_date": case.due_date.isoformat(), **payload},
+        dedupe_key=dedupe_key,
+    )
+
+
+# --- the worker -------------------------------------------------------------------------
+#
+# A row is claimed with ``UPDATE … SET status='sending' WHERE id=? AND status='pending'`` and
+# committed before anything is sent, so two workers can never both send it. After sending it
+# becomes 'sent'; after a failure it goes back to 'pending' with exponential backoff, or to
+# 'failed' after OUTBOX_MAX_ATTEMPTS. A worker that dies mid-send leaves the row 'sending':
+# it is never retried by itself (it might have gone out), and admins see it as stuck.
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+def _email(row: OutboxMessage, to: str) -> None:
+    from casework.notify import mailer
+
+    mailer.send(row, to)
+
+
+TRANSPORTS: dict[str, Callable[[OutboxMessage, str], None]] = {"email": _email}
+
+
+def register_transport(name: str, send: Callable[[OutboxMessage, str], None]) -> None:
+    """Let another channel (e.g. LINE) deliver its own rows through this worker."""
+    TRANSPORTS[name] = send
+
+
+@dataclass
+class RunStats:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+def _ready_transports() -> list[str]:
+    from casework.notify import mailer
+
+    return [t for t in TRANSPORTS if t != "email" or mailer.configured()]
+
+
+def _due_ids(limit: int) -> list[int]:
+    transports = _ready_transports()
+    if not transports:
+        return []
+    query = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status == PENDING,
+            OutboxMessage.next_attempt_at <= clock.utcnow(),
+            OutboxMessage.transport.in_(transports),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(query))
+    db.session.commit()
+    return ids
+
+
+def claim(row_id: int) -> bool:
+    """Take one pending row for sending; False if another worker got it first."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == PENDING)
+        .values(status=SENDING, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def backoff(attempts: int) -> timedelta:
+    base = current_app.config.get("OUTBOX_BACKOFF_SECONDS", 60)
+    return timedelta(seconds=base * 2 ** max(attempts - 1, 0))
+
+
+def deliver(row_id: int) -> str:
+    """Claim and send one row; returns its new status (or '' when it was not ours)."""
+    if not claim(row_id):
+        return ""
+    row = db.session.get(OutboxMessage, row_id, populate_existing=True)
+    to = ""
+    try:
+        to = recipient(row)
+        TRANSPORTS[row.transport](row, to)
+    except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
+        db.session.rollback()
+        row = db.session.get(OutboxMessage, row_id, populate_existing=True)
+        row.last_error = describe_error(error, to)
+        if row.attempts >= current_app.config.get("OUTBOX_MAX_ATTEMPTS", 6):
+            row.status = FAILED
+        else:
+            row.status = PENDING
+            row.next_attempt_at = clock.utcnow() + backoff(row.attempts)
+        db.session.commit()
+        log.warning("outbox message %s failed (attempt %s)", row.id, row.attempts)
+        return row.status
+    row.status = SENT
+    row.sent_at = clock.utcnow()
+    row.last_error = ""
+    db.session.commit()
+    return SENT
+
+
+_ADDRESS = re.compile(r"[^\s<>()\[\]@,;:\"']+@[^\s<>()\[\]@,;:\"']+")
+_LINE_ID = re.compile(r"\bU[0-9a-f]{32}\b")
+
+
+def describe_error(error: Exception, to: str) -> str:
+    """The failure as admins see it, without the recipient: SMTP servers often quote the
+    address they refused, and a citizen's email or LINE id is identity."""
+    text = f"{type(error).__name__}: {error}"
+    if to:
+        text = re.sub(re.escape(to), "<recipient>", text, flags=re.IGNORECASE)
+    text = _LINE_ID.sub("<recipient>", _ADDRESS.sub("<address>", text))
+    return text[:500]
+
+
+def run_once(limit: int = 100) -> RunStats:
+    stats = RunStats()
+    for row_id in _due_ids(limit):
+        status = deliver(row_id)
+        if status == SENT:
+            stats.sent += 1
+        elif status == PENDING:
+            stats.retried += 1
+        elif status == FAILED:
+            stats.failed += 1
+        else:
+            stats.skipped += 1
+    return stats
+
+
+def requeue(row: OutboxMessage) -> None:
+    """An admin sends a failed or stuck row again (the caller audits and commits)."""
+    row.status = PENDING
+    row.next_attempt_at = clock.utcnow()
+    row.attempts = 0
+
+
+def _drain(app: Flask) -> None:
+    with app.app_context():
+        try:
+            run_once()
+        except Exception:  # noqa: BLE001 - development convenience only; the worker retries
+            log.exception("outbox auto-drain failed")
+            db.session.rollback()
+
+
+def init_app(app: Flask) -> None:
+    """In development (OUTBOX_AUTODRAIN) the app sends queued mail after each request."""
+    if not app.config.get("OUTBOX_AUTODRAIN"):
+        return
+
+    @app.after_request
+    def _autodrain(response):
+        if g.get("outbox_enqueued"):
+            response.call_on_close(lambda: _drain(app))
+        return response

@@ -1,0 +1,1 @@
+"""Staff: roles, accounts, passwords, two-step verification and sign-in guards."""

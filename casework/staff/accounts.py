@@ -1,0 +1,147 @@
+"""Creating and changing staff accounts; every permission change is audited."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from casework import audit
+from casework.extensions import db
+from casework.general.intake import EMAIL
+from casework.models import Department, User
+from casework.staff import passwords, roles
+
+
+class StaffError(ValueError):
+    def __init__(self, fields: dict[str, object]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = {k: str(v) for k, v in fields.items()}
+
+
+def _check(org_id, email, role, department_id, password, *, user_id=None, new=False) -> dict:
+    errors: dict[str, object] = {}
+    if not EMAIL.match(email or ""):
+        errors["email"] = _l("Enter an email address like name@example.com.")
+    else:
+        clash = db.session.scalar(
+            select(User).where(User.organization_id == org_id, func.lower(User.email) == email)
+        )
+        if clash is not None and clash.id != user_id:
+            errors["email"] = _l("Another account already uses this email.")
+    if role not in roles.ROLES:
+        errors["role"] = _l("Choose a role from the list.")
+    if role == roles.OFFICER and department_id is None:
+        errors["department"] = _l("A department officer needs a department.")
+    if department_id is not None:
+        dept = db.session.get(Department, department_id)
+        if dept is None or dept.organization_id != org_id:
+            errors["department"] = _l("Choose a department from the list.")
+    if password or new:
+        problem = passwords.problem(password or "")
+        if problem:
+            errors["password"] = problem
+    return errors
+
+
+def create(
+    org_id: int,
+    email: str,
+    role: str,
+    *,
+    password: str,
+    department_id: int | None = None,
+    name: str = "",
+    actor_id: int | None = None,
+) -> User:
+    email = (email or "").strip().lower()
+    errors = _check(org_id, email, role, department_id, password, new=True)
+    if errors:
+        raise StaffError(errors)
+    user = User(
+        organization_id=org_id,
+        email=email,
+        name=name.strip(),
+        role=role,
+        department_id=department_id,
+        password_hash=passwords.hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        org_id,
+        "user.create",
+        actor_id=actor_id,
+        target=email,
+        data={"user_id": user.id, "role": role, "department_id": department_id},
+    )
+    db.session.commit()
+    return user
+
+
+def update(
+    user: User,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    department_id: int | None,
+    active: bool,
+    password: str = "",
+    actor_id: int,
+) -> None:
+    email = (email or "").strip().lower()
+    errors = _check(user.organization_id, email, role, department_id, password, user_id=user.id)
+    if user.id == actor_id and (role != user.role or not active):
+        errors["role"] = _l("You cannot remove your own administrator access.")
+    if errors:
+        raise StaffError(errors)
+    before = {"role": user.role, "department_id": user.department_id, "active": user.active}
+    after = {"role": role, "department_id": department_id, "active": active}
+    user.email, user.name = email, name.strip()
+    user.role, user.department_id, user.active = role, department_id, active
+    if before != after or password:
+        user.session_epoch += 1  # new permissions take effect on the next sign-in
+    if password:
+        user.password_hash = passwords.hash_password(password)
+    audit.record(
+        user.organization_id,
+        "user.update",
+        actor_id=actor_id,
+        target=email,
+        data={"user_id": user.id, "before": before, "after": after, "password": bool(password)},
+    )
+    db.session.commit()
+
+
+def _security(user: User, action: str, actor_id: int, **changes) -> None:
+    """Apply a security change to an account, audit it and commit."""
+    for name, value in changes.items():
+        setattr(user, name, value)
+    audit.record(
+        user.organization_id,
+        action,
+        actor_id=actor_id,
+        target=user.email,
+        data={"user_id": user.id},
+    )
+    db.session.commit()
+
+
+def reset_totp(user: User, actor_id: int) -> None:
+    """Forget the TOTP secret (lost phone): the user enrols again at the next sign-in."""
+    _security(
+        user,
+        "totp.reset",
+        actor_id,
+        totp_sealed=None,
+        totp_last_step=None,
+        session_epoch=user.session_epoch + 1,
+    )
+
+
+def sign_out_everywhere(user: User, actor_id: int) -> None:
+    _security(user, "logout.everywhere", actor_id, session_epoch=user.session_epoch + 1)
+
+
+def unlock(user: User, actor_id: int) -> None:
+    _security(user, "user.unlock", actor_id, locked_until=None, failed_logins=0)

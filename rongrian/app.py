@@ -1,0 +1,79 @@
+"""The app factory. ``surface`` builds the public site, the staff back office, or both, so the
+staff routes can run on a separate, non-public host (as SecureDrop separates its two apps)."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+from casework.crypto import keys
+from casework.extensions import babel, csrf, db, limiter, migrate
+from casework.notify import outbox
+from rongrian import config as config_module
+from rongrian import errors, i18n, login, security
+from rongrian.config import ROOT
+
+SURFACES = ("all", "public", "staff")
+
+
+def create_app(config: dict | None = None, surface: str | None = None) -> Flask:
+    surface = surface or os.environ.get("RONGRIAN_SURFACE", "all")
+    if surface not in SURFACES:
+        raise ValueError(f"surface must be one of {SURFACES}, not {surface!r}")
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "RONGRIAN_INSTANCE", str(ROOT / "instance")
+    )
+    app = Flask(
+        "rongrian",
+        instance_path=instance_path,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config_module.DEFAULTS)
+    app.config.update(config_module.from_environment(instance_path))
+    if config:
+        app.config.update(config)
+    app.config["RONGRIAN_SURFACE"] = surface
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(i18n.translation_dirs())
+
+    _quiet_logs()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    i18n.compile_catalogs()
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login.init_app(app)
+    keys.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    outbox.init_app(app)
+    _register(app, surface)
+    return app
+
+
+def _register(app: Flask, surface: str) -> None:
+    """The site shell and the API's shared routes always; each surface package registers its
+    own blueprints (when this surface serves them) and its own commands (always)."""
+    import admin
+    import complaints
+    import whistleblow
+    from rongrian import api, cli, site
+
+    public, staff = surface in ("all", "public"), surface in ("all", "staff")
+    app.register_blueprint(site.bp)
+    if public:
+        app.register_blueprint(api.bp)
+        csrf.exempt(api.bp)
+    complaints.init_app(app, routes=public)
+    whistleblow.init_app(app, routes=public)
+    admin.init_app(app, routes=staff)
+    cli.init_app(app)
+
+
+def _quiet_logs() -> None:
+    """Werkzeug's request log writes URLs and client addresses; we never log who asked what."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -1,0 +1,131 @@
+"""Errors people can act on: JSON ``{error, fields}`` for the API, a friendly page elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, message: str, fields: dict | None = None):
+    response = jsonify({"error": message, "fields": fields or {}})
+    response.status_code = status
+    return response
+
+
+def _texts() -> dict[int, tuple[str, str]]:
+    """For each status: a short heading for the error page, and the message saying what to do
+    (the API answers with the message alone)."""
+    return {
+        400: (_("Something in the request was wrong"), _("The request could not be understood.")),
+        403: (_("Not allowed"), _("You do not have permission to do that.")),
+        404: (_("Page not found"), _("Not found.")),
+        405: (_("Not available this way"), _("That method is not allowed here.")),
+        413: (
+            _("Too large to send"),
+            _(
+                "What you sent is too large. Each file may be at most 10 MB, and at most 5 "
+                "files can be attached. Go back, remove or shrink a file, and send again."
+            ),
+        ),
+        415: (_("Unsupported content"), _("That content type is not supported.")),
+        429: (
+            _("Please wait a moment"),
+            _("Too many attempts. Please wait a minute and try again."),
+        ),
+        500: (
+            _("Something went wrong"),
+            _("Something went wrong on our side. Nothing was saved; please try again."),
+        ),
+        503: (_("Service unavailable"), _("The service is not available right now.")),
+    }
+
+
+def _message(status: int, default: str = "") -> str:
+    return _texts().get(status, ("", default))[1]
+
+
+def _back() -> str | None:
+    """Where "back" goes after a failed POST: the same address, when it has a page to GET."""
+    if request.method != "POST":
+        return None
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
+    except Exception:  # noqa: BLE001 - no page to go back to (404, 405, redirect)
+        return None
+    return request.path
+
+
+def _page(status: int, message: str):
+    return (
+        render_template(
+            "errors.html",
+            status=status,
+            title=_texts().get(status, (str(status), ""))[0],
+            message=message,
+            back=_back() if request.url_rule is not None else None,
+        ),
+        status,
+    )
+
+
+def _with_org() -> None:
+    """Error pages show the organization's name when the database can say it."""
+    from casework.extensions import db
+    from rongrian.tenancy import current_org
+
+    try:
+        current_org()
+    except Exception:  # noqa: BLE001 - an error page must render whatever else is broken
+        db.session.rollback()
+
+
+def _retry_after(error: HTTPException) -> int | None:
+    """Seconds until a rate limit's window has passed (Flask-Limiter's limit item)."""
+    try:
+        return int(error.limit.limit.get_expiry())
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _handle(error: HTTPException):
+    status = error.code or 500
+    message = _message(status, error.description or "")
+    wait = _retry_after(error) if status == 429 else None
+    if wait and wait > 60:
+        message = _(
+            "Too many attempts from your connection. Please try again in about %(minutes)d "
+            "minutes.",
+            minutes=-(-wait // 60),
+        )
+    if wants_json():
+        response = api_error(status, message)
+    else:
+        if status < 500:
+            _with_org()
+        response = make_response(*_page(status, message))
+    if wait:
+        response.headers["Retry-After"] = str(wait)
+    allowed = getattr(error, "valid_methods", None)
+    if status == 405 and allowed:  # RFC 9110: a 405 names the methods that would work
+        response.headers["Allow"] = ", ".join(sorted(allowed))
+    return response
+
+
+def _handle_unexpected(error: Exception):
+    from casework.extensions import db
+
+    db.session.rollback()
+    if wants_json():
+        return api_error(500, _message(500))
+    return _page(500, _message(500))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _handle)
+    if not (app.testing or app.config.get("PROPAGATE_EXCEPTIONS")):
+        app.register_error_handler(Exception, _handle_unexpected)

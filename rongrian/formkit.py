@@ -1,0 +1,37 @@
+"""Helpers every blueprint's web forms share: choice lists and putting field errors from the
+casework rules beside the fields they belong to."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from casework.extensions import db
+from casework.models import Category, Organization
+from rongrian.i18n import localized
+
+
+def options(pairs) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def category_options(org: Organization, channel: str) -> list[SelectChoice]:
+    """The active categories of one channel, in the current language, after a blank choice."""
+    rows = db.session.scalars(
+        select(Category)
+        .filter_by(organization_id=org.id, channel=channel, active=True)
+        .order_by(Category.sort_order, Category.id)
+    )
+    return options([("", _("— choose —"))] + [(c.code, localized(c)) for c in rows])
+
+
+def attach_errors(form, errors: dict[str, str]) -> None:
+    """Show each ``field -> message`` beside the form field of that name; nested names such
+    as ``reporter.email`` or ``identity.email`` land on the flat ``email`` field."""
+    for name, message in errors.items():
+        flat = name.split(".", 1)[1] if "." in name else name
+        target = getattr(form, flat, None)
+        if target is not None:
+            target.errors = [*list(target.errors or []), message]

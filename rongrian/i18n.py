@@ -1,0 +1,87 @@
+"""Thai first, English alongside: locale choice, catalogs, and date filters for templates.
+
+Each package keeps its own catalog in ``<package>/translations``; Flask-Babel merges them.
+Message ids are English; the Thai catalog is the default UI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, request
+
+from casework.cases import lifecycle
+from casework.dates import thaidate
+from rongrian.config import ROOT
+
+LOCALES = ("th", "en")
+COOKIE = "lang"
+# Template folders that are not named after their package: the citizens' and officers' emails
+# are rendered by casework.notify, so its catalog holds their messages.
+TEMPLATE_FOLDERS = {"email": "casework"}
+PACKAGES = ("rongrian", "casework", "complaints", "whistleblow", "admin", "lineoa", "transparency")
+
+
+def translation_dirs() -> list[str]:
+    return [
+        str(ROOT / p / "translations") for p in PACKAGES if (ROOT / p / "translations").is_dir()
+    ]
+
+
+def compile_catalogs() -> list[Path]:
+    """Compile every .po that is newer than its .mo; returns the files written."""
+    written = []
+    for directory in translation_dirs():
+        for po in Path(directory).glob("*/LC_MESSAGES/*.po"):
+            mo = po.with_suffix(".mo")
+            if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+                continue
+            with po.open("rb") as fh:
+                catalog = read_po(fh)
+            with mo.open("wb") as fh:
+                write_mo(fh, catalog)
+            written.append(mo)
+    return written
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get(COOKIE, "")
+    return chosen if chosen in LOCALES else "th"
+
+
+def current_locale() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return str(locale)[:2] if locale else "th"
+
+
+def localized(obj, attr: str = "name") -> str:
+    """``obj.name_th`` or ``obj.name_en`` for the current locale (Thai when English is empty)."""
+    if obj is None:
+        return ""
+    if current_locale() == "en":
+        return getattr(obj, f"{attr}_en", "") or getattr(obj, f"{attr}_th", "")
+    return getattr(obj, f"{attr}_th", "")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["be_date"] = lambda d, style="long": (
+        thaidate.format_date(d, current_locale(), style) if d else ""
+    )
+    app.jinja_env.filters["be_datetime"] = lambda d: (
+        thaidate.format_datetime(d, current_locale()) if d else ""
+    )
+    app.jinja_env.globals["localized"] = localized
+    app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals["has_endpoint"] = _has_endpoint
+    app.jinja_env.globals["status_label"] = lifecycle.status_label
+    app.jinja_env.globals["outcome_label"] = lifecycle.outcome_label
+
+
+def _has_endpoint(name: str) -> bool:
+    from flask import current_app
+
+    return name in current_app.view_functions

@@ -1,0 +1,51 @@
+"""The shared shell: home page linking both channels, language switch, health check."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, redirect, render_template, request
+from sqlalchemy import text
+
+from casework.extensions import db
+from rongrian.i18n import COOKIE, LOCALES
+from rongrian.security import no_store
+from rongrian.tenancy import current_org
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html", org=current_org())
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    target = request.args.get("next", "/")
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    if code in LOCALES:
+        response.set_cookie(
+            COOKIE,
+            code,
+            max_age=365 * 86400,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
+    return response
+
+
+@bp.get("/healthz")
+@no_store
+def healthz():
+    """For load balancers: 200 while the database answers, 503 otherwise."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}
