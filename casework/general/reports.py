@@ -6,7 +6,8 @@ plus what the 15-day rule and the satisfaction survey need: cases overdue now, c
 within their first deadline, delays explained to the complainant, and ratings (the plans' target
 is at least 80 per cent satisfied, counting 4 or 5 out of 5).
 
-Callers pass the query of cases the user may reach (``casework.general.access.visible_cases``), so an
+Callers pass the query of cases the user may reach
+(``casework.general.access.visible_cases``), so an
 officer's figures cover only their department.
 """
 
