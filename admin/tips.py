@@ -5,32 +5,29 @@ casework.tipline.access."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from admin import bp
 from admin.forms import CategoryForm
+from admin.guard import case_or_404
 from admin.inbox import DUE_LABELS
-from casework.cases import attachments, lifecycle, sla
+from casework.cases import attachments, lifecycle
 from casework.dates import clock
-from casework.extensions import db
-from casework.general import access as general_access
-from casework.models import Attachment, Case, Category, Organization, User
+from casework.models import Case, Category
 from casework.tipline import (
     access,
+    categories,
     custody,
     filing,
     messages,
     referral,
     reveal,
     sealing,
-    trail,
     transfer,
     workflow,
 )
@@ -59,8 +56,6 @@ REQUEST_STATUS = {
     "approved": _l("Approved: the custodian opened the identity"),
     "refused": _l("Refused"),
 }
-CODE = re.compile(r"[a-z0-9_]{1,48}")
-DUE_ORDER = {sla.OVERDUE: 0, sla.DUE_SOON: 1, sla.ON_TIME: 2, sla.PAUSED: 3, sla.DONE: 4}
 
 
 def _state_label(code: str) -> str:
@@ -73,8 +68,8 @@ def _state_label(code: str) -> str:
 
 def _tip_or_404(case_id: int) -> Case:
     """A tip the officer may manage (404 for anyone else: a tip they cannot see does not exist)."""
-    case = db.session.get(Case, case_id)
-    if case is None or not access.can_manage(current_user, case):
+    case = access.tip_for(current_user, case_id)
+    if case is None:
         abort(404)
     return case
 
@@ -105,23 +100,8 @@ def tips():
     if access.is_custodian(current_user):
         return redirect(url_for("admin.tip_custody"))
     _integrity_only()
-    org = db.session.get(Organization, current_user.organization_id)
-    cal = sla.work_calendar(org)
-    today = clock.today()
-    rows = []
-    for c in access.visible_tips(current_user):
-        due = sla.due_state(c, org, today, cal)
-        flagged = referral.flag_of(c) and referral.referral_of(c) is None
-        rows.append(
-            {
-                "case": c,
-                "due": due,
-                "mine": current_user.id in access.assigned_ids(c),
-                "refer": bool(flagged) and not lifecycle.state("tip", c.status).final,
-            }
-        )
-    rows.sort(key=lambda r: (DUE_ORDER[r["due"]], r["case"].due_date, -r["case"].id))
-    counts = {due: sum(1 for r in rows if r["due"] == due) for due in DUE_ORDER}
+    rows = workflow.register(current_user)
+    counts = {due: sum(1 for r in rows if r.due == due) for due in workflow.DUE_ORDER}
     return render_template("admin/tips/index.html", rows=rows, counts=counts, labels=DUE_LABELS)
 
 
@@ -129,7 +109,6 @@ def tips():
 def tip(case_id: int):
     case = _tip_or_404(case_id)
     readable = access.can_read(current_user, case)
-    org = db.session.get(Organization, case.organization_id)
     details = filing.details_of(case)
     assigned = access.assigned_ids(case)
     context = {
@@ -137,7 +116,7 @@ def tip(case_id: int):
         "details": details,
         "readable": readable,
         "state": lifecycle.state("tip", case.status),
-        "due": sla.due_state(case, org, clock.today()),
+        "due": workflow.due_state(case),
         "due_labels": DUE_LABELS,
         "allowed": sorted(lifecycle.allowed("tip", case.status)),
         "outcomes": lifecycle.OUTCOMES["tip"],
@@ -146,7 +125,7 @@ def tip(case_id: int):
         "officers": [
             u for u in access.integrity_officers(case.organization_id, case) if u.id not in assigned
         ],
-        "assigned": [db.session.get(User, uid) for uid in sorted(assigned)],
+        "assigned": access.assigned_officers(case),
         "requests": reveal.requests_for(case),
         "request_status": REQUEST_STATUS,
         "has_identity": custody.has_identity(case),
@@ -168,23 +147,19 @@ def tip(case_id: int):
             how_known=filing.HOW_KNOWN,
             elsewhere=filing.REPORTED_ELSEWHERE,
         )
-        trail.record(case, "content_viewed", current_user.id)
-        db.session.commit()
+        messages.read(case, current_user.id)
     return render_template("admin/tips/case.html", **context)
 
 
 @bp.post("/tips/<int:case_id>/assign")
 def tip_assign(case_id: int):
     case = _tip_or_404(case_id)
-    officer = db.session.get(User, request.form.get("user_id", type=int) or current_user.id)
+    officer = access.colleague(case, request.form.get("user_id", type=int) or current_user.id)
     if officer is None:
         abort(404)
     try:
-        if access.assign(case, officer):
-            trail.record(case, "assigned", current_user.id, officer=officer.id)
-        db.session.commit()
+        access.assign(case, officer, actor_id=current_user.id)
     except PermissionError:
-        db.session.rollback()
         flash(_("This officer cannot be assigned to this tip."), "error")
     return _back(case)
 
@@ -192,13 +167,10 @@ def tip_assign(case_id: int):
 @bp.post("/tips/<int:case_id>/exclude")
 def tip_exclude(case_id: int):
     case = _readable(case_id)
-    user = db.session.get(User, request.form.get("user_id", type=int) or 0)
-    if user is None or user.organization_id != case.organization_id:
+    user = access.colleague(case, request.form.get("user_id", type=int))
+    if user is None:
         abort(404)
-    if access.exclude(case, user.id):
-        # who was excluded can say whom the tip accuses: the trail keeps only that it happened
-        trail.record(case, "excluded", current_user.id)
-    db.session.commit()
+    access.declare_conflict(case, user.id, actor_id=current_user.id)
     flash(_("The account is excluded from this tip."), "success")
     if user.id == current_user.id:
         return redirect(url_for("admin.tips"))
@@ -216,7 +188,6 @@ def _act(case: Case, action, done: str):
         referral.ReferralError,
         CustodyError,
     ) as error:
-        db.session.rollback()
         flash_errors(error.fields)
     return _back(case)
 
@@ -280,18 +251,17 @@ def tip_referral(case_id: int):
         flash(_("Enter a date as YYYY-MM-DD."), "error")
         return _back(case)
 
-    def refer():
-        referral.record(
+    return _act(
+        case,
+        lambda: referral.record(
             case,
             actor_id=current_user.id,
             body=form.get("body", ""),
             reference_number=form.get("reference_number", ""),
             referred_on=referred_on,
-        )
-        trail.record(case, "referred", current_user.id, body=form.get("body"))  # a BODIES code
-        db.session.commit()
-
-    return _act(case, refer, _("Referral recorded."))
+        ),
+        _("Referral recorded."),
+    )
 
 
 @bp.post("/tips/<int:case_id>/reveal")
@@ -308,11 +278,9 @@ def tip_reveal_request(case_id: int):
 @bp.get("/tips/<int:case_id>/files/<int:file_id>")
 def tip_file(case_id: int, file_id: int):
     case = _readable(case_id)
-    att = db.session.get(Attachment, file_id)
-    if att is None or att.case_id != case.id:
+    att = messages.file_for(case, file_id, current_user.id)
+    if att is None:
         abort(404)
-    trail.record(case, "file_downloaded", current_user.id, file=att.id)
-    db.session.commit()
     ext = attachments.EXTENSIONS.get(att.content_type, "bin")
     return Response(
         attachments.content(att, case),
@@ -332,22 +300,14 @@ def _category_form(category: Category | None = None) -> CategoryForm:
     return form
 
 
-def _tip_categories(org_id: int) -> list[Category]:
-    return list(
-        db.session.scalars(
-            select(Category)
-            .filter_by(organization_id=org_id, channel="tip")
-            .order_by(Category.sort_order, Category.id)
-        )
+def _settings(form: CategoryForm) -> categories.Settings:
+    return categories.Settings(
+        name_th=form.name_th.data,
+        name_en=form.name_en.data,
+        sla_days=form.sla_days.data,
+        sort_order=form.sort_order.data,
+        active=form.active.data,
     )
-
-
-def _save_category(form: CategoryForm, category: Category) -> None:
-    category.name_th = form.name_th.data.strip()
-    category.name_en = (form.name_en.data or "").strip()
-    category.sla_days = form.sla_days.data
-    category.sort_order = form.sort_order.data or 0
-    category.active = form.active.data
 
 
 @bp.route("/tips/categories", methods=["GET", "POST"])
@@ -357,51 +317,28 @@ def tip_categories():
     org_id = current_user.organization_id
     form = _category_form()
     if form.validate_on_submit():
-        code = form.code.data.strip()
-        if not CODE.fullmatch(code):
-            form.code.errors = [_("Use lowercase English letters, digits and _ only.")]
-        elif db.session.scalar(
-            select(Category.id).filter_by(organization_id=org_id, channel="tip", code=code)
-        ):
-            form.code.errors = [_("Another category already uses this code.")]
+        try:
+            categories.create(org_id, current_user.id, form.code.data, _settings(form))
+        except categories.CategoryError as error:
+            form.code.errors = [error.fields["code"]]
         else:
-            category = Category(organization_id=org_id, channel="tip", code=code)
-            _save_category(form, category)
-            db.session.add(category)
-            trail.record_channel(
-                org_id, "category_created", current_user.id, code, sla_days=category.sla_days
-            )
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.tip_categories"))
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "admin/tips/categories.html", form=form, rows=_tip_categories(org_id)
+        "admin/tips/categories.html", form=form, rows=categories.listing(org_id)
     ), status
 
 
 @bp.route("/tips/categories/<int:category_id>", methods=["GET", "POST"])
 def tip_category_edit(category_id: int):
     _integrity_only()
-    category = db.session.get(Category, category_id)
-    if (
-        category is None
-        or category.channel != "tip"
-        or category.organization_id != current_user.organization_id
-    ):
+    category = categories.category_for(current_user, category_id)
+    if category is None:
         abort(404)
     form = _category_form(category)
     if form.validate_on_submit():
-        before = category.sla_days
-        _save_category(form, category)
-        trail.record_channel(
-            category.organization_id,
-            "category_updated",
-            current_user.id,
-            category.code,
-            sla_days=[before, category.sla_days],
-        )
-        db.session.commit()
+        categories.update(category, current_user.id, _settings(form))
         flash(_("Saved. The new number of days applies from each tip's next stage."), "success")
         return redirect(url_for("admin.tip_categories"))
     status = 400 if request.method == "POST" else 200
@@ -414,11 +351,7 @@ def tip_category_edit(category_id: int):
 @bp.post("/tips/transfer/<int:case_id>")
 def tip_transfer(case_id: int):
     """Staff handling a general complaint move it into the corruption channel (one way)."""
-    case = db.session.scalar(general_access.visible_cases(current_user).where(Case.id == case_id))
-    if case is None:
-        abort(404)
-    if not general_access.can(current_user, "case.work", case):
-        abort(403)
+    case = case_or_404(case_id, "case.work")
     try:
         transfer.transfer(
             case, actor_id=current_user.id, tip_category=request.form.get("category", "other")

@@ -22,6 +22,7 @@ from casework.dates.thaidate import local_date
 from casework.extensions import db
 from casework.models import Case, ConflictExclusion, Department, TipAssignment, User
 from casework.staff.roles import CUSTODIAN, INTEGRITY
+from casework.tipline import trail
 
 # Honorifics and ranks stripped before names are compared (Thai and English).
 _TITLES = (
@@ -114,7 +115,8 @@ def _exclusion(case: Case, user_key: str) -> ConflictExclusion:
 
 def exclude(case: Case, user_id: int) -> ConflictExclusion | None:
     """Exclude an account from a tip (idempotent; drops any assignment). A decoy row makes way
-    for it, so the number of rows stays a multiple of eight. The caller commits."""
+    for it, so the number of rows stays a multiple of eight. A step of filing's transaction:
+    the caller commits (an officer's exclusion is ``declare_conflict``)."""
     if is_excluded(user_id, case):
         return None
     for row in db.session.scalars(
@@ -133,6 +135,19 @@ def exclude(case: Case, user_id: int) -> ConflictExclusion | None:
     row = _exclusion(case, _user_key(case.id, user_id))
     pad_exclusions(case)
     return row
+
+
+def declare_conflict(case: Case, user_id: int, *, actor_id: int) -> None:
+    """An officer excludes an account of the tip's organization from the tip. Commits.
+
+    Who was excluded can say whom the tip accuses: the trail keeps only that it happened."""
+    try:
+        if exclude(case, user_id):
+            trail.record(case, "excluded", actor_id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 def pad_exclusions(case: Case) -> None:
@@ -202,8 +217,10 @@ def can_decide_reveal(user, case: Case) -> bool:
     return _in_org(user, case) and is_custodian(user) and not is_excluded(user.id, case)
 
 
-def assign(case: Case, officer: User) -> TipAssignment | None:
-    """Assign an integrity officer (never one excluded from the case). The caller commits."""
+def assign(case: Case, officer: User, *, actor_id: int | None = None) -> TipAssignment | None:
+    """Assign an integrity officer (never one excluded from the case), by ``actor_id`` (the
+    officer themselves when not given), with its trail entry. Commits; PermissionError when the
+    officer cannot be assigned, None when they already are."""
     if officer.role != INTEGRITY or officer.organization_id != case.organization_id:
         raise PermissionError("only integrity officers of this organization can be assigned")
     if is_excluded(officer.id, case):
@@ -216,8 +233,36 @@ def assign(case: Case, officer: User) -> TipAssignment | None:
         user_id=officer.id,
         assigned_on=clock.today(),
     )
-    db.session.add(row)
+    try:
+        db.session.add(row)
+        trail.record(case, "assigned", actor_id or officer.id, officer=officer.id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return row
+
+
+def tip_for(user, case_id: int) -> Case | None:
+    """The tip ``user`` may manage (see in the register, take, assign), or None: an unknown
+    id, another organization's tip, a complaint, a role outside the channel and a tip that
+    excludes the user all look the same."""
+    case = db.session.get(Case, case_id)
+    return case if case is not None and can_manage(user, case) else None
+
+
+def colleague(case: Case, user_id: int | None) -> User | None:
+    """The account ``user_id`` of the tip's organization, or None."""
+    user = db.session.get(User, user_id) if user_id else None
+    return user if user is not None and user.organization_id == case.organization_id else None
+
+
+def assigned_officers(case: Case) -> list[User]:
+    """The accounts assigned to the tip, in the order they were created."""
+    ids = assigned_ids(case)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)))
 
 
 def visible_tips(user) -> list[Case]:

@@ -14,27 +14,34 @@ Only the first custodian's key is active at once. Every later key waits until an
 custodian approves it with their own passphrase (after comparing its fingerprint in person), which
 also seals the identities they hold to it: a system administrator who creates a custodian account
 for themselves receives no identity.
+
+The custodians' pages call the operations (``enrol_key``, ``new_passphrase``, ``approve``,
+``share``), each one transaction with its audit entries. ``enrol``, ``change_passphrase``,
+``approve_key`` and ``reseal`` are their steps, which leave auditing and committing to the caller.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from casework import audit
 from casework.crypto import custodian_keys, sealed
 from casework.crypto.custodian_keys import PassphraseCost, WrappedKey, WrongPassphrase
 from casework.crypto.fields import DecryptionError
 from casework.dates import clock
 from casework.extensions import db
-from casework.models import Case, CustodianKey, TipIdentity, User
-from casework.tipline import access
+from casework.models import AuditEntry, Case, CustodianKey, TipIdentity, User
+from casework.tipline import access, trail
 
 MIN_PASSPHRASE = 12
 PAD_TO = 256
+TRAIL_PER_PAGE = 100
 # What a tipster may give, in the order officers read it (labels for the custodian's page).
 IDENTITY_LABELS = {
     "name": _l("Name"),
@@ -62,6 +69,17 @@ def key_of(user: User) -> CustodianKey | None:
     return db.session.scalar(
         select(CustodianKey).filter_by(user_id=user.id).order_by(CustodianKey.id.desc()).limit(1)
     )
+
+
+def key_for(user: User, key_id: int) -> CustodianKey | None:
+    """A custodian key of ``user``'s organization, or None."""
+    key = db.session.get(CustodianKey, key_id)
+    return key if key is not None and key.organization_id == user.organization_id else None
+
+
+def holder(key: CustodianKey) -> User:
+    """The custodian a key belongs to."""
+    return db.session.get(User, key.user_id)
 
 
 def fingerprint(key: CustodianKey) -> str:
@@ -93,6 +111,26 @@ def pending_keys(organization_id: int) -> list[CustodianKey]:
 def active_keys(organization_id: int) -> list[CustodianKey]:
     """The keys identities are sealed to."""
     return _keys(organization_id, CustodianKey.active.is_(True))
+
+
+@dataclass
+class PendingKey:
+    key: CustodianKey
+    user: User
+    fingerprint: str
+
+
+def pending_for(user: User) -> list[PendingKey]:
+    """Other custodians' keys waiting for approval, shown to a custodian whose key is active
+    (nobody else can approve them)."""
+    mine = key_of(user)
+    if mine is None or not mine.active:
+        return []
+    return [
+        PendingKey(k, holder(k), fingerprint(k))
+        for k in pending_keys(user.organization_id)
+        if k.user_id != user.id
+    ]
 
 
 def _check_new(passphrase: str, confirm: str) -> dict[str, str]:
@@ -160,6 +198,68 @@ def change_passphrase(user: User, old: str, new: str, confirm: str) -> Custodian
         raise CustodyError({"old": str(_l("That is not your current passphrase."))}) from None
     row.wrapped = rewrapped.to_json()
     return row
+
+
+def _committed(user: User, action: str, change, **details):
+    """Run ``change()``, audit ``action`` in the organization's main trail, and commit it all;
+    roll back if anything fails. Returns what ``change`` returned."""
+    try:
+        result = change()
+        audit.record(user.organization_id, action, actor_id=user.id, **details)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def enrol_key(user: User, passphrase: str, confirm: str) -> CustodianKey:
+    """A custodian enrols their key (``enrol``), audited. Commits; CustodyError."""
+    return _committed(user, "custody.key_enrolled", lambda: enrol(user, passphrase, confirm))
+
+
+def new_passphrase(user: User, old: str, new: str, confirm: str) -> CustodianKey:
+    """A custodian re-wraps their key under a new passphrase (``change_passphrase``), audited.
+    Commits; CustodyError."""
+    return _committed(
+        user, "custody.passphrase_changed", lambda: change_passphrase(user, old, new, confirm)
+    )
+
+
+def approve(approver: User, passphrase: str, key: CustodianKey) -> dict[int, int]:
+    """An active custodian approves a newer custodian's key (``approve_key``), audited in the
+    main trail, each identity it shares in the tips trail. Commits; CustodyError. Returns
+    ``{case id: boxes added}``."""
+
+    def change():
+        return _trail_reseal(approver, approve_key(approver, passphrase, key))
+
+    return _committed(
+        approver,
+        "custody.key_approved",
+        change,
+        target=holder(key).email,
+        data={"key": key.id},
+    )
+
+
+def share(user: User, passphrase: str) -> dict[int, int]:
+    """Seal the identities this custodian holds to the custodians who enrolled after them
+    (``reseal`` of ``awaiting_reseal``), each in the tips trail. Commits; CustodyError.
+    Returns ``{case id: boxes added}``."""
+    try:
+        added = _trail_reseal(user, reseal(user, passphrase, awaiting_reseal(user)))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return added
+
+
+def _trail_reseal(user: User, added: dict[int, int]) -> dict[int, int]:
+    for case_id, boxes in added.items():
+        trail.record(db.session.get(Case, case_id), "identity_resealed", user.id, keys=boxes)
+    return added
 
 
 def _aad(case: Case, key: CustodianKey) -> bytes:
@@ -297,3 +397,30 @@ def _reseal_with(user: User, key: CustodianKey, private: bytes, cases: list[Case
             _seal_to(case, other, decoy if other.user_id in excluded else plaintext)
         added[case.id] = len(missing)
     return added
+
+
+@dataclass
+class TrailPage:
+    page: object  # flask_sqlalchemy Pagination: has_next, next_num
+    entries: list[AuditEntry]  # the page's entries, less those of tips that exclude the reader
+    users: dict[int, User]  # the organization's accounts, by id
+
+
+def trail_page(user: User, page: int) -> TrailPage:
+    """One page of the organization's tips trail, newest first, for a custodian (never an
+    entry about a tip that excludes them)."""
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.organization_id == user.organization_id, AuditEntry.chain == audit.TIPS)
+        .order_by(AuditEntry.seq.desc())
+    )
+    found = db.paginate(query, page=page, per_page=TRAIL_PER_PAGE, error_out=False)
+    cases = {}
+    for entry in found.items:
+        if entry.case_id and entry.case_id not in cases:
+            cases[entry.case_id] = db.session.get(Case, entry.case_id)
+    hidden = {cid for cid, c in cases.items() if c is not None and access.is_excluded(user.id, c)}
+    users = db.session.scalars(select(User).filter_by(organization_id=user.organization_id))
+    return TrailPage(
+        found, [e for e in found.items if e.case_id not in hidden], {u.id: u for u in users}
+    )

@@ -111,6 +111,22 @@ def thread(case: Case) -> list[Entry]:
     ]
 
 
+def read(case: Case, actor_id: int) -> None:
+    """An assigned officer opened the tip's content (answers, thread, files): the trail keeps
+    that they read it. Commits."""
+    trail.note(case, "content_viewed", actor_id)
+
+
+def file_for(case: Case, file_id: int, actor_id: int) -> Attachment | None:
+    """One of the tip's files, for an officer who may read it (None when the tip has no such
+    file); the download goes to the trail. Commits."""
+    att = db.session.get(Attachment, file_id)
+    if att is None or att.case_id != case.id:
+        return None
+    trail.note(case, "file_downloaded", actor_id, file=att.id)
+    return att
+
+
 def initial_files(case: Case) -> list:
     return list(
         db.session.scalars(

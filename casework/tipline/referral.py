@@ -18,6 +18,7 @@ from sqlalchemy import select
 from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case, Referral
+from casework.tipline import trail
 
 REASONS = {
     "mayor": _l("Names the mayor or chief executive"),
@@ -76,8 +77,9 @@ class ReferralError(ValueError):
 def record(
     case: Case, *, actor_id: int, body: str, reference_number: str, referred_on: date | None
 ) -> Referral:
-    """Record that the tip was sent out (body, their reference number, date). The caller
-    commits; a flag is not required — an officer may refer any tip."""
+    """Record that the tip was sent out (body, their reference number, date), with its trail
+    entry. Commits; ReferralError with field messages. A flag is not required: an officer may
+    refer any tip."""
     reference_number = " ".join((reference_number or "").split())
     errors = {}
     if body not in BODIES:
@@ -91,13 +93,19 @@ def record(
         errors["referred_on"] = str(_l("The date cannot be in the future."))
     if errors:
         raise ReferralError(errors)
-    row = referral_of(case)
-    if row is None:
-        row = Referral(organization_id=case.organization_id, case_id=case.id)
-        db.session.add(row)
-    row.status = "referred"
-    row.body = body
-    row.reference_number = reference_number
-    row.referred_on = referred_on
-    row.referred_by = actor_id
+    try:
+        row = referral_of(case)
+        if row is None:
+            row = Referral(organization_id=case.organization_id, case_id=case.id)
+            db.session.add(row)
+        row.status = "referred"
+        row.body = body
+        row.reference_number = reference_number
+        row.referred_on = referred_on
+        row.referred_by = actor_id
+        trail.record(case, "referred", actor_id, body=body)  # a BODIES code
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return row

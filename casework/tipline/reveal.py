@@ -9,6 +9,7 @@ identity was accessed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -19,7 +20,7 @@ from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case, RevealRequest, User
-from casework.tipline import custody, sealing, trail
+from casework.tipline import access, custody, sealing, trail
 from casework.tipline.custody import CustodyError
 
 __all__ = ["CustodyError"]
@@ -79,6 +80,44 @@ def queue(organization_id: int) -> list[RevealRequest]:
             .order_by(RevealRequest.status != "pending", RevealRequest.id.desc())
         )
     )
+
+
+@dataclass
+class Decision:
+    """A reveal request as a custodian sees it in their queue."""
+
+    row: RevealRequest
+    case: Case
+    reason: str
+    requester: User
+
+
+def queue_for(custodian: User) -> list[Decision]:
+    """The organization's requests a custodian may decide, pending first (none until the
+    custodian's key is active; never a tip that excludes them)."""
+    key = custody.key_of(custodian)
+    if key is None or not key.active:
+        return []
+    decisions = []
+    for row in queue(custodian.organization_id):
+        case = db.session.get(Case, row.case_id)
+        if access.can_decide_reveal(custodian, case):
+            decisions.append(Decision(row, case, reason_of(row, case), requester_of(row)))
+    return decisions
+
+
+def request_for(custodian: User, request_id: int) -> tuple[RevealRequest, Case] | None:
+    """A request and its tip, when ``custodian`` may decide it (None otherwise: unknown,
+    another organization's, or about a tip that excludes them)."""
+    row = db.session.get(RevealRequest, request_id)
+    case = db.session.get(Case, row.case_id) if row else None
+    if row is None or not access.can_decide_reveal(custodian, case):
+        return None
+    return row, case
+
+
+def requester_of(row: RevealRequest) -> User:
+    return db.session.get(User, row.requested_by)
 
 
 def approve(row: RevealRequest, case: Case, custodian: User, passphrase: str) -> dict:

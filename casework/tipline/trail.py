@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from casework import audit
+from casework.extensions import db
 from casework.models import Case
 
 # What each entry means, for the custodians' view of the trail.
@@ -43,6 +44,17 @@ def record(case: Case, action: str, actor_id: int | None, **data) -> None:
         target=case.case_number,
         data=data or None,
     )
+
+
+def note(case: Case, action: str, actor_id: int | None, **data) -> None:
+    """Append ``tip.<action>`` on its own and commit: a read that leaves a trace (content
+    viewed, file downloaded) changes nothing else."""
+    try:
+        record(case, action, actor_id, **data)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 def record_channel(

@@ -13,6 +13,7 @@ explains why and gives a new date, which the tipster sees (the plans' "explain w
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -22,8 +23,11 @@ from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case, Organization
-from casework.tipline import referral, sealing, trail
+from casework.tipline import access, referral, sealing, trail
 from casework.tipline.filing import details_of
+
+# The register's order: what is late first, what is done last.
+DUE_ORDER = {sla.OVERDUE: 0, sla.DUE_SOON: 1, sla.ON_TIME: 2, sla.PAUSED: 3, sla.DONE: 4}
 
 
 class WorkflowError(ValueError):
@@ -157,3 +161,38 @@ def explain_delay(case: Case, *, actor_id: int, text: str, new_date: date | str 
     except Exception:
         db.session.rollback()
         raise
+
+
+@dataclass
+class RegisterRow:
+    case: Case
+    due: str  # a casework.cases.sla state
+    mine: bool  # the officer is assigned to it
+    refer: bool  # it names someone an outside body must investigate, and is not referred yet
+
+
+def register(user) -> list[RegisterRow]:
+    """The tip register an integrity officer sees (casework.tipline.access decides which
+    tips), the most urgent first."""
+    org = db.session.get(Organization, user.organization_id)
+    cal = sla.work_calendar(org)
+    today = clock.today()
+    rows = []
+    for c in access.visible_tips(user):
+        flagged = referral.flag_of(c) and referral.referral_of(c) is None
+        rows.append(
+            RegisterRow(
+                case=c,
+                due=sla.due_state(c, org, today, cal),
+                mine=user.id in access.assigned_ids(c),
+                refer=bool(flagged) and not lifecycle.state("tip", c.status).final,
+            )
+        )
+    rows.sort(key=lambda r: (DUE_ORDER[r.due], r.case.due_date, -r.case.id))
+    return rows
+
+
+def due_state(case: Case) -> str:
+    """Where the tip's current stage stands against its deadline today."""
+    org = db.session.get(Organization, case.organization_id)
+    return sla.due_state(case, org, clock.today())
