@@ -1,0 +1,103 @@
+"""Fixtures for calling casework.tipline's functions directly (no HTTP): staff accounts of any
+role, custodians with keys, a second organization, and tips filed through filing.file_tip."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from casework.extensions import db
+from casework.models import AuditEntry, Department, Organization, User
+from casework.staff.roles import CUSTODIAN
+from casework.tipline import custody, filing
+
+PASS = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _request(ctx):
+    """Messages are translated, so the rules run inside a request as they do in the app."""
+    with ctx.test_request_context():
+        yield
+
+
+@pytest.fixture
+def staff(org):
+    """``staff(role, name, dept_code=None, organization=org)`` -> a new committed account."""
+
+    def make(role, name, dept_code=None, organization=None):
+        where = organization or org
+        dept_id = None
+        if dept_code:
+            dept_id = db.session.scalar(
+                select(Department.id).filter_by(organization_id=where.id, code=dept_code)
+            )
+        count = db.session.scalar(select(db.func.count(User.id)))
+        user = User(
+            organization_id=where.id,
+            email=f"{role}-{count + 1}@tipline.test",
+            name=name,
+            role=role,
+            department_id=dept_id,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def custodian(staff, org):
+    """``custodian(name, approve=True)`` -> a custodian with a key under PASS; after the first,
+    approved by the first custodian unless ``approve=False``."""
+
+    def make(name="ผู้เก็บรักษา หนึ่ง", approve=True):
+        user = staff(CUSTODIAN, name)
+        key = custody.enrol(user, PASS, PASS)
+        db.session.commit()
+        if approve and not key.active:
+            first = db.session.get(User, custody.active_keys(org.id)[0].user_id)
+            custody.approve_key(first, PASS, key)
+            db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def file_tip(org):
+    """``file_tip(**answers)`` -> a tip filed by the public channel (committed)."""
+
+    def make(**overrides):
+        values = {"category": "bribery", "what": "เรียกเงินเพื่อให้ผ่านการตรวจรับงาน"}
+        values.update(overrides)
+        return filing.file_tip(org, filing.TipSubmission(**values)).case
+
+    return make
+
+
+@pytest.fixture
+def elsewhere(org):
+    """A second organization on the same deployment."""
+    other = Organization(slug="elsewhere", name_th="เทศบาลอื่น", name_en="Elsewhere")
+    db.session.add(other)
+    db.session.commit()
+    return other
+
+
+@pytest.fixture
+def passphrase() -> str:
+    return PASS
+
+
+@pytest.fixture
+def trail_of():
+    """``trail_of(action, **filters)`` -> the audit entries with ``action``, oldest first.
+    Call it after ``db.session.rollback()`` to see only what was committed."""
+
+    def find(action: str, **filters) -> list[AuditEntry]:
+        query = select(AuditEntry).filter_by(action=action, **filters).order_by(AuditEntry.id)
+        return list(db.session.scalars(query))
+
+    return find
