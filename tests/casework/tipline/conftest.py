@@ -49,17 +49,14 @@ def staff(org):
 
 @pytest.fixture
 def custodian(staff, org):
-    """``custodian(name, approve=True)`` -> a custodian with a key under PASS; after the first,
-    approved by the first custodian unless ``approve=False``."""
+    """``custodian(name, approve=True)`` -> a custodian with a key under PASS, enrolled and (after
+    the first) approved by the first custodian through the operations the pages call."""
 
     def make(name="ผู้เก็บรักษา หนึ่ง", approve=True):
         user = staff(CUSTODIAN, name)
-        key = custody.enrol(user, PASS, PASS)
-        db.session.commit()
+        key = custody.enrol_key(user, PASS, PASS)
         if approve and not key.active:
-            first = db.session.get(User, custody.active_keys(org.id)[0].user_id)
-            custody.approve_key(first, PASS, key)
-            db.session.commit()
+            custody.approve(custody.holder(custody.active_keys(org.id)[0]), PASS, key)
         return user
 
     return make
