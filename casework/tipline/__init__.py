@@ -8,7 +8,12 @@
 - ``messages``: the anonymous two-way thread; ``workflow``: status changes;
 - ``referral``: tips naming the mayor, a deputy mayor or the clerk go to an outside body;
 - ``transfer``: the one-way move of a general complaint into this channel;
+- ``categories``: the channel's categories and their days, kept by integrity officers;
 - ``trail``: the audit entries this channel writes.
+
+The staff pages only call: loaders that take an id and answer None outside the organization or
+the rules of ``access``, read functions, and operations that commit (the change, its timeline
+entry and its trail entries in one transaction) or roll back and raise.
 """
 
 # The public tip pages and API: no session cookie, no referrer, no cache, no access log line.

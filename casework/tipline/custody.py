@@ -185,7 +185,8 @@ def approve_key(approver: User, passphrase: str, key: CustodianKey) -> dict[int,
 
 
 def change_passphrase(user: User, old: str, new: str, confirm: str) -> CustodianKey:
-    """Re-wrap the same key pair: every identity sealed to it stays readable."""
+    """Re-wrap the same key pair: every identity sealed to it stays readable (the caller
+    audits and commits)."""
     row = key_of(user)
     errors = _check_new(new, confirm)
     if row is None:
