@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin import bp
-from admin.forms import CHANNEL_LABELS
+from admin.forms import RECEIVED_VIA_LABELS
 from admin.guard import require
 from casework.cases import lifecycle, sla
 from casework.dates import clock
@@ -70,7 +70,7 @@ def board():
 @bp.get("/reports")
 @require("reports.view")
 def report():
-    """The working group's report for one fiscal year: by month, unit, category and channel."""
+    """The working group's report for one fiscal year: by month, unit, category and received via."""
     org = current_org()
     visible = access.visible_cases(current_user)
     fy, years = _fiscal_year(visible)
@@ -78,6 +78,6 @@ def report():
         "admin/reports.html",
         report=reports.fiscal_report(visible, org, fy),
         years=years,
-        channel_labels=CHANNEL_LABELS,
+        received_via_labels=RECEIVED_VIA_LABELS,
         target=reports.TARGET_PCT,
     )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from admin import bp
 from admin.forms import (
-    CHANNEL_LABELS,
+    RECEIVED_VIA_LABELS,
     AssignForm,
     CompleteForm,
     ExplainForm,
@@ -109,7 +109,7 @@ def _page(case, status=200, contact=None, earlier=(), **forms):
             if case.merged_into_id
             else None,
             agencies=workflow.AGENCIES,
-            channel_label=CHANNEL_LABELS.get(case.intake_channel, case.intake_channel),
+            received_via_label=RECEIVED_VIA_LABELS.get(case.received_via, case.received_via),
             tip_categories=_tip_categories(case),
         ),
         status,

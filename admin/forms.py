@@ -20,7 +20,7 @@ from casework.cases.textinput import LIMITS
 from casework.dates.workdays import MODES
 from casework.general.intake import EMAIL
 from casework.general.workflow import AGENCIES
-from casework.models.case import INTAKE_CHANNELS
+from casework.models.case import RECEIVED_VIA
 from casework.staff import roles
 from complaints.forms import ComplaintForm
 from rongrian.formkit import options
@@ -109,8 +109,8 @@ class MergeForm(FlaskForm):
     )
 
 
-OFFLINE_CHANNELS = [c for c in INTAKE_CHANNELS if c not in ("web", "line")]
-CHANNEL_LABELS = {
+OFFLINE_RECEIVED_VIA = [c for c in RECEIVED_VIA if c not in ("web", "line")]
+RECEIVED_VIA_LABELS = {
     "phone": _l("Phone"),
     "letter": _l("Letter"),
     "walk_in": _l("In person (walk-in)"),
@@ -126,9 +126,9 @@ CHANNEL_LABELS = {
 class OfflineIntakeForm(ComplaintForm):
     """The public complaint form plus how and when the complaint actually arrived."""
 
-    intake_channel = RadioField(
+    received_via = RadioField(
         _l("How did the complaint arrive?"),
-        choices=options([(c, CHANNEL_LABELS[c]) for c in OFFLINE_CHANNELS]),
+        choices=options([(c, RECEIVED_VIA_LABELS[c]) for c in OFFLINE_RECEIVED_VIA]),
         default="phone",
     )
     received_on = StringField(_l("Date received"), render_kw={"type": "date"})

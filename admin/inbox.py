@@ -1,4 +1,4 @@
-"""The inbox: filter by status, channel, category, department and due state; search text."""
+"""The inbox: filter by status, received via, category, department and due state; search text."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin import bp
-from admin.forms import CHANNEL_LABELS
+from admin.forms import RECEIVED_VIA_LABELS
 from admin.guard import require
 from casework.cases import lifecycle, sla
 from casework.dates import clock
@@ -30,7 +30,7 @@ DUE_LABELS = {
 def filter_choices(org):
     return {
         "statuses": list(lifecycle.COMPLAINT_STATES.values()),
-        "channels": CHANNEL_LABELS,
+        "received_via": RECEIVED_VIA_LABELS,
         "categories": db.session.scalars(
             select(Category)
             .filter_by(organization_id=org.id, channel="complaint")

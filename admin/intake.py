@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
-from admin.forms import CHANNEL_LABELS, OfflineIntakeForm
+from admin.forms import RECEIVED_VIA_LABELS, OfflineIntakeForm
 from admin.guard import require
 from casework.dates import clock
 from casework.general import intake, offline
@@ -51,7 +51,7 @@ def intake_submit():
         submission = complaint_submission(
             form,
             request.files,
-            intake_channel=form.intake_channel.data or "",
+            received_via=form.received_via.data or "",
             received_at=received_at,
         )
         try:
@@ -64,7 +64,7 @@ def intake_submit():
                 filed=filed,
                 case=filed.case,
                 org=org,
-                channel_label=CHANNEL_LABELS.get(filed.case.intake_channel, ""),
+                received_via_label=RECEIVED_VIA_LABELS.get(filed.case.received_via, ""),
             )
     if "received_at" in errors:
         errors["received_on"] = errors.pop("received_at")

@@ -73,7 +73,7 @@ def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
         },
         consent=data.get("consent") is True,
         uploads=uploads,
-        intake_channel="web",
+        received_via="web",
         idempotency_token=request.headers.get("Idempotency-Key") or None,
     )
     if fields:

@@ -24,7 +24,7 @@ from casework.models import Case, Organization
 BASE_COLUMNS = (
     ("case_number", "เลขที่รับเรื่อง"),
     ("received_on", "วันที่รับเรื่อง"),
-    ("intake_channel", "ช่องทาง"),
+    ("received_via", "ช่องทางที่รับเรื่อง"),
     ("kind", "ประเภท"),
     ("category", "หมวดหมู่"),
     ("department", "หน่วยงานที่รับผิดชอบ"),
@@ -48,7 +48,7 @@ IDENTITY_COLUMNS = (
 
 
 # Values are written in Thai, like the headers (the files go to Thai offices and reports).
-CHANNELS_TH = {
+RECEIVED_VIA_TH = {
     "web": "เว็บไซต์",
     "line": "LINE",
     "phone": "โทรศัพท์",
@@ -90,7 +90,7 @@ def rows(cases: Iterable[Case], with_identity: bool) -> Iterable[dict]:
         row = {
             "case_number": case.case_number,
             "received_on": _date(local_date(case.received_at)),
-            "intake_channel": CHANNELS_TH.get(case.intake_channel, case.intake_channel),
+            "received_via": RECEIVED_VIA_TH.get(case.received_via, case.received_via),
             "kind": KINDS_TH.get(case.kind, case.kind),
             "category": case.category.name_th,
             "department": case.department.name_th if case.department else "",

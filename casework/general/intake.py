@@ -1,4 +1,5 @@
-"""Filing a general complaint: the one path every channel (web, API, LINE, clerk) goes through.
+"""Filing a general complaint: the one path it takes however it is received (web, API, LINE,
+clerk).
 
 Validation, numbering, identity sealing, attachments, the first timeline event and the receipt
 notification happen in one transaction: a failure leaves nothing behind.
@@ -25,7 +26,7 @@ from casework.dates import clock
 from casework.dates.thaidate import fiscal_year, local_date
 from casework.extensions import db
 from casework.models import Case, Category, Organization, OutboxMessage
-from casework.models.case import INTAKE_CHANNELS, KINDS
+from casework.models.case import COMPLAINT_KINDS, RECEIVED_VIA
 from casework.notify import outbox
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -58,7 +59,7 @@ class ComplaintSubmission:
     reporter: dict = field(default_factory=dict)
     consent: bool = False
     uploads: list[Upload] = field(default_factory=list)
-    intake_channel: str = "web"
+    received_via: str = "web"
     received_at: datetime | None = None  # offline intake: when it actually arrived
     idempotency_token: str | None = None
     # Forms (not the API): the same form sent again after a change is a new complaint.
@@ -118,10 +119,10 @@ def normalize(sub: ComplaintSubmission) -> dict[str, str]:
     for name, value in sub.reporter.items():
         if len(value) > LIMITS[name]:
             errors[f"reporter.{name}"] = _l("At most %(n)d characters.", n=LIMITS[name])
-    if sub.kind not in KINDS:
+    if sub.kind not in COMPLAINT_KINDS:
         errors["kind"] = _l("Choose complaint, grievance or suggestion.")
-    if sub.intake_channel not in INTAKE_CHANNELS:
-        errors["intake_channel"] = _l("Unknown intake channel.")
+    if sub.received_via not in RECEIVED_VIA:
+        errors["received_via"] = _l("Unknown way the complaint was received.")
 
     sub.lat, ok_lat = _coordinate(sub.lat, -90, 90)
     sub.lng, ok_lng = _coordinate(sub.lng, -180, 180)
@@ -243,7 +244,7 @@ def file_complaint(
             organization_id=org.id,
             channel="complaint",
             kind=sub.kind,
-            intake_channel=sub.intake_channel,
+            received_via=sub.received_via,
             fiscal_year=fy,
             sequence=sequence,
             case_number=numbering.format_number("complaint", fy, sequence),
@@ -275,7 +276,7 @@ def file_complaint(
             public=True,
             actor_id=actor_id,
             status_to="received",
-            data={"intake_channel": sub.intake_channel},
+            data={"received_via": sub.received_via},
             at=received_at,
         )
         if reporter.get("email"):

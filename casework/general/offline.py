@@ -1,7 +1,7 @@
 """Offline intake: a clerk registers a complaint that came by phone, letter, complaint box,
-walk-in, Facebook message or email. Filing goes through casework.general.intake like every channel;
-this module turns the clerk's "date received" into the instant the clock counts from, and
-audits the registration."""
+walk-in, Facebook message or email (its ``received_via``). Filing goes through
+casework.general.intake however a complaint is received; this module turns the clerk's "date
+received" into the instant the clock counts from, and audits the registration."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def register(org: Organization, sub: intake.ComplaintSubmission, clerk: User) ->
             "case.register_offline",
             actor_id=clerk.id,
             case=case,
-            data={"intake_channel": sub.intake_channel},
+            data={"received_via": sub.received_via},
         )
 
     return intake.file_complaint(org, sub, actor_id=clerk.id, before_commit=audited)

@@ -18,7 +18,7 @@ PAUSED = tuple(s for s, st in lifecycle.COMPLAINT_STATES.items() if st.paused)
 @dataclass
 class Filters:
     status: str = ""
-    channel: str = ""  # intake channel
+    received_via: str = ""  # web, line, phone, letter, ... (casework.models.case.RECEIVED_VIA)
     category: str = ""  # category code
     department: str = ""  # department id
     due: str = ""  # one of sla.DUE_STATES
@@ -40,8 +40,8 @@ def apply(query: Select, filters: Filters, org: Organization) -> Select:
     most Thai queries) or an exact case number."""
     if filters.status in lifecycle.COMPLAINT_STATES:
         query = query.where(Case.status == filters.status)
-    if filters.channel:
-        query = query.where(Case.intake_channel == filters.channel)
+    if filters.received_via:
+        query = query.where(Case.received_via == filters.received_via)
     if filters.category:
         query = query.join(Category, Category.id == Case.category_id).where(
             Category.code == filters.category

@@ -121,7 +121,7 @@ class FiscalReport:
     halves: list[Period]
     by_department: list[tuple[Department | None, Figures]]
     by_category: list[tuple[Category, Figures]]
-    by_channel: list[tuple[str, Figures]]
+    by_received_via: list[tuple[str, Figures]]
 
 
 def utc_bounds(fy_be: int) -> tuple[datetime, datetime]:
@@ -161,7 +161,7 @@ def fiscal_report(visible: Select, org: Organization, fy_be: int) -> FiscalRepor
     months = {ym: Period(*ym) for ym in fiscal_months(fy_be)}
     departments: dict[int | None, Figures] = defaultdict(Figures)
     categories: dict[int, Figures] = defaultdict(Figures)
-    channels: dict[str, Figures] = defaultdict(Figures)
+    received_via: dict[str, Figures] = defaultdict(Figures)
     for case in cases:
         due = sla.due_state(case, org, today, cal)
         received = local_date(case.received_at)
@@ -170,7 +170,7 @@ def fiscal_report(visible: Select, org: Organization, fy_be: int) -> FiscalRepor
             months[(received.year, received.month)].figures,
             departments[case.department_id],
             categories[case.category_id],
-            channels[case.intake_channel],
+            received_via[case.received_via],
         ):
             figures.add(case, due)
     halves = [Period(0, 0, half) for half in (1, 2)]
@@ -195,7 +195,7 @@ def fiscal_report(visible: Select, org: Organization, fy_be: int) -> FiscalRepor
             (dept_rows.get(k), v) for k, v in _sorted(departments, lambda k: (k is None, k or 0))
         ],
         by_category=[(cat_rows[k], v) for k, v in _sorted(categories, lambda k: k)],
-        by_channel=_sorted(channels, lambda k: k),
+        by_received_via=_sorted(received_via, lambda k: k),
     )
 
 

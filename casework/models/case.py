@@ -11,8 +11,13 @@ from casework.extensions import db
 from casework.models.base import created_at, org_fk
 from casework.models.organization import Category, Department
 
-KINDS = ("complaint", "grievance", "suggestion")
-INTAKE_CHANNELS = (
+# What a case is (its kind): a general complaint is a complaint, a grievance or a suggestion, as
+# the citizen chose; every case of the corruption channel is a tip.
+COMPLAINT_KINDS = ("complaint", "grievance", "suggestion")
+TIP_KIND = "tip"
+KINDS = (*COMPLAINT_KINDS, TIP_KIND)
+# How a case reached the organization (received via). "Channel" is only complaint-or-tip.
+RECEIVED_VIA = (
     "web",
     "line",
     "phone",
@@ -48,7 +53,7 @@ class Case(db.Model):
     organization_id: Mapped[int] = org_fk()
     channel: Mapped[str] = mapped_column(String(16))  # complaint | tip
     kind: Mapped[str] = mapped_column(String(16), default="complaint")
-    intake_channel: Mapped[str] = mapped_column(String(16), default="web")
+    received_via: Mapped[str] = mapped_column(String(16), default="web")
     fiscal_year: Mapped[int]
     sequence: Mapped[int]
     case_number: Mapped[str] = mapped_column(String(24))

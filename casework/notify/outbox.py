@@ -109,7 +109,7 @@ TRANSPORTS: dict[str, Callable[[OutboxMessage, str], None]] = {"email": _email}
 
 
 def register_transport(name: str, send: Callable[[OutboxMessage, str], None]) -> None:
-    """Let another channel (e.g. LINE) deliver its own rows through this worker."""
+    """Let another transport (e.g. LINE) deliver its own rows through this worker."""
     TRANSPORTS[name] = send
 
 

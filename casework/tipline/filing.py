@@ -31,6 +31,7 @@ from casework.dates.thaidate import fiscal_year, local_date
 from casework.extensions import db
 from casework.general.intake import EMAIL, IntakeError, find_category
 from casework.models import Case, Organization, TipDetails
+from casework.models.case import TIP_KIND
 from casework.tipline import access, custody, scrub, sealing, trail
 
 __all__ = ["IntakeError"]
@@ -318,8 +319,8 @@ def _new_case(org: Organization, category, sub: TipSubmission) -> Case:
     case = Case(
         organization_id=org.id,
         channel="tip",
-        kind="complaint",
-        intake_channel="web",
+        kind=TIP_KIND,
+        received_via="web",
         fiscal_year=fy,
         sequence=sequence,
         case_number=numbering.format_number("tip", fy, sequence),

@@ -102,7 +102,7 @@ def test_offline_registration_and_its_audit_entry_commit_together(app, login_as,
 
         monkeypatch.setattr(audit, "record", broken)
         sub = ComplaintSubmission(
-            category="roads", subject="ถนนพัง", details="โทรแจ้ง", intake_channel="phone"
+            category="roads", subject="ถนนพัง", details="โทรแจ้ง", received_via="phone"
         )
         with pytest.raises(RuntimeError):
             offline.register(org, sub, clerk)
@@ -110,7 +110,7 @@ def test_offline_registration_and_its_audit_entry_commit_together(app, login_as,
         assert sum(db.session.scalars(db.select(CaseCounter.last))) == 0  # no number used
         monkeypatch.undo()
         sub = ComplaintSubmission(
-            category="roads", subject="ถนนพัง", details="โทรแจ้ง", intake_channel="phone"
+            category="roads", subject="ถนนพัง", details="โทรแจ้ง", received_via="phone"
         )
         filed = offline.register(org, sub, clerk)
         assert filed.case.case_number.endswith("/000001")

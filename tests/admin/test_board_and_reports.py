@@ -87,7 +87,7 @@ def test_report_for_supervisor_and_executive_only(app, login_as, year):
     assert "รายงานผลการดำเนินการเรื่องร้องเรียน" in html and "ปีงบประมาณ พ.ศ. 2570" in html
     assert "ตุลาคม 2569" in html and "ครึ่งปีแรก" in html
     assert "ไม่มีเรื่องร้องเรียน" in html  # months without complaints say so
-    assert "ขยะและความสะอาด" in html and "เว็บไซต์" in html  # by category, by channel
+    assert "ขยะและความสะอาด" in html and "เว็บไซต์" in html  # by category, by received via
     assert "ซ่อมถนนเสร็จแล้ว" not in html  # figures, not case contents
     assert officer.get("/admin/reports").status_code == 403
 
@@ -125,8 +125,8 @@ def test_inbox_filters(app, client, login_as, year):
     assert subjects("?due=paused") == {"ท่อแตกรอข้อมูล"}
     assert subjects("?due=done") == {"ซ่อมถนนเสร็จแล้ว"}
     assert subjects(f"?department={health}") == {"ขยะไม่ถูกเก็บ"}
-    assert subjects("?channel=phone") == set()
-    assert subjects("?channel=web&category=lighting") == {"ไฟดับซอยใหม่"}
+    assert subjects("?received_via=phone") == set()
+    assert subjects("?received_via=web&category=lighting") == {"ไฟดับซอยใหม่"}
     assert subjects("?q=รอข้อมูล") == {"ท่อแตกรอข้อมูล"}  # the subject
     assert subjects("?q=หน้าบ้านเลขที่ 12") >= {"ขยะไม่ถูกเก็บ"}  # the details
 
@@ -137,7 +137,7 @@ def test_exports_are_thai_with_buddhist_era_dates(app, client, login_as, year):
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel opens Thai correctly
     text = raw.decode("utf-8-sig")
     header = text.splitlines()[0]
-    assert header.startswith("เลขที่รับเรื่อง,วันที่รับเรื่อง,ช่องทาง")
+    assert header.startswith("เลขที่รับเรื่อง,วันที่รับเรื่อง,ช่องทางที่รับเรื่อง,ประเภท")
     late = next(line for line in text.splitlines() if "ขยะไม่ถูกเก็บ" in line)
     assert "05/10/2569" in late and "เว็บไซต์" in late and "เกินกำหนด" in late
     assert "ร้องเรียน" in late and "overdue" not in late

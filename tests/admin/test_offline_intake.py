@@ -20,7 +20,7 @@ def test_phone_complaint_receipt_works_on_tracking_page(app, client, login_as, f
     response = clerk.post(
         "/admin/intake",
         data={
-            "intake_channel": "phone",
+            "received_via": "phone",
             "received_on": "2027-04-08",  # the call came in last Thursday
             "received_time": "14:30",
             "kind": "complaint",
@@ -43,7 +43,7 @@ def test_phone_complaint_receipt_works_on_tracking_page(app, client, login_as, f
 
     with app.app_context():
         case = db.session.scalar(db.select(Case).order_by(Case.id.desc()))
-        assert case.intake_channel == "phone"
+        assert case.received_via == "phone"
         assert case.received_at == datetime(2027, 4, 8, 7, 30)  # 14:30 Bangkok in UTC
         assert case.due_date == date(2027, 4, 15)  # lighting: 7 calendar days from the call
         assert len(case.events) == 1 and case.events[0].actor_id is not None
@@ -64,7 +64,7 @@ def test_received_date_in_the_future_is_refused_and_input_kept(app, login_as, fr
     response = clerk.post(
         "/admin/intake",
         data={
-            "intake_channel": "letter",
+            "received_via": "letter",
             "received_on": "2027-04-20",
             "kind": "complaint",
             "category": "roads",

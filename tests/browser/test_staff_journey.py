@@ -52,7 +52,7 @@ def test_clerk_registers_a_phone_complaint_and_the_letter_prints_on_one_page(
     clerk = open_page()
     _sign_in(clerk, "clerk.browser@demo.go.th")
     clerk.goto("/admin/intake")
-    clerk.check("#intake_channel-0")  # phone
+    clerk.check("#received_via-0")  # phone
     clerk.select_option("#category", "roads")
     clerk.fill("#subject", "ถนนหน้าโรงเรียนทรุดตัว")
     clerk.fill("#details", "ผู้ร้องโทรแจ้งว่าถนนหน้าโรงเรียนทรุดเป็นแอ่งกว้าง")

@@ -1,5 +1,8 @@
-"""The Alembic migrations build exactly the schema the models describe."""
+"""The Alembic migrations build exactly the schema the models describe, and move the data."""
 
+from datetime import date, datetime
+
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -21,3 +24,88 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(make_app):
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
+
+
+RENAME = "65bc0389d8b6"  # intake_channel -> received_via; tips get kind "tip"
+BEFORE = "f1df7c7baa92"
+
+
+def _insert(conn, name: str, **values) -> int:
+    """A row of table ``name`` as the schema stands: required columns get a plain filler."""
+    table = sa.Table(name, sa.MetaData(), autoload_with=conn)
+    fillers = {
+        sa.String: "x",
+        sa.Text: "",
+        sa.Integer: 0,
+        sa.Boolean: False,
+        sa.Float: 0.0,
+        sa.DateTime: datetime(2026, 11, 2, 3, 4),
+        sa.Date: date(2026, 11, 2),
+        sa.LargeBinary: b"",
+        sa.JSON: {},
+    }
+    row = {
+        c.name: next(v for t, v in fillers.items() if isinstance(c.type, t))
+        for c in table.columns
+        if not (c.nullable or c.primary_key or c.name in values)
+    }
+    return conn.execute(table.insert().values({**row, **values})).inserted_primary_key[0]
+
+
+def _cases(conn) -> dict:
+    table = sa.Table("cases", sa.MetaData(), autoload_with=conn)
+    return {r.case_number: r._asdict() for r in conn.execute(sa.select(table))}
+
+
+def test_received_via_rename_keeps_every_value_and_tips_get_their_kind(make_app):
+    app = make_app()
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade(revision=BEFORE)
+        with db.engine.begin() as conn:
+            org = _insert(conn, "organizations", slug="test")
+            cat = _insert(conn, "categories", organization_id=org, channel="complaint", code="c")
+            tip_cat = _insert(conn, "categories", organization_id=org, channel="tip", code="t")
+            filed = [
+                ("2570/000001", "complaint", "grievance", "phone", cat, 1),
+                ("2570/000002", "complaint", "complaint", "letter", cat, 2),
+                ("T2570/00001", "tip", "complaint", "web", tip_cat, 1),
+            ]
+            for number, channel, kind, via, category, sequence in filed:
+                case = _insert(
+                    conn,
+                    "cases",
+                    organization_id=org,
+                    case_number=number,
+                    channel=channel,
+                    kind=kind,
+                    intake_channel=via,
+                    category_id=category,
+                    fiscal_year=2570,
+                    sequence=sequence,
+                    subject=f"subject of {number}",
+                )
+                _insert(conn, "case_events", organization_id=org, case_id=case, kind="received")
+            before = _cases(conn)
+
+        upgrade(revision=RENAME)
+        with db.engine.connect() as conn:
+            after = _cases(conn)
+            events = conn.execute(sa.text("SELECT count(*) FROM case_events")).scalar()
+        assert events == 3
+        assert {n: (r["received_via"], r["kind"]) for n, r in after.items()} == {
+            "2570/000001": ("phone", "grievance"),
+            "2570/000002": ("letter", "complaint"),
+            "T2570/00001": ("web", "tip"),
+        }
+        assert "intake_channel" not in after["2570/000001"]
+        # Nothing else moved: every other column of every row is as it was.
+        for number, row in before.items():
+            rest = {k: v for k, v in row.items() if k not in ("intake_channel", "kind")}
+            assert {k: after[number][k] for k in rest} == rest
+
+        downgrade(revision=BEFORE)
+        with db.engine.connect() as conn:
+            assert _cases(conn) == before

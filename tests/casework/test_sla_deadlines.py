@@ -52,7 +52,7 @@ def test_a_declared_holiday_moves_the_deadline(working_org, ctx, frozen):
 
 def test_received_in_the_past_counts_from_that_day(working_org, ctx, frozen):
     frozen(datetime(2027, 4, 20, 3, 0))
-    case = _file(ctx, intake_channel="letter", received_at=THU_8_APR_2027)
+    case = _file(ctx, received_via="letter", received_at=THU_8_APR_2027)
     assert case.due_date == date(2027, 5, 6)
 
 
