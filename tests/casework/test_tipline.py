@@ -107,7 +107,7 @@ def file(org, **overrides):
 def test_filing_numbers_the_tip_register_and_keeps_only_days(org):
     filed = file(org)
     case = filed.case
-    assert case.channel == "tip" and case.case_number.startswith("T25")
+    assert case.channel == "tip" and case.kind == "tip" and case.case_number.startswith("T25")
     assert case.subject == "" and case.details == ""
     assert case.received_at.hour == 0 and case.received_at.minute == 0
     assert case.created_at.hour == 0 and case.created_at.second == 0
@@ -412,7 +412,7 @@ def test_transfer_from_general_channel_is_one_way(org, file_complaint, gps_jpeg)
     assert general_access.in_reach(officer, complaint)
     tip = transfer.transfer(complaint, actor_id=supervisor.id, tip_category="bribery")
     db.session.refresh(complaint)
-    assert tip.channel == "tip" and complaint.channel == "complaint"
+    assert tip.channel == "tip" and tip.kind == "tip" and complaint.channel == "complaint"
     assert complaint.status == "completed" and complaint.outcome == "transferred"
     assert complaint.subject == "" and complaint.details == ""
     assert db.session.scalar(select(ReporterIdentity).filter_by(case_id=complaint.id)) is None
