@@ -111,6 +111,7 @@ def test_idempotency_key_returns_the_same_case(client, app):
         ({**VALID, "lat": 13.7}, ["lng"]),
         ({**VALID, "lat": {"x": 1}, "lng": 1}, ["lat"]),
         ({**VALID, "kind": "rant"}, ["kind"]),
+        ({**VALID, "kind": "tip"}, ["kind"]),  # tips come only through the tip channel
         ({**VALID, "occurred_on": "31/12/2569"}, ["occurred_on"]),
         ({**VALID, "occurred_on": "2999-01-01"}, ["occurred_on"]),
         ({**VALID, "reporter": {"email": "not-an-email"}, "consent": True}, ["reporter.email"]),
