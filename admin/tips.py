@@ -33,24 +33,6 @@ from casework.tipline import (
 )
 from casework.tipline.custody import CustodyError
 
-# What each timeline entry of a tip means, for the officers' history (moved complaints bring
-# the general channel's kinds with them).
-EVENT_LABELS = {
-    "received": _l("Received"),
-    "status": _l("Status"),
-    "note": _l("Internal note"),
-    "officer_message": _l("Message to the tipster"),
-    "tipster_message": _l("Message from the tipster"),
-    "reveal_requested": _l("Identity reveal requested"),
-    "reveal_refused": _l("Identity reveal refused"),
-    "identity_accessed": _l("Identity opened by a custodian"),
-    "explanation": _l("Explanation of delay"),
-    "public_update": _l("Update to the complainant"),
-    "assigned": _l("Assigned"),
-    "escalated": _l("Escalated to the supervisor (overdue)"),
-    "citizen_info": _l("The complainant added information"),
-    "merged_in": _l("A duplicate was merged into this case"),
-}
 REQUEST_STATUS = {
     "pending": _l("Waiting for a custodian"),
     "approved": _l("Approved: the custodian opened the identity"),
@@ -141,7 +123,6 @@ def tip(case_id: int):
             thread=messages.thread(case),
             files=messages.initial_files(case),
             events=[(e, sealing.event_text(case, e)) for e in case.events],
-            event_labels=EVENT_LABELS,
             state_label=_state_label,
             roles=filing.ACCUSED_ROLES,
             how_known=filing.HOW_KNOWN,

@@ -12,7 +12,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
 
-from casework.cases import lifecycle
+from casework.cases import events, lifecycle
 from casework.dates import thaidate
 from rongrian.config import ROOT
 
@@ -79,6 +79,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["has_endpoint"] = _has_endpoint
     app.jinja_env.globals["status_label"] = lifecycle.status_label
     app.jinja_env.globals["outcome_label"] = lifecycle.outcome_label
+    app.jinja_env.globals["staff_event_label"] = events.staff_label
+    app.jinja_env.globals["public_event_label"] = events.public_label
 
 
 def _has_endpoint(name: str) -> bool:
