@@ -27,24 +27,19 @@ cases = sa.table(
 )
 
 
-def upgrade():
+def _rename(old, new):
     # batch_alter_table so that SQLite (which copies the table) and PostgreSQL both rename.
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.alter_column(
-            'intake_channel',
-            new_column_name='received_via',
-            existing_type=sa.String(length=16),
-            existing_nullable=False,
+            old, new_column_name=new, existing_type=sa.String(length=16), existing_nullable=False
         )
+
+
+def upgrade():
+    _rename('intake_channel', 'received_via')
     op.execute(cases.update().where(cases.c.channel == 'tip').values(kind='tip'))
 
 
 def downgrade():
     op.execute(cases.update().where(cases.c.channel == 'tip').values(kind='complaint'))
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.alter_column(
-            'received_via',
-            new_column_name='intake_channel',
-            existing_type=sa.String(length=16),
-            existing_nullable=False,
-        )
+    _rename('received_via', 'intake_channel')

@@ -11,12 +11,16 @@ from sqlalchemy import inspect
 from casework.extensions import db
 
 
+def _empty_database() -> None:
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
 def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(make_app):
     app = make_app()
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        _empty_database()
         upgrade()
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
@@ -60,9 +64,7 @@ def _cases(conn) -> dict:
 def test_received_via_rename_keeps_every_value_and_tips_get_their_kind(make_app):
     app = make_app()
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        _empty_database()
         upgrade(revision=BEFORE)
         with db.engine.begin() as conn:
             org = _insert(conn, "organizations", slug="test")
