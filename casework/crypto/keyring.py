@@ -156,6 +156,9 @@ def save_keyring(keyring: Keyring, path: str | os.PathLike[str]) -> None:
 def _read(path: Path) -> Keyring:
     try:
         text = path.read_text(encoding="utf-8")
+        if path.stat().st_mode & 0o077:  # an older install, or copied in by hand
+            with contextlib.suppress(PermissionError):
+                path.chmod(0o600)
     except UnicodeDecodeError:
         raise KeyringError(f"keyring file {path} is not UTF-8 text") from None
     try:
