@@ -16,6 +16,7 @@ from admin.guard import require
 from casework import audit
 from casework.extensions import db
 from casework.models import AuditEntry, Case, User
+from casework.tipline import trail
 from rongrian.tenancy import current_org
 
 PER_PAGE = 100
@@ -58,6 +59,7 @@ ACTIONS = {
     "notice.print": _l("Printed a letter"),
     "export.cases": _l("Exported the case list"),
     "export.identity": _l("Exported the case list with contact details"),
+    audit.KEYED: trail.ACTIONS[audit.KEYED],  # (both chains were keyed the same way)
 }
 LETTERS = {
     "acknowledgement": _l("Acknowledgement of receipt"),

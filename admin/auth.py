@@ -27,6 +27,7 @@ from casework.dates import clock
 from casework.extensions import db, limiter
 from casework.models import User
 from casework.staff import accounts, passwords, roles, totp
+from rongrian.login import belongs_here
 from rongrian.tenancy import current_org
 
 PENDING = "staff_pending"  # "user_id:epoch:started" between the password and the code
@@ -100,7 +101,7 @@ def _pending_user() -> User | None:
     user = db.session.get(User, uid)
     if user is None or not user.active or user.session_epoch != epoch or _locked(user):
         return None
-    return user
+    return user if belongs_here(user) else None
 
 
 def _finish(user: User, how: str):

@@ -1,9 +1,12 @@
-"""Back-office commands: ``users create``, ``outbox run``, ``sla sweep``, ``audit verify``."""
+"""Back-office commands: ``users create``, ``outbox run``, ``sla sweep``, ``audit verify`` and
+``audit checkpoint``."""
 
 from __future__ import annotations
 
+import json
 import sys
 import time
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -101,25 +104,57 @@ def sla_sweep() -> None:
 
 
 @audit_cli.command("verify")
-def audit_verify() -> None:
-    """Check the audit hash chain; exits 1 and names the first broken entry."""
-    broken = False
-    for org in db.session.scalars(select(Organization).order_by(Organization.id)):
-        verdict = audit.verify(org.id)
-        if verdict.ok:
-            click.echo(f"{org.slug}: ok, {verdict.checked} entries")
-        else:
-            broken = True
-            where = f"entry #{verdict.broken_seq}"
-            if verdict.broken_id is not None:
-                where += f" (id {verdict.broken_id})"
-            click.echo(
-                f"{org.slug}: BROKEN at {where}: {verdict.reason}; "
-                f"{verdict.checked} entries before it are intact",
-                err=True,
-            )
-    if broken:
-        sys.exit(1)
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.File("rb"),
+    help="A checkpoint file from `audit checkpoint`: also prove nothing before it was rewritten.",
+)
+def audit_verify(checkpoint_file) -> None:
+    """Check the audit chains of this deployment's organization; exits 1 and names the first
+    broken entry."""
+    org = _org()
+    pinned = None
+    if checkpoint_file is not None:
+        try:
+            pinned = audit.open_checkpoint(checkpoint_file.read(), org)
+        except audit.InvalidCheckpoint as error:
+            click.echo(f"{org.slug}: checkpoint refused: {error}", err=True)
+            sys.exit(1)
+    verdict = audit.verify(org.id, checkpoint=pinned)
+    if not verdict.ok:
+        _broken(org, verdict)
+    unkeyed = f"; the first {verdict.unkeyed} predate the key" if verdict.unkeyed else ""
+    click.echo(f"{org.slug}: ok, {verdict.checked} entries{unkeyed}")
+    if pinned is not None:
+        click.echo(f"{org.slug}: matches the checkpoint of {pinned.date}")
+
+
+@audit_cli.command("checkpoint")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+def audit_checkpoint(file: str) -> None:
+    """Write the signed head of each audit chain to FILE (- for stdout), to keep off this host."""
+    org = _org()
+    try:
+        doc = audit.checkpoint(org)
+    except audit.ChainBroken as error:
+        _broken(org, error.verdict)
+    with click.open_file(file, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    heads = ", ".join(f"{name} #{head['seq']}" for name, head in doc["claims"]["chains"].items())
+    click.echo(f"{org.slug}: checkpoint of {heads} written to {file}", err=file == "-")
+
+
+def _broken(org: Organization, verdict: audit.Verdict) -> NoReturn:
+    where = f"entry #{verdict.broken_seq}"
+    if verdict.broken_id is not None:
+        where += f" (id {verdict.broken_id})"
+    click.echo(
+        f"{org.slug}: BROKEN at {where}: {verdict.reason}; "
+        f"{verdict.checked} entries before it are intact",
+        err=True,
+    )
+    sys.exit(1)
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,7 @@ from casework.crypto import keys
 from casework.extensions import babel, csrf, db, limiter, migrate
 from casework.notify import outbox
 from rongrian import config as config_module
-from rongrian import errors, i18n, login, security
+from rongrian import errors, i18n, instance, login, security
 from rongrian.config import ROOT
 
 SURFACES = ("all", "public", "staff")
@@ -25,6 +25,7 @@ def create_app(config: dict | None = None, surface: str | None = None) -> Flask:
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
         "RONGRIAN_INSTANCE", str(ROOT / "instance")
     )
+    instance.private_directory(instance_path)  # before anything is written in it
     app = Flask(
         "rongrian",
         instance_path=instance_path,
@@ -36,6 +37,7 @@ def create_app(config: dict | None = None, surface: str | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config["RONGRIAN_SURFACE"] = surface
+    instance.secure_files(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(i18n.translation_dirs())
 
     _quiet_logs()

@@ -218,3 +218,82 @@ def gps_jpeg() -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif)
     return out.getvalue()
+
+
+@pytest.fixture
+def rewrite_audit_chain(app):
+    """An insider who can write to the database: deletes entries of a chain, renumbers the
+    rest and recomputes every hash from the first deleted entry on (or from ``start``), either
+    unkeyed, as the chain used to be, or with the audit key taken from the keyring. The entry
+    format is written out here, as an attacker would read it off the source."""
+    import hashlib
+    import hmac
+    import json
+
+    from sqlalchemy import select
+
+    from casework.models import AuditEntry
+
+    def digest(row, seq: int, prev: str, key: bytes | None) -> str:
+        body = {
+            "org": row.organization_id,
+            "seq": seq,
+            "at": row.at.isoformat(timespec="microseconds"),
+            "actor": row.actor_id,
+            "action": row.action,
+            "case": row.case_id,
+            "target": row.target,
+            "data": row.data,
+            "prev": prev,
+        }
+        if row.chain != "main":
+            body["chain"] = row.chain
+        text_ = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        if key is None:
+            return hashlib.sha256(text_.encode()).hexdigest()
+        return hmac.new(key, text_.encode(), hashlib.sha256).hexdigest()
+
+    def rewrite(org_id, delete=(), *, keyed, chain="main", start=None):
+        start = start or min(delete, default=1)
+        with app.app_context():
+            key = None
+            if keyed:
+                from casework.crypto import keys
+
+                key = keys.keyring().audit_key
+            for seq in delete:
+                db.session.execute(
+                    text(
+                        "DELETE FROM audit_entries WHERE organization_id = :o AND chain = :c "
+                        "AND seq = :s"
+                    ),
+                    {"o": org_id, "c": chain, "s": seq},
+                )
+            rows = db.session.scalars(
+                select(AuditEntry)
+                .filter_by(organization_id=org_id, chain=chain)
+                .order_by(AuditEntry.seq)
+            ).all()
+            prev = "0" * 64
+            for n, row in enumerate(rows, 1):
+                if n < start:
+                    prev = row.hash
+                    continue
+                new = digest(row, n, prev, key)
+                db.session.execute(
+                    text(
+                        "UPDATE audit_entries SET seq = :s, prev_hash = :p, hash = :h WHERE id = :i"
+                    ),
+                    {"s": n, "p": prev, "h": new, "i": row.id},
+                )
+                prev = new
+            db.session.execute(
+                text(
+                    "UPDATE audit_heads SET seq = :s, hash = :h "
+                    "WHERE organization_id = :o AND chain = :c"
+                ),
+                {"s": len(rows), "h": prev, "o": org_id, "c": chain},
+            )
+            db.session.commit()
+
+    return rewrite

@@ -2,9 +2,15 @@
 
 The keyring is a small JSON document (a file with mode 0600, or the ``RONGRIAN_KEYRING``
 environment variable) holding the AES-256 data keys by version, the HMAC keys for blind
-indexes and tracking codes, the tip receipt pepper and the Ed25519 seed that signs proofs of
-submission. Rotation adds a new data key and makes it current; old versions stay so that
-existing ciphertexts remain readable until they are re-encrypted.
+indexes and tracking codes, the tip receipt pepper, the Ed25519 seed that signs proofs of
+submission and audit checkpoints, and the HMAC key of the audit chain. Rotation adds a new data
+key and makes it current; old versions stay so that existing ciphertexts remain readable until
+they are re-encrypted.
+
+A keyring written before the audit chain was keyed has no ``audit_key``. It gets one derived
+from its signing seed (HKDF-SHA256), so every worker that reads the old file, or the old
+``RONGRIAN_KEYRING`` value, at the same moment arrives at the same key; a key file is then
+rewritten with it (0600), so the audit key stays put whatever later happens to the seed.
 """
 
 from __future__ import annotations
@@ -20,10 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 FORMAT = 1
 KEY_BYTES = 32
 MAX_VERSION = 0xFFFF  # token header stores the version in two bytes
 _SINGLE_KEYS = ("index_key", "tracking_key", "receipt_pepper", "signing_key")
+_AUDIT_KEY_INFO = b"rongrian audit chain key v1"
 
 
 class KeyringError(Exception):
@@ -40,8 +50,12 @@ class Keyring:
     tracking_key: bytes = field(repr=False)
     receipt_pepper: bytes = field(repr=False)
     signing_key: bytes = field(repr=False)
+    # None only while reading a keyring from before the audit chain was keyed: derived then.
+    audit_key: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        if self.audit_key is None and isinstance(self.signing_key, bytes):
+            self.audit_key = _derive_audit_key(self.signing_key)
         if not self.data_keys:
             raise KeyringError("keyring has no data keys")
         for version, key in self.data_keys.items():
@@ -49,7 +63,7 @@ class Keyring:
             _check_key(f"data key {version}", key)
         if self.current not in self.data_keys:
             raise KeyringError(f"current data key version {self.current} is not in the keyring")
-        for name in _SINGLE_KEYS:
+        for name in (*_SINGLE_KEYS, "audit_key"):
             _check_key(name, getattr(self, name))
 
     def data_key(self, version: int) -> bytes:
@@ -74,7 +88,7 @@ class Keyring:
             "current": self.current,
             "data_keys": {str(v): _b64(k) for v, k in sorted(self.data_keys.items())},
         }
-        for name in _SINGLE_KEYS:
+        for name in (*_SINGLE_KEYS, "audit_key"):
             doc[name] = _b64(getattr(self, name))
         return json.dumps(doc, indent=2) + "\n"
 
@@ -101,6 +115,8 @@ class Keyring:
                 raise KeyringError(f"data key version {name!r} is not a positive integer")
             data_keys[int(name)] = _unb64(f"data key {name}", value)
         singles = {name: _unb64(name, doc.get(name)) for name in _SINGLE_KEYS}
+        if "audit_key" in doc:
+            singles["audit_key"] = _unb64("audit_key", doc["audit_key"])
         return cls(data_keys=data_keys, current=current, **singles)
 
     @classmethod
@@ -109,7 +125,7 @@ class Keyring:
         return cls(
             data_keys={1: secrets.token_bytes(KEY_BYTES)},
             current=1,
-            **{name: secrets.token_bytes(KEY_BYTES) for name in _SINGLE_KEYS},
+            **{name: secrets.token_bytes(KEY_BYTES) for name in (*_SINGLE_KEYS, "audit_key")},
         )
 
 
@@ -118,7 +134,8 @@ def load_keyring(path: str | os.PathLike[str], env_value: str | None = None) -> 
 
     With ``env_value`` the file is never touched (an empty value is an error, not a fallback).
     A missing file is created with fresh keys, mode 0600, without clobbering a file that a
-    concurrent process created first.
+    concurrent process created first. A file without an audit key is saved again with the
+    derived one (module docstring).
     """
     if env_value is not None:
         if not env_value.strip():
@@ -126,15 +143,20 @@ def load_keyring(path: str | os.PathLike[str], env_value: str | None = None) -> 
         return Keyring.from_json(env_value)
     target = Path(path)
     try:
-        return _read(target)
+        keyring, complete = _read(target)
     except FileNotFoundError:
         pass
+    else:
+        if not complete:  # every concurrent writer writes the same key; a read-only file
+            with contextlib.suppress(OSError):  # keeps deriving it, which is as good
+                save_keyring(keyring, target)
+        return keyring
     keyring = Keyring.generate()
     tmp = _write_tmp(keyring, target)
     try:
         os.link(tmp, target)  # atomic and never overwrites an existing keyring
     except FileExistsError:
-        return _read(target)
+        return _read(target)[0]
     finally:
         os.unlink(tmp)
     _fsync_dir(target.parent)
@@ -153,15 +175,25 @@ def save_keyring(keyring: Keyring, path: str | os.PathLike[str]) -> None:
     _fsync_dir(target.parent)
 
 
-def _read(path: Path) -> Keyring:
+def _read(path: Path) -> tuple[Keyring, bool]:
+    """The keyring in ``path``, and whether the file holds every key (else: no audit key)."""
     try:
         text = path.read_text(encoding="utf-8")
+        if path.stat().st_mode & 0o077:  # an older install, or copied in by hand
+            with contextlib.suppress(PermissionError):
+                path.chmod(0o600)
     except UnicodeDecodeError:
         raise KeyringError(f"keyring file {path} is not UTF-8 text") from None
     try:
-        return Keyring.from_json(text)
+        keyring = Keyring.from_json(text)
     except KeyringError as exc:
         raise KeyringError(f"{path}: {exc}") from None
+    return keyring, "audit_key" in json.loads(text)
+
+
+def _derive_audit_key(signing_seed: bytes) -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=_AUDIT_KEY_INFO)
+    return hkdf.derive(signing_seed)
 
 
 def _write_tmp(keyring: Keyring, target: Path) -> str:

@@ -40,4 +40,5 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_epoch}"
+        """What the session keeps: the user, their session epoch and their organization."""
+        return f"{self.id}:{self.session_epoch}:{self.organization_id}"

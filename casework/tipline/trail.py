@@ -31,6 +31,7 @@ ACTIONS = {
     "tip.identity_resealed": _l("Identity shared with newly enrolled custodians"),
     "tip.category_created": _l("Tip category added"),
     "tip.category_updated": _l("Tip category changed"),
+    audit.KEYED: _l("Audit chain keyed: the entries before this one were written without the key"),
 }
 
 

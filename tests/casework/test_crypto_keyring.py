@@ -174,3 +174,43 @@ def test_concurrent_creation_never_clobbers(tmp_path, monkeypatch):
     assert load_keyring(path) == winner
     assert Keyring.from_json(path.read_text()) == winner
     assert [p.name for p in tmp_path.iterdir()] == ["keyring.json"]
+
+
+def test_the_audit_chain_key_is_its_own_random_key():
+    a, b = Keyring.generate(), Keyring.generate()
+    assert len(a.audit_key) == 32 and a.audit_key != b.audit_key
+    assert a.audit_key not in {a.data_key(1), a.index_key, a.tracking_key, a.signing_key}
+    assert "audit_key" in json.loads(a.to_json())
+    assert a.audit_key.hex() not in repr(a)
+
+
+def _without_audit_key(ring: Keyring) -> str:
+    doc = json.loads(ring.to_json())
+    del doc["audit_key"]
+    return json.dumps(doc)
+
+
+def test_an_older_key_file_gains_an_audit_key_saved_0600(tmp_path):
+    path = tmp_path / "keyring.json"
+    ring = Keyring.generate()
+    path.write_text(_without_audit_key(ring))
+    path.chmod(0o644)
+    loaded = load_keyring(path)
+    assert len(loaded.audit_key) == 32 and loaded.audit_key != ring.audit_key
+    assert json.loads(path.read_text())["audit_key"]  # written back, so it stays the same
+    assert _mode(path) == 0o600
+    assert load_keyring(path) == loaded
+    assert [p.name for p in tmp_path.iterdir()] == ["keyring.json"]
+
+
+def test_an_older_keyring_gets_the_same_audit_key_in_every_worker(tmp_path):
+    # Two workers that read the old file (or the variable) at once must agree on the key,
+    # or each would chain the audit trail with its own: the key is derived, not drawn.
+    text = _without_audit_key(Keyring.generate())
+    from_env = load_keyring(tmp_path / "unused.json", text)
+    assert not (tmp_path / "unused.json").exists()
+    assert load_keyring(tmp_path / "unused.json", text).audit_key == from_env.audit_key
+    (tmp_path / "keyring.json").write_text(text)
+    assert load_keyring(tmp_path / "keyring.json").audit_key == from_env.audit_key
+    other = _without_audit_key(Keyring.generate())
+    assert Keyring.from_json(other).audit_key != from_env.audit_key

@@ -276,7 +276,7 @@ def test_server_alone_reveals_nothing(app, client, backend, caplog, signed_in):
         box = sealed.SealedBox.from_bytes(box_row.box)
         aad = f"tip-identity:{key_row.organization_id}:{box_row.case_id}:{key_row.id}".encode()
         candidates = [*ring.data_keys.values(), ring.index_key, ring.tracking_key]
-        candidates += [ring.receipt_pepper, ring.signing_key]
+        candidates += [ring.receipt_pepper, ring.signing_key, ring.audit_key]
         for candidate in candidates:
             with pytest.raises(DecryptionError):
                 sealed.unseal(candidate, box, aad)
