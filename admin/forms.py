@@ -16,9 +16,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from casework.cases.categories import CODE_MAX
+from casework.cases.contact import EMAIL
 from casework.cases.textinput import LIMITS
 from casework.dates.workdays import MODES
-from casework.general.intake import EMAIL
 from casework.general.workflow import AGENCIES
 from casework.models.case import RECEIVED_VIA
 from casework.staff import roles
@@ -185,10 +186,9 @@ class DepartmentForm(FlaskForm):
 
 
 class CategoryForm(FlaskForm):
+    # the rule for codes is casework.cases.categories.clean_code, shared by both channels
     code = StringField(
-        _l("Code"),
-        validators=[DataRequired(_REQUIRED), Length(max=48)],
-        render_kw={"maxlength": 48},
+        _l("Code"), validators=[DataRequired(_REQUIRED)], render_kw={"maxlength": CODE_MAX}
     )
     name_th = StringField(_l("Name in Thai"), validators=[DataRequired(_REQUIRED), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Length(max=200)])

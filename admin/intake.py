@@ -10,6 +10,7 @@ from flask_login import current_user
 from admin import bp
 from admin.forms import RECEIVED_VIA_LABELS, OfflineIntakeForm
 from admin.guard import require
+from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.general import intake, offline
 from complaints.forms import complaint_submission
@@ -68,7 +69,7 @@ def intake_submit():
             )
     if "received_at" in errors:
         errors["received_on"] = errors.pop("received_at")
-    attach_errors(form, {k: v for k, v in errors.items() if k != "csrf_token"})
+    attach_errors(form, FieldErrors({k: v for k, v in errors.items() if k != "csrf_token"}))
     if "csrf_token" in errors:
         errors["csrf_token"] = _("This form had expired. Check the answers and send again.")
     form.form_token.data = form.form_token.data or intake.new_form_token()

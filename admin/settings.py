@@ -14,10 +14,13 @@ from admin import bp
 from admin.forms import CategoryForm, DepartmentForm, HolidayForm, SlaSettingsForm, options
 from admin.guard import require
 from casework import audit
+from casework.cases.categories import clean_code
+from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.dates.workdays import WorkCalendar
 from casework.extensions import db
 from casework.models import Category, DeclaredHoliday, Department
+from rongrian.formkit import attach_errors
 from rongrian.i18n import localized
 from rongrian.tenancy import current_org
 
@@ -131,8 +134,8 @@ def _category_form(org, obj=None) -> CategoryForm:
     return form
 
 
-def _save_category(form, category) -> None:
-    category.code = form.code.data.strip()
+def _save_category(form, category, code: str) -> None:
+    category.code = code
     category.name_th = form.name_th.data.strip()
     category.name_en = (form.name_en.data or "").strip()
     category.sla_days = form.sla_days.data
@@ -149,11 +152,13 @@ def categories():
     org = current_org()
     form = _category_form(org)
     if form.validate_on_submit():
-        if not _unique(Category, org.id, form.code.data.strip(), channel="complaint"):
-            form.code.errors = [_("Another category already uses this code.")]
+        try:
+            code = clean_code(org.id, "complaint", form.code.data)
+        except FieldErrors as error:
+            attach_errors(form, error)
         else:
             category = Category(organization_id=org.id, channel="complaint")
-            _save_category(form, category)
+            _save_category(form, category, code)
             db.session.add(category)
             db.session.flush()
             _audit("category.create", category.code, {"sla_days": category.sla_days})
@@ -177,11 +182,13 @@ def category_edit(category_id: int):
         abort(404)  # the corruption channel's categories belong to the tip channel's settings
     form = _category_form(org, category)
     if form.validate_on_submit():
-        if not _unique(Category, org.id, form.code.data.strip(), category.id, channel="complaint"):
-            form.code.errors = [_("Another category already uses this code.")]
+        try:
+            code = clean_code(org.id, "complaint", form.code.data, category)
+        except FieldErrors as error:
+            attach_errors(form, error)
         else:
             before = category.sla_days
-            _save_category(form, category)
+            _save_category(form, category, code)
             _audit("category.update", category.code, {"sla_days": [before, category.sla_days]})
             flash(_("Saved. The new number of days applies to new cases."), "success")
             return redirect(url_for("admin.categories"))

@@ -47,7 +47,7 @@ def _keep(change, done: str):
         change(user, request.form)
         flash(done, "success")
     except CustodyError as error:
-        flash_errors(error.fields)
+        flash_errors(error)
     return redirect(url_for("admin.tip_custody"))
 
 
@@ -91,7 +91,7 @@ def tip_custody_approve(key_id: int):
             "success",
         )
     except CustodyError as error:
-        flash_errors(error.fields)
+        flash_errors(error)
     return redirect(url_for("admin.tip_custody"))
 
 
@@ -106,7 +106,7 @@ def tip_custody_reseal():
             "success",
         )
     except CustodyError as error:
-        flash_errors(error.fields)
+        flash_errors(error)
     return redirect(url_for("admin.tip_custody"))
 
 
@@ -123,7 +123,7 @@ def tip_reveal_approve(request_id: int):
     try:
         identity = reveal.approve(row, case, current_user, request.form.get("passphrase", ""))
     except CustodyError as error:
-        flash_errors(error.fields)
+        flash_errors(error)
         return redirect(url_for("admin.tip_custody"))
     fields = [
         (label, identity[k]) for k, label in custody.IDENTITY_LABELS.items() if identity.get(k)
@@ -144,7 +144,7 @@ def tip_reveal_refuse(request_id: int):
         reveal.refuse(row, case, current_user)
         flash(_("The request was refused."), "success")
     except CustodyError as error:
-        flash_errors(error.fields)
+        flash_errors(error)
     return redirect(url_for("admin.tip_custody"))
 
 

@@ -17,6 +17,7 @@ from admin.forms import CategoryForm
 from admin.guard import case_or_404
 from admin.inbox import DUE_LABELS
 from casework.cases import attachments, lifecycle
+from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.models import Case, Category
 from casework.tipline import (
@@ -31,7 +32,7 @@ from casework.tipline import (
     transfer,
     workflow,
 )
-from casework.tipline.custody import CustodyError
+from rongrian.formkit import attach_errors
 
 REQUEST_STATUS = {
     "pending": _l("Waiting for a custodian"),
@@ -67,8 +68,8 @@ def _back(case: Case):
     return redirect(url_for("admin.tip", case_id=case.id))
 
 
-def flash_errors(fields: dict) -> None:
-    for message in fields.values():
+def flash_errors(error: FieldErrors) -> None:
+    for message in error.fields.values() or [error.message]:
         flash(message, "error")
 
 
@@ -163,13 +164,8 @@ def _act(case: Case, action, done: str):
     try:
         action()
         flash(done, "success")
-    except (
-        messages.FollowUpError,
-        workflow.WorkflowError,
-        referral.ReferralError,
-        CustodyError,
-    ) as error:
-        flash_errors(error.fields)
+    except FieldErrors as error:
+        flash_errors(error)
     return _back(case)
 
 
@@ -300,8 +296,8 @@ def tip_categories():
     if form.validate_on_submit():
         try:
             categories.create(org_id, current_user.id, form.code.data, _settings(form))
-        except categories.CategoryError as error:
-            form.code.errors = [error.fields["code"]]
+        except FieldErrors as error:
+            attach_errors(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.tip_categories"))

@@ -65,7 +65,7 @@ def user_new():
                 actor_id=current_user.id,
             )
         except accounts.StaffError as error:
-            attach_errors(form, error.fields)
+            attach_errors(form, error)
         else:
             flash(_("The account was created."), "success")
             return redirect(url_for("admin.users"))
@@ -95,7 +95,7 @@ def user_edit(user_id: int):
                 actor_id=current_user.id,
             )
         except accounts.StaffError as error:
-            attach_errors(form, error.fields)
+            attach_errors(form, error)
         else:
             flash(_("The account was saved."), "success")
             return redirect(url_for("admin.users"))

@@ -2,53 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
-from casework.cases import attachments
+from casework.cases import lookup
+from casework.cases.errors import FieldErrors
 from casework.general import followup, intake
 from rongrian import ratelimits
-from rongrian.api import BadBody, json_object, text_field
-from rongrian.errors import api_error
+from rongrian.api import json_object, payload, text_field
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 
 bp = Blueprint("complaints_api", __name__, url_prefix="/api/v1")
-
-
-@bp.errorhandler(BadBody)
-def _bad_body(error: BadBody):
-    return api_error(error.status, error.message, error.fields)
-
-
-def _payload() -> tuple[dict, list]:
-    """JSON body, or multipart with a ``payload`` JSON part and ``attachments`` files.
-
-    The payload part may come as a plain field or as a file part (``curl -F payload=@c.json``).
-    Files under any other name are refused, never silently dropped.
-    """
-    if request.mimetype != "multipart/form-data":
-        return json_object(), []
-    stray = sorted(set(request.files) - {"attachments", "payload"})
-    if stray:
-        raise BadBody(
-            400,
-            _("Some fields are not valid."),
-            {name: _("Send files in parts named attachments.") for name in stray},
-        )
-    part = request.files.get("payload")
-    raw = part.stream.read(current_app.config["MAX_FORM_MEMORY_SIZE"] + 1) if part else None
-    if raw is not None and len(raw) > current_app.config["MAX_FORM_MEMORY_SIZE"]:
-        raise BadBody(413, _("The payload part is too large."))
-    try:
-        data = json.loads(raw if raw is not None else request.form.get("payload", "{}"))
-    except (ValueError, RecursionError):
-        raise BadBody(400, _("The payload part is not valid JSON.")) from None
-    if not isinstance(data, dict):
-        raise BadBody(400, _("The payload part must be a JSON object."))
-    return data, attachments.from_file_storage(request.files.getlist("attachments"))
 
 
 def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
@@ -77,7 +42,7 @@ def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
         idempotency_token=request.headers.get("Idempotency-Key") or None,
     )
     if fields:
-        raise BadBody(400, _("Some fields are not valid."), fields)
+        raise FieldErrors(fields)
     return sub
 
 
@@ -85,15 +50,14 @@ def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
 @ratelimits.submissions
 @no_store
 def file_complaint():
-    data, uploads = _payload()
+    data, uploads = payload()
     submission = _submission(data, uploads)
     try:
         filed = intake.file_complaint(current_org(), submission)
     except intake.IntakeError as error:
-        fields = dict(error.fields)
-        if "idempotency_token" in fields:  # the client sent it as a header
-            fields["Idempotency-Key"] = fields.pop("idempotency_token")
-        return api_error(400, _("Some fields are not valid."), fields)
+        if "idempotency_token" in error.fields:  # the client sent it as a header
+            error.fields["Idempotency-Key"] = error.fields.pop("idempotency_token")
+        raise
     case = filed.case
     body = {
         "case_number": case.case_number,
@@ -112,12 +76,10 @@ def track():
     data = json_object()
     code = data.get("tracking_code")
     if not isinstance(code, str) or not code.strip():
-        return api_error(
-            400, _("Some fields are not valid."), {"tracking_code": _("Give a tracking code.")}
-        )
-    case = followup.find_by_code(current_org(), code)
+        raise FieldErrors({"tracking_code": _("Give a tracking code.")})
+    case = lookup.find_by_code(current_org(), code)
     if case is None:
-        return api_error(404, _("No case matches that code."))
+        raise FieldErrors(message=_("No case matches that code."), status=404)
     view = followup.public_view(case)
     return jsonify(
         {

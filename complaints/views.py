@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from casework.cases import attachments
+from casework.cases import attachments, lookup
 from casework.cases.textinput import LIMITS
 from casework.extensions import csrf
 from casework.general import followup, intake
@@ -55,7 +55,7 @@ def submit():
     try:
         filed = intake.file_complaint(org, complaint_submission(form, request.files))
     except intake.IntakeError as error:
-        attach_errors(form, error.fields)
+        attach_errors(form, error)
         return (
             render_template("complaints/new.html", form=form, errors=error.fields, org=org),
             400,
@@ -110,7 +110,7 @@ def track_lookup():
     form = TrackForm()
     if not form.validate() and _expired(form):
         return render_template("complaints/track.html", form=form, notice=EXPIRED()), 400
-    case = followup.find_by_code(current_org(), form.tracking_code.data)
+    case = lookup.find_by_code(current_org(), form.tracking_code.data)
     if case is None:
         return _not_found(form)
     return _status_page(case, code=form.tracking_code.data)
@@ -122,7 +122,7 @@ def track_lookup():
 @no_store
 def add_info():
     form = InfoForm()
-    case = followup.find_by_code(current_org(), form.tracking_code.data)
+    case = lookup.find_by_code(current_org(), form.tracking_code.data)
     if case is None:
         return _not_found(TrackForm(formdata=None))
     if not form.validate() and _expired(form):
@@ -133,7 +133,7 @@ def add_info():
     try:
         followup.add_information(case, form.message.data, uploads)
     except followup.FollowUpError as error:
-        attach_errors(form, error.fields)
+        attach_errors(form, error)
         return _status_page(case, info_form=form, code=form.tracking_code.data, status=400)
     return _status_page(
         case,
@@ -148,7 +148,7 @@ def add_info():
 @no_store
 def rate():
     form = RatingForm()
-    case = followup.find_by_code(current_org(), form.tracking_code.data)
+    case = lookup.find_by_code(current_org(), form.tracking_code.data)
     if case is None:
         return _not_found(TrackForm(formdata=None))
     if not form.validate() and _expired(form):
@@ -158,6 +158,6 @@ def rate():
     try:
         followup.rate(case, form.rating.data, form.comment.data)
     except followup.FollowUpError as error:
-        attach_errors(form, error.fields)
+        attach_errors(form, error)
         return _status_page(case, rating_form=form, code=form.tracking_code.data, status=400)
     return _status_page(case, code=form.tracking_code.data)

@@ -6,6 +6,8 @@ from flask import Flask, current_app, jsonify, make_response, render_template, r
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from casework.cases.errors import FieldErrors
+
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -116,6 +118,15 @@ def _handle(error: HTTPException):
     return response
 
 
+def _handle_field_errors(error: FieldErrors):
+    """Input the rules refused that no view caught: the API answers ``{error, fields}`` with the
+    error's status; a page shows its message."""
+    if wants_json():
+        return api_error(error.status, error.message, error.fields)
+    _with_org()
+    return _page(error.status, error.message)
+
+
 def _handle_unexpected(error: Exception):
     from casework.extensions import db
 
@@ -127,5 +138,6 @@ def _handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle)
+    app.register_error_handler(FieldErrors, _handle_field_errors)
     if not (app.testing or app.config.get("PROPAGATE_EXCEPTIONS")):
         app.register_error_handler(Exception, _handle_unexpected)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from casework.cases.errors import FieldErrors
 from casework.extensions import db
 from casework.models import Category, Organization
 from rongrian.i18n import localized
@@ -27,10 +28,10 @@ def category_options(org: Organization, channel: str) -> list[SelectChoice]:
     return options([("", _("— choose —"))] + [(c.code, localized(c)) for c in rows])
 
 
-def attach_errors(form, errors: dict[str, str]) -> None:
-    """Show each ``field -> message`` beside the form field of that name; nested names such
-    as ``reporter.email`` or ``identity.email`` land on the flat ``email`` field."""
-    for name, message in errors.items():
+def attach_errors(form, error: FieldErrors) -> None:
+    """Show each of the error's ``field -> message`` beside the form field of that name; nested
+    names such as ``reporter.email`` or ``identity.email`` land on the flat ``email`` field."""
+    for name, message in error.fields.items():
         flat = name.split(".", 1)[1] if "." in name else name
         target = getattr(form, flat, None)
         if target is not None:

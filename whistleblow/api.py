@@ -7,13 +7,11 @@ from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 
 from casework.cases import lifecycle
+from casework.cases.errors import FieldErrors
 from casework.dates.thaidate import local_date
-from casework.general import intake
 from casework.tipline import filing, messages, reveal
-from complaints.api import _payload  # JSON, or multipart with a payload part and files
 from rongrian import ratelimits
-from rongrian.api import BadBody, json_object, text_field
-from rongrian.errors import api_error
+from rongrian.api import json_object, payload, text_field
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 
@@ -32,11 +30,6 @@ ANSWERS = (
     "reported_elsewhere",
     "reported_where",
 )
-
-
-@bp.errorhandler(BadBody)
-def _bad_body(error: BadBody):
-    return api_error(error.status, error.message, error.fields)
 
 
 def _object(data: dict, name: str, fields: dict) -> dict:
@@ -65,7 +58,7 @@ def _submission(data: dict, uploads: list) -> filing.TipSubmission:
     )
     sub.reported_elsewhere = sub.reported_elsewhere or "no"
     if fields:
-        raise BadBody(400, _("Some fields are not valid."), fields)
+        raise FieldErrors(fields)
     return sub
 
 
@@ -73,11 +66,8 @@ def _submission(data: dict, uploads: list) -> filing.TipSubmission:
 @ratelimits.submissions
 @no_store
 def file_tip():
-    data, uploads = _payload()
-    try:
-        filed = filing.file_tip(current_org(), _submission(data, uploads))
-    except intake.IntakeError as error:
-        return api_error(400, _("Some fields are not valid."), error.fields)
+    data, uploads = payload()
+    filed = filing.file_tip(current_org(), _submission(data, uploads))
     return jsonify(
         {"case_number": filed.case.case_number, "receipt": filed.receipt, "proof": filed.proof}
     ), 201
@@ -86,10 +76,10 @@ def file_tip():
 def _case_from_body(data: dict):
     receipt = data.get("receipt")
     if not isinstance(receipt, str) or not receipt.strip():
-        raise BadBody(400, _("Some fields are not valid."), {"receipt": _("Give your receipt.")})
+        raise FieldErrors({"receipt": _("Give your receipt.")})
     case = filing.find_by_receipt(current_org(), receipt)
     if case is None:
-        raise BadBody(404, _("No report matches that receipt."))
+        raise FieldErrors(message=_("No report matches that receipt."), status=404)
     return case
 
 
@@ -137,13 +127,10 @@ def status():
 @ratelimits.tracking_lookups
 @no_store
 def post_message():
-    data, uploads = _payload()
+    data, uploads = payload()
     case = _case_from_body(data)
     text = data.get("text", "")
     if not isinstance(text, str):
-        return api_error(400, _("Some fields are not valid."), {"text": _("Must be a string.")})
-    try:
-        messages.from_tipster(case, text, uploads)
-    except messages.FollowUpError as error:
-        return api_error(400, _("Some fields are not valid."), error.fields)
+        raise FieldErrors({"text": _("Must be a string.")})
+    messages.from_tipster(case, text, uploads)
     return jsonify(_status_body(case)), 201

@@ -87,7 +87,7 @@ def submit():
     try:
         filed = filing.file_tip(org, sub)
     except intake.IntakeError as error:
-        attach_errors(form, error.fields)
+        attach_errors(form, error)
         return _form_page(form, error.fields, 400)
     return render_template(
         "whistleblow/receipt.html", filed=filed, case=filed.case, org=org, key=_public_key()
@@ -153,7 +153,7 @@ def reply():
     try:
         messages.from_tipster(case, form.message.data, uploads)
     except messages.FollowUpError as error:
-        attach_errors(form, error.fields)
+        attach_errors(form, error)
         return _status_page(case, form.receipt.data, reply_form=form, status=400)
     return _status_page(case, form.receipt.data)
 

@@ -1,4 +1,5 @@
-"""What a citizen can do with a tracking code: look the case up, add information, rate it."""
+"""What a citizen can do with their case once the tracking code has found it
+(``casework.cases.lookup``): see it, add information, rate it."""
 
 from __future__ import annotations
 
@@ -11,34 +12,12 @@ from sqlalchemy import select
 from casework import audit
 from casework.cases import attachments, casefile, lifecycle, timeline
 from casework.cases.attachments import Upload
+from casework.cases.errors import FollowUpError
 from casework.cases.textinput import LIMITS, clean
-from casework.crypto import keys, tracking
 from casework.dates import clock
 from casework.extensions import db
 from casework.general import notices
-from casework.models import Case, CaseEvent, CaseMessage, Organization
-
-
-class FollowUpError(ValueError):
-    def __init__(self, fields: dict[str, str]):
-        super().__init__("invalid follow-up")
-        self.fields = fields
-
-
-def find_by_code(org: Organization, text: str | None) -> Case | None:
-    """The general complaint a tracking code opens, or None (wrong, unknown or a tip alike).
-
-    Every answer costs the same work: a mistyped, malformed or empty code is hashed and looked
-    up too (as a value no code can hash to), so neither the page nor its timing tells a wrong
-    code from an unknown one.
-    """
-    text = text if isinstance(text, str) else ""
-    canonical = tracking.normalize_code(text) if len(text) <= LIMITS["tracking_code"] else None
-    digest = tracking.hash_code(keys.keyring().tracking_key, canonical or "!")
-    case = db.session.scalar(
-        select(Case).filter_by(organization_id=org.id, channel="complaint", tracking_hash=digest)
-    )
-    return case if canonical else None
+from casework.models import Case, CaseEvent, CaseMessage
 
 
 @dataclass
@@ -109,7 +88,7 @@ def add_information(case: Case, text: str, uploads: list[Upload]) -> CaseMessage
     if problem:
         errors["attachments"] = problem
     if errors:
-        raise FollowUpError({k: str(v) for k, v in errors.items()})
+        raise FollowUpError(errors)
     repeat = _same_as_last(case, text, uploads)
     if repeat is not None:
         return repeat
@@ -181,7 +160,7 @@ def rate(case: Case, score, comment: str) -> None:
     if len(comment) > LIMITS["rating_comment"]:
         errors["comment"] = _l("At most %(n)d characters.", n=LIMITS["rating_comment"])
     if errors:
-        raise FollowUpError({k: str(v) for k, v in errors.items()})
+        raise FollowUpError(errors)
     case.rating = score
     case.rating_comment = comment
     case.rated_at = clock.utcnow()

@@ -17,32 +17,24 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from casework.cases import attachments, identity, numbering, sla, timeline
+from casework.cases import attachments, contact, identity, numbering, sla, timeline
 from casework.cases.attachments import Upload
+from casework.cases.categories import find_category
+from casework.cases.errors import IntakeError
 from casework.cases.textinput import LIMITS, clean
 from casework.crypto import keys, resubmit, tracking
-from casework.crypto.blindindex import normalize_phone
 from casework.dates import clock
 from casework.dates.thaidate import fiscal_year, local_date
 from casework.extensions import db
-from casework.models import Case, Category, Organization, OutboxMessage
+from casework.models import Case, Organization, OutboxMessage
 from casework.models.case import COMPLAINT_KINDS, RECEIVED_VIA
 from casework.notify import outbox
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 EARLIEST_YEAR = 1900  # an earlier "when it happened" is a typing mistake
 TOKEN = re.compile(r"^[\x21-\x7e]{16,128}$")
 BAD_TOKEN = _l("Use a random key of 16 to 128 visible ASCII characters.")
 REUSED_TOKEN = _l("This key was already used for a different complaint. Use a new random key.")
-
-
-class IntakeError(ValueError):
-    """Input that cannot be filed; ``fields`` maps each field to a message for the person."""
-
-    def __init__(self, fields: dict[str, str], message: str | None = None):
-        super().__init__(message or "invalid submission")
-        self.fields = fields
 
 
 @dataclass
@@ -144,12 +136,7 @@ def normalize(sub: ComplaintSubmission) -> dict[str, str]:
     if sub.received_at and local_date(sub.received_at) > today:
         errors["received_at"] = _l("The date received cannot be in the future.")
 
-    email = sub.reporter.get("email", "")
-    if email and ("email" not in errors) and not EMAIL.match(email):
-        errors["reporter.email"] = _l("Enter an email address like name@example.com.")
-    phone = sub.reporter.get("phone", "")
-    if phone and not 9 <= len(normalize_phone(phone)) <= 10:
-        errors["reporter.phone"] = _l("Enter a Thai phone number, e.g. 081 234 5678.")
+    errors.update(contact.problems(sub.reporter, "reporter"))
     national_id = re.sub(r"[\s-]", "", sub.reporter.get("national_id", ""))
     if national_id and not (national_id.isdigit() and len(national_id) == 13):
         errors["reporter.national_id"] = _l("A national ID number has 13 digits.")
@@ -163,12 +150,6 @@ def normalize(sub: ComplaintSubmission) -> dict[str, str]:
     if problem:
         errors["attachments"] = problem
     return {k: str(v) for k, v in errors.items()}
-
-
-def find_category(org: Organization, code: str, channel: str) -> Category | None:
-    return db.session.scalar(
-        select(Category).filter_by(organization_id=org.id, channel=channel, code=code, active=True)
-    )
 
 
 def usable_token(token: object) -> bool:

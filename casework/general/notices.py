@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from casework.cases import lifecycle
+from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.dates.workdays import WORKING
 from casework.extensions import db
@@ -31,8 +33,10 @@ SUBJECTS_TH = {
 }
 
 
-class NoticeUnavailable(ValueError):
+class NoticeUnavailable(FieldErrors):
     """The case is not (yet) in a state where this letter makes sense."""
+
+    status = 404
 
 
 @dataclass
@@ -75,13 +79,17 @@ def signer(case: Case, org: Organization) -> tuple[str, list[str]]:
 
 def build(case: Case, kind: str, reporter: dict) -> Notice:
     if kind not in KINDS:
-        raise NoticeUnavailable(kind)
+        raise NoticeUnavailable({"kind": _l("There is no such letter.")})
     explanation = latest_explanation(case)
     final = lifecycle.state(case.channel, case.status).final
     if kind == "delay" and explanation is None:
-        raise NoticeUnavailable("no explanation recorded yet")
+        raise NoticeUnavailable(
+            {"kind": _l("Record an explanation of the delay before printing this letter.")}
+        )
     if kind == "result" and not final:
-        raise NoticeUnavailable("the case is not completed")
+        raise NoticeUnavailable(
+            {"kind": _l("The result letter can be printed once the case is completed.")}
+        )
     org = db.session.get(Organization, case.organization_id)
     name = reporter.get("name", "")
     new_date = (explanation.data or {}).get("new_date") if explanation is not None else None

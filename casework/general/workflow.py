@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from casework import audit
 from casework.cases import casefile, identity, lifecycle, sla, timeline
+from casework.cases.errors import FieldErrors
 from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
 from casework.extensions import db
@@ -42,10 +43,8 @@ AGENCY_TH = {
 NOTE_LIMIT = LIMITS["message"]
 
 
-class WorkflowError(ValueError):
-    def __init__(self, fields: dict[str, object]):
-        super().__init__("invalid action")
-        self.fields = {k: str(v) for k, v in fields.items()}
+class WorkflowError(FieldErrors):
+    """A staff action on a complaint that cannot be taken as given."""
 
 
 def _text(value: str, field: str, errors: dict, *, required: bool = True, limit=NOTE_LIMIT):

@@ -6,22 +6,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from casework import audit
+from casework.cases.contact import BAD_EMAIL, EMAIL
+from casework.cases.errors import FieldErrors
 from casework.extensions import db
-from casework.general.intake import EMAIL
 from casework.models import Department, User
 from casework.staff import passwords, roles
 
 
-class StaffError(ValueError):
-    def __init__(self, fields: dict[str, object]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
-        self.fields = {k: str(v) for k, v in fields.items()}
+class StaffError(FieldErrors):
+    """An account that cannot be created or changed as given."""
 
 
 def _check(org_id, email, role, department_id, password, *, user_id=None, new=False) -> dict:
     errors: dict[str, object] = {}
     if not EMAIL.match(email or ""):
-        errors["email"] = _l("Enter an email address like name@example.com.")
+        errors["email"] = BAD_EMAIL
     else:
         clash = db.session.scalar(
             select(User).where(User.organization_id == org_id, func.lower(User.email) == email)

@@ -1,26 +1,20 @@
 """The tip channel's categories and the days each stage may take (default 15). Integrity
-officers keep them; tips have no responsible department. API clients file by code, so a code
-stays as it was created; each change goes to the tips trail."""
+officers keep them; tips have no responsible department. A code follows the rule both channels
+share (casework.cases.categories); API clients file by code, so it stays as it was created.
+Each change goes to the tips trail."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from casework.cases.categories import CategoryError, clean_code
 from casework.extensions import db
 from casework.models import Category, User
 from casework.tipline import trail
 
-CODE = re.compile(r"[a-z0-9_]{1,48}")
-
-
-class CategoryError(ValueError):
-    def __init__(self, fields: dict[str, str]):
-        super().__init__("invalid category")
-        self.fields = fields
+__all__ = ["CategoryError"]
 
 
 @dataclass
@@ -56,13 +50,7 @@ def category_for(user: User, category_id: int) -> Category | None:
 
 def create(organization_id: int, actor_id: int, code: str, settings: Settings) -> Category:
     """Add a category. Commits; CategoryError on a malformed or taken code."""
-    code = (code or "").strip()
-    if not CODE.fullmatch(code):
-        raise CategoryError({"code": str(_l("Use lowercase English letters, digits and _ only."))})
-    if db.session.scalar(
-        select(Category.id).filter_by(organization_id=organization_id, channel="tip", code=code)
-    ):
-        raise CategoryError({"code": str(_l("Another category already uses this code."))})
+    code = clean_code(organization_id, "tip", code)
     category = Category(organization_id=organization_id, channel="tip", code=code)
     try:
         _apply(category, settings)

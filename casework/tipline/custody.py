@@ -31,6 +31,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casework import audit
+from casework.cases.errors import FieldErrors
 from casework.crypto import custodian_keys, sealed
 from casework.crypto.custodian_keys import PassphraseCost, WrappedKey, WrongPassphrase
 from casework.crypto.fields import DecryptionError
@@ -54,10 +55,8 @@ IDENTITY_LABELS = {
 __all__ = ["CustodyError", "WrongPassphrase"]
 
 
-class CustodyError(ValueError):
-    def __init__(self, fields: dict[str, str]):
-        super().__init__("custody error")
-        self.fields = fields
+class CustodyError(FieldErrors):
+    """A custodian's step (enrolling, approving, opening an identity) that cannot be taken."""
 
 
 def _cost() -> PassphraseCost:

@@ -21,15 +21,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casework.cases import attachments, numbering, sla, timeline
+from casework.cases import attachments, contact, numbering, sla, timeline
 from casework.cases.attachments import Upload
+from casework.cases.categories import find_category
+from casework.cases.errors import IntakeError
 from casework.cases.textinput import LIMITS, clean
 from casework.crypto import keys, receipts, resubmit, signing, tracking
-from casework.crypto.blindindex import normalize_phone
 from casework.dates import clock
 from casework.dates.thaidate import fiscal_year, local_date
 from casework.extensions import db
-from casework.general.intake import EMAIL, IntakeError, find_category
 from casework.models import Case, Organization, TipDetails
 from casework.models.case import TIP_KIND
 from casework.tipline import access, custody, scrub, sealing, trail
@@ -184,12 +184,7 @@ def _check_identity(sub: TipSubmission, errors: dict) -> None:
         return
     if not (given.get("name") or given.get("phone") or given.get("email")):
         errors["identity.name"] = _l("Give at least your name, a phone number or an email.")
-    email = given.get("email", "")
-    if email and not EMAIL.match(email):
-        errors["identity.email"] = _l("Enter an email address like name@example.com.")
-    phone = given.get("phone", "")
-    if phone and not 9 <= len(normalize_phone(phone)) <= 10:
-        errors["identity.phone"] = _l("Enter a Thai phone number, e.g. 081 234 5678.")
+    errors.update(contact.problems(given, "identity"))
     if not sub.consent:
         errors["consent"] = _l(
             "To give your identity, agree that it is sealed for the identity custodians."

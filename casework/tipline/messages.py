@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from casework.cases import attachments, lifecycle, timeline
 from casework.cases.attachments import Upload
+from casework.cases.errors import FollowUpError
 from casework.cases.textinput import LIMITS, clean
 from casework.extensions import db
-from casework.general.followup import FollowUpError
 from casework.models import Attachment, Case, CaseEvent, CaseMessage
 from casework.tipline import sealing, trail
 from casework.tipline.filing import store_files
@@ -47,7 +47,7 @@ def _check(case: Case, text: str, uploads: list[Upload]) -> str:
     if problem:
         errors["attachments"] = problem
     if errors:
-        raise FollowUpError({k: str(v) for k, v in errors.items()})
+        raise FollowUpError(errors)
     return text
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case, Referral
@@ -68,10 +69,8 @@ def referral_of(case: Case) -> Referral | None:
     return db.session.scalar(select(Referral).filter_by(case_id=case.id))
 
 
-class ReferralError(ValueError):
-    def __init__(self, fields: dict[str, str]):
-        super().__init__("invalid referral")
-        self.fields = fields
+class ReferralError(FieldErrors):
+    """A referral to an outside body that cannot be recorded as given."""
 
 
 def record(

@@ -16,12 +16,14 @@ from sqlalchemy import delete, select
 from casework import audit
 from casework.cases import attachments, casefile, identity, lifecycle
 from casework.cases.attachments import Upload
+from casework.cases.categories import find_category
+from casework.cases.errors import FieldErrors
+from casework.cases.lookup import find_by_code
 from casework.cases.textinput import LIMITS
 from casework.crypto import keys, tracking
 from casework.crypto.blindindex import keyed_tag
 from casework.dates import clock
 from casework.extensions import db
-from casework.general.intake import find_category
 from casework.models import (
     Attachment,
     Case,
@@ -35,28 +37,26 @@ from casework.models import (
 from casework.tipline import custody, filing, sealing, trail
 
 
-class TransferError(ValueError):
-    pass
+class TransferError(FieldErrors):
+    """A complaint that cannot be moved into the tip channel (``message`` says why)."""
 
 
 def transfer(complaint: Case, *, actor_id: int, tip_category: str = "other") -> Case:
     """Move ``complaint`` into the tip channel; returns the new tip. Commits."""
     if complaint.channel != "complaint":
-        raise TransferError(str(_l("Only a general complaint can be transferred.")))
+        raise TransferError(message=_l("Only a general complaint can be transferred."))
     if lifecycle.state("complaint", complaint.status).final:
-        raise TransferError(str(_l("A completed complaint cannot be transferred.")))
+        raise TransferError(message=_l("A completed complaint cannot be transferred."))
     org = db.session.get(Organization, complaint.organization_id)
     category = find_category(org, tip_category, "tip")
     if category is None:
-        raise TransferError(str(_l("Choose a tip category.")))
+        raise TransferError(message=_l("Choose a tip category."))
     reporter = identity.reveal(complaint)
     if reporter and not custody.active_keys(org.id):
         raise TransferError(
-            str(
-                _l(
-                    "This complaint names its reporter, and no identity custodian has a key yet: "
-                    "the identity could not be sealed. Ask a custodian to enrol first."
-                )
+            message=_l(
+                "This complaint names its reporter, and no identity custodian has a key yet: "
+                "the identity could not be sealed. Ask a custodian to enrol first."
             )
         )
     try:
@@ -147,8 +147,6 @@ def _empty(complaint: Case, files: list) -> None:
 
 def claim(org: Organization, tracking_code: str | None) -> tuple[Case, str] | None:
     """A transferred complainant's receipt, shown once for their old tracking code."""
-    from casework.general.followup import find_by_code
-
     complaint = find_by_code(org, tracking_code)
     if complaint is None or not complaint.tracking_hash:
         return None

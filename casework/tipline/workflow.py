@@ -19,6 +19,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from casework.cases import casefile, lifecycle, sla, timeline
+from casework.cases.errors import FieldErrors
 from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
 from casework.extensions import db
@@ -30,10 +31,8 @@ from casework.tipline.filing import details_of
 DUE_ORDER = {sla.OVERDUE: 0, sla.DUE_SOON: 1, sla.ON_TIME: 2, sla.PAUSED: 3, sla.DONE: 4}
 
 
-class WorkflowError(ValueError):
-    def __init__(self, fields: dict[str, str]):
-        super().__init__("invalid status change")
-        self.fields = fields
+class WorkflowError(FieldErrors):
+    """An officer's action on a tip that cannot be taken as given."""
 
 
 def change(
@@ -87,7 +86,7 @@ def change(
     if len(order_number) > 100:
         errors["order_number"] = _l("At most %(n)d characters.", n=100)
     if errors:
-        raise WorkflowError({k: str(v) for k, v in errors.items()})
+        raise WorkflowError(errors)
     try:
         before = case.status
         event = casefile.change_status(case, target, actor_id=actor_id, outcome=outcome)
@@ -140,7 +139,7 @@ def explain_delay(case: Case, *, actor_id: int, text: str, new_date: date | str 
     elif new_date <= clock.today():
         errors["new_date"] = _l("The new date must be in the future.")
     if errors:
-        raise WorkflowError({k: str(v) for k, v in errors.items()})
+        raise WorkflowError(errors)
     try:
         old = case.due_date
         if case.original_due_date is None:

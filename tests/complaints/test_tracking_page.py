@@ -265,15 +265,15 @@ def test_a_missing_score_is_reported_beside_the_choices(client, filed, app):
 def test_every_lookup_does_the_same_work(ctx, org, filed, monkeypatch, typed):
     """Malformed, mistyped and unknown codes alike are hashed and looked up, so the time an
     answer takes does not say which kind of wrong the code was."""
+    from casework.cases import lookup
     from casework.crypto import tracking
-    from casework.general import followup
 
     calls = []
     real = tracking.hash_code
     monkeypatch.setattr(tracking, "hash_code", lambda k, c: calls.append(c) or real(k, c))
     with ctx.test_request_context():
-        assert followup.find_by_code(org, typed) is None
-        assert followup.find_by_code(org, filed.tracking_code).id == filed.case.id
+        assert lookup.find_by_code(org, typed) is None
+        assert lookup.find_by_code(org, filed.tracking_code).id == filed.case.id
     assert len(calls) == 2
 
 
