@@ -72,6 +72,31 @@ def test_unit_signer_and_category_default(app, client, login_as):
         assert {"department.update", "category.create"} <= actions
 
 
+def test_complaint_category_codes_follow_the_one_rule(app, client, login_as):
+    login_as("sysadmin")
+    new = {"name_th": "ต้นไม้", "sla_days": "15"}
+    bad = client.post("/admin/categories", data={**new, "code": "ต้นไม้"})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and 'id="code-error"' in page
+    assert "กรุณาใช้ตัวอักษรภาษาอังกฤษตัวพิมพ์เล็ก" in page  # beside the field, in Thai
+    client.set_cookie("lang", "en")
+    clash = client.post("/admin/categories", data={**new, "code": "ROADS"})
+    assert clash.status_code == 400
+    assert "Another category already uses this code." in clash.get_data(as_text=True)
+    assert client.post("/admin/categories", data={**new, "code": " Trees "}).status_code == 302
+    with app.app_context():
+        trees = db.session.scalar(db.select(Category).filter_by(channel="complaint", code="trees"))
+        roads = db.session.scalar(db.select(Category).filter_by(channel="complaint", code="roads"))
+        trees_id, roads_id, roads_name = trees.id, roads.id, roads.name_th
+    keep = {"name_th": roads_name, "sla_days": "10", "active": "y"}
+    assert (
+        client.post(f"/admin/categories/{roads_id}", data={**keep, "code": "roads"}).status_code
+        == 302
+    )
+    bad_edit = client.post(f"/admin/categories/{trees_id}", data={**new, "code": "roads"})
+    assert bad_edit.status_code == 400 and 'id="code-error"' in bad_edit.get_data(as_text=True)
+
+
 def test_declared_holiday_moves_new_deadlines(app, client, login_as, frozen, file_complaint):
     frozen(datetime(2027, 4, 19, 3, 0))  # Mon 19 Apr 2027
     with app.app_context():

@@ -151,6 +151,23 @@ def test_integrity_officers_set_the_tip_categories_deadlines(app, client, signed
     assert receipt
 
 
+def test_tip_category_codes_follow_the_one_rule(app, signed_in):
+    officer, _officer_id = signed_in(INTEGRITY, "มานะ อดทน")
+    new = {"name_th": "การรับของขวัญ", "sla_days": 15, "active": "y"}
+    for code in ("g", "9gifts", "ของขวัญ"):
+        bad = officer.post("/admin/tips/categories", data={**new, "code": code})
+        page = bad.get_data(as_text=True)
+        assert bad.status_code == 400 and 'id="code-error"' in page, code
+        assert "กรุณาใช้ตัวอักษรภาษาอังกฤษตัวพิมพ์เล็ก" in page, code
+    officer.set_cookie("lang", "en")
+    clash = officer.post("/admin/tips/categories", data={**new, "code": "BRIBERY"})
+    assert clash.status_code == 400
+    assert "Another category already uses this code." in clash.get_data(as_text=True)
+    assert officer.post("/admin/tips/categories", data={**new, "code": " Gifts"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Category).filter_by(channel="tip", code="gifts"))
+
+
 def test_explaining_a_delay_on_the_case_page_reaches_the_tipster(app, client, signed_in):
     officer, _officer_id = signed_in(INTEGRITY, "มานะ อดทน")
     receipt = client.post(
