@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from flask_babel import lazy_gettext as _l
 
+from casework.cases.categories import CategoryError
 from casework.cases.errors import FieldErrors, FollowUpError, IntakeError
 from casework.general import followup, intake, notices
 from casework.general import workflow as general_workflow
 from casework.staff import accounts
-from casework.tipline import custody, filing, messages, referral, transfer
+from casework.tipline import categories, custody, filing, messages, referral, transfer
 from casework.tipline import workflow as tip_workflow
 
 REFUSALS = [
@@ -23,6 +24,7 @@ REFUSALS = [
     transfer.TransferError,
     referral.ReferralError,
     notices.NoticeUnavailable,
+    CategoryError,
 ]
 
 
@@ -68,3 +70,4 @@ def test_a_letter_that_cannot_be_printed_is_not_found():
 def test_both_channels_raise_the_same_classes():
     assert filing.IntakeError is intake.IntakeError is IntakeError
     assert messages.FollowUpError is followup.FollowUpError is FollowUpError
+    assert categories.CategoryError is CategoryError
