@@ -112,7 +112,10 @@ def test_tip_forms_need_no_token_even_with_csrf_on(make_app):
         ({"Sec-Fetch-Site": "same-origin"}, True),
         ({"Sec-Fetch-Site": "none"}, True),
         ({"Origin": "https://evil.example"}, False),
-        ({"Origin": "null"}, True),  # what no-referrer pages send on their own forms
+        # What no-referrer pages send on their own forms, beside Sec-Fetch-Site; alone (a
+        # sandboxed frame, or a browser too old for Sec-Fetch-Site) it proves nothing.
+        ({"Sec-Fetch-Site": "same-origin", "Origin": "null"}, True),
+        ({"Origin": "null"}, False),
         ({"Origin": "http://localhost"}, True),
         ({}, True),
     ],
