@@ -72,6 +72,8 @@ def from_environment(instance_path: str) -> dict:
         # How many reverse proxies in front of gunicorn set X-Forwarded-For/-Proto (1 behind
         # the README's nginx); with 0 those headers are ignored and the peer is the client.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # Unexpected errors on the tip channel, dated by the day only (rongrian.errorlog).
+        "TIP_ERROR_LOG": os.environ.get("TIP_ERROR_LOG", str(instance / "tip-errors.log")),
         "TRACK_RATE_LIMIT": os.environ.get("TRACK_RATE_LIMIT", "10 per minute"),
         "SUBMIT_RATE_LIMIT": os.environ.get("SUBMIT_RATE_LIMIT", "20 per hour"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", True),
