@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import ipaddress
 
 from flask import current_app, request
 from flask_babel import Babel
@@ -33,12 +34,28 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 
 
+def client_network(address: str | None) -> str:
+    """The unit a rate limit counts: an IPv4 address, or an IPv6 address's /64 (one home or
+    phone is given a whole /64 and can pick any address in it). An IPv4-mapped IPv6 address
+    is its IPv4 client."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 def client_key() -> str:
-    """Rate limits count per client, keyed by a keyed hash of the address: the limiter's
-    storage (Redis in production) never holds a raw IP address."""
+    """Rate limits count per client (``client_network`` of the address the trusted proxies
+    vouch for), keyed by a keyed hash: the limiter's storage (Redis in production) never
+    holds a raw IP address."""
     secret = str(current_app.config["SECRET_KEY"]).encode()
-    address = (request.remote_addr or "unknown").encode()
-    return hmac.new(secret, address, hashlib.sha256).hexdigest()[:32]
+    network = client_network(request.remote_addr).encode()
+    return hmac.new(secret, network, hashlib.sha256).hexdigest()[:32]
 
 
 limiter = Limiter(key_func=client_key, default_limits=[])

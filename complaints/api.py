@@ -47,7 +47,7 @@ def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
 
 
 @bp.post("/complaints")
-@ratelimits.submissions
+@ratelimits.complaint_submissions
 @no_store
 def file_complaint():
     data, uploads = payload()
@@ -70,7 +70,7 @@ def file_complaint():
 
 
 @bp.post("/track")
-@ratelimits.tracking_lookups
+@ratelimits.complaint_lookups
 @no_store
 def track():
     data = json_object()

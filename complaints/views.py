@@ -42,7 +42,7 @@ def new():
 
 @bp.post("/")
 @csrf.exempt  # the form checks its own token so an expired one keeps what was typed
-@ratelimits.submissions
+@ratelimits.complaint_submissions
 @no_store
 def submit():
     org = current_org()
@@ -104,7 +104,7 @@ def _not_found(form):
 
 @bp.post("/track")
 @csrf.exempt
-@ratelimits.tracking_lookups
+@ratelimits.complaint_lookups
 @no_store
 def track_lookup():
     form = TrackForm()
@@ -118,7 +118,7 @@ def track_lookup():
 
 @bp.post("/track/info")
 @csrf.exempt
-@ratelimits.tracking_lookups
+@ratelimits.complaint_lookups
 @no_store
 def add_info():
     form = InfoForm()
@@ -144,7 +144,7 @@ def add_info():
 
 @bp.post("/track/rate")
 @csrf.exempt
-@ratelimits.tracking_lookups
+@ratelimits.complaint_lookups
 @no_store
 def rate():
     form = RatingForm()

@@ -7,6 +7,7 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from casework.crypto import keys
 from casework.extensions import babel, csrf, db, limiter, migrate
@@ -41,6 +42,7 @@ def create_app(config: dict | None = None, surface: str | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(i18n.translation_dirs())
 
     _quiet_logs()
+    _trust_proxies(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     i18n.compile_catalogs()
@@ -74,6 +76,16 @@ def _register(app: Flask, surface: str) -> None:
     whistleblow.init_app(app, routes=public)
     admin.init_app(app, routes=staff)
     cli.init_app(app)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies (nginx: 1), believe that many X-Forwarded-For
+    entries (from the right) for the client's address, which the rate limits count, and
+    X-Forwarded-Proto for the scheme (HSTS and secure cookies follow it). Host is the proxy's
+    to pass on (``proxy_set_header Host $host``), so X-Forwarded-Host is not trusted."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def _quiet_logs() -> None:

@@ -64,7 +64,16 @@ def from_environment(instance_path: str) -> dict:
         ),
         "RONGRIAN_KEYRING": os.environ.get("RONGRIAN_KEYRING") or None,
         "RONGRIAN_ORG": os.environ.get("RONGRIAN_ORG") or None,
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Rate-limit counts live in Redis whenever REDIS_URL is set, so every gunicorn worker
+        # (and every machine) shares them; without it (make run) they stay in memory.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or os.environ.get("REDIS_URL")
+        or "memory://",
+        # How many reverse proxies in front of gunicorn set X-Forwarded-For/-Proto (1 behind
+        # the README's nginx); with 0 those headers are ignored and the peer is the client.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # Unexpected errors on the tip channel, dated by the day only (rongrian.errorlog).
+        "TIP_ERROR_LOG": os.environ.get("TIP_ERROR_LOG", str(instance / "tip-errors.log")),
         "TRACK_RATE_LIMIT": os.environ.get("TRACK_RATE_LIMIT", "10 per minute"),
         "SUBMIT_RATE_LIMIT": os.environ.get("SUBMIT_RATE_LIMIT", "20 per hour"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", True),
@@ -105,6 +114,8 @@ DEFAULTS: dict = {
     "RATELIMIT_HEADERS_ENABLED": False,
     # Explicit, because the Limiter object is shared and would keep an earlier app's setting.
     "RATELIMIT_ENABLED": True,
+    # If Redis goes away, count in each worker's memory rather than fail every limited request.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RECEIPT_KDF_COST": None,  # None: production cost; tests pass a fast one
     "CUSTODIAN_KDF_COST": None,
     "TESTING": False,

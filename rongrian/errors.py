@@ -62,7 +62,7 @@ def _back() -> str | None:
     return request.path
 
 
-def _page(status: int, message: str):
+def _page(status: int, message: str, error_id: str | None = None):
     return (
         render_template(
             "errors.html",
@@ -70,6 +70,7 @@ def _page(status: int, message: str):
             title=_texts().get(status, (str(status), ""))[0],
             message=message,
             back=_back() if request.url_rule is not None else None,
+            error_id=error_id,
         ),
         status,
     )
@@ -128,15 +129,22 @@ def _handle_field_errors(error: FieldErrors):
 
 
 def _handle_unexpected(error: Exception):
+    """Log it (rongrian.errorlog: the route and a random id, nothing of the person) and answer
+    with that id, which the person can quote."""
     from casework.extensions import db
+    from rongrian import errorlog
 
     db.session.rollback()
+    error_id = errorlog.record(error)
     if wants_json():
-        return api_error(500, _message(500))
-    return _page(500, _message(500))
+        return jsonify({"error": _message(500), "fields": {}, "error_id": error_id}), 500
+    return _page(500, _message(500), error_id)
 
 
 def init_app(app: Flask) -> None:
+    from rongrian import errorlog
+
+    errorlog.init_app(app)
     app.register_error_handler(HTTPException, _handle)
     app.register_error_handler(FieldErrors, _handle_field_errors)
     if not (app.testing or app.config.get("PROPAGATE_EXCEPTIONS")):

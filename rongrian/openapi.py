@@ -15,6 +15,9 @@ ERROR = {
 def _error_responses(*codes: int) -> dict:
     text = {
         400: "Malformed body or invalid fields",
+        403: "Sent by a browser from another website's page (Sec-Fetch-Site cross-site, or an "
+        "Origin that is another host or null); fields names the header. Clients that send "
+        "neither header are not affected",
         404: "Not found (a wrong code and an unknown code get the same answer)",
         413: "Body or attachment too large",
         415: "Unsupported content type",
@@ -417,6 +420,19 @@ SCHEMAS.update(
 )
 
 
+def _refusing_cross_site(paths: dict) -> dict:
+    """Every state-changing operation may answer 403 (rongrian.security.refuse_cross_site)."""
+    return {
+        path: {
+            method: {**op, "responses": {**op["responses"], **_error_responses(403)}}
+            if method in ("post", "put", "patch", "delete")
+            else op
+            for method, op in operations.items()
+        }
+        for path, operations in paths.items()
+    }
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -425,6 +441,6 @@ def document() -> dict:
             "version": "1",
             "description": "Complaint and corruption-tip intake for Thai local governments.",
         },
-        "paths": PATHS,
+        "paths": _refusing_cross_site(PATHS),
         "components": {"schemas": SCHEMAS},
     }

@@ -1,12 +1,16 @@
-"""HTTP hardening shared by every surface: headers, no-store pages, cookie flags."""
+"""HTTP hardening shared by every surface: headers (HSTS over HTTPS), no-store pages, and the
+refusal of requests another website's page made the browser send."""
 
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+from flask_babel import gettext as _
 
 from casework import tipline
+from rongrian.errors import api_error, wants_json
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -14,6 +18,8 @@ CSP = (
     "base-uri 'none'; object-src 'none'"
 )
 NO_STORE = "no-store, max-age=0"
+HSTS = "max-age=31536000; includeSubDomains"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def no_store(view):
@@ -31,6 +37,48 @@ def no_store(view):
     return wrapper
 
 
+def foreign_header() -> str | None:
+    """The header showing that another website's page made the browser send this request, or
+    None when it came from our own pages, was typed, or came from a server-side client.
+
+    ``Sec-Fetch-Site``, which current browsers always send, decides when present: ``cross-site``
+    is refused everywhere, ``same-site`` (a sibling host under the same domain) on the tip
+    channel; ``same-origin`` and ``none`` (typed, bookmarked) pass. ``Origin`` is not weighed
+    then: our own tip pages' forms send ``Origin: null`` (their Referrer-Policy is no-referrer).
+    Without it (an old browser), ``Origin`` decides: a foreign host, or ``null`` (a sandboxed
+    frame, a ``data:`` page), is refused. Server-side clients send neither and pass."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        allowed = ("same-origin", "none")
+        if not tipline.is_public_path(request.path):
+            allowed += ("same-site",)
+        return None if site in allowed else "Sec-Fetch-Site"
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return None
+    if origin == "null" or urlsplit(origin).netloc.lower() != request.host.lower():
+        return "Origin"
+    return None
+
+
+def refuse_cross_site():
+    """Before every request: refuse a state-changing one that another website's page made the
+    browser send (403; JSON ``{error, fields}`` on the API, naming the header). It runs before
+    the rate limits, so a hostile page spends none of its visitor's budget."""
+    if request.method in SAFE_METHODS:
+        return None
+    header = foreign_header()
+    if header is None:
+        return None
+    if wants_json():
+        return api_error(
+            403,
+            _("Requests sent from another website's page are not accepted."),
+            {header: _("This request came from another website.")},
+        )
+    abort(403)
+
+
 def _headers(response: Response) -> Response:
     h = response.headers
     h.setdefault("Content-Security-Policy", CSP)
@@ -39,6 +87,8 @@ def _headers(response: Response) -> Response:
     h.setdefault("Referrer-Policy", "same-origin")
     h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
     h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:  # behind nginx, ProxyFix (TRUSTED_PROXIES) makes this right
+        h.setdefault("Strict-Transport-Security", HSTS)
     if tipline.is_public_path(request.path):
         h["Referrer-Policy"] = "no-referrer"
         h["Cache-Control"] = NO_STORE
@@ -50,4 +100,5 @@ def _headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_cross_site)
     app.after_request(_headers)

@@ -1,7 +1,7 @@
 """Public blueprint for corruption tips (แจ้งเบาะแสการทุจริต), separate from general complaints.
 
 The tip pages set no cookie (whistleblow.nocookie): no session, so no CSRF token; cross-site
-POSTs are refused by origin instead."""
+POSTs are refused by origin instead, as on every route (rongrian.security.refuse_cross_site)."""
 
 from flask import Blueprint, Flask
 
@@ -10,7 +10,6 @@ from whistleblow import nocookie
 
 bp = Blueprint("whistleblow", __name__, url_prefix="/whistleblow")
 bp.record_once(nocookie.install)
-bp.before_request(nocookie.same_origin_posts)
 bp.app_context_processor(nocookie.referrer_policy)
 csrf.exempt(bp)
 

@@ -63,7 +63,7 @@ def _submission(data: dict, uploads: list) -> filing.TipSubmission:
 
 
 @bp.post("")
-@ratelimits.submissions
+@ratelimits.tip_submissions
 @no_store
 def file_tip():
     data, uploads = payload()
@@ -117,14 +117,14 @@ def _status_body(case) -> dict:
 
 
 @bp.post("/status")
-@ratelimits.tracking_lookups
+@ratelimits.tip_lookups
 @no_store
 def status():
     return jsonify(_status_body(_case_from_body(json_object())))
 
 
 @bp.post("/messages")
-@ratelimits.tracking_lookups
+@ratelimits.tip_lookups
 @no_store
 def post_message():
     data, uploads = payload()

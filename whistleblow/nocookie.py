@@ -7,15 +7,13 @@ saved: no ``Set-Cookie``, and a signed-in officer is nobody there.
 
 Without a session there is no CSRF token either; and without a cookie there is nothing for a
 forged cross-site request to borrow (the receipt is typed, never remembered). Cross-site POSTs
-are still refused, by the browser's own ``Sec-Fetch-Site`` header, or ``Origin`` where that is
-missing.
+are still refused, here as on every route, by ``rongrian.security.refuse_cross_site``: the
+browser's own ``Sec-Fetch-Site`` header, or ``Origin`` where that is missing.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Flask, abort, has_request_context, request
+from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 
 from casework.tipline import is_public_path
@@ -40,21 +38,6 @@ def install(state) -> None:
         app.session_interface = TipPagesSessionInterface()
     elif not isinstance(app.session_interface, TipPagesSessionInterface):
         raise RuntimeError("the tip pages need TipPagesSessionInterface; merge it into yours")
-
-
-def same_origin_posts():
-    """Refuse a POST another site's page made the browser send (before_request hook)."""
-    if request.method != "POST":
-        return None
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None:
-        if site not in ("same-origin", "none"):
-            abort(403)
-        return None
-    origin = request.headers.get("Origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.host:
-        abort(403)
-    return None
 
 
 def referrer_policy() -> dict:

@@ -1,7 +1,8 @@
 """Web pages for corruption tips: the guided questionnaire, the once-only receipt, the status
 page opened with the receipt (POST only: a receipt never appears in a URL), messages, and the
 signed proof of submission. Rules live in casework.tipline. Lookups and submissions share the
-site's per-client budgets (rongrian.ratelimits) with the complaint pages and both APIs."""
+tip channel's per-client budgets (rongrian.ratelimits) with the tip API, apart from the
+complaint pages'."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def new():
 
 
 @bp.post("/new")
-@ratelimits.submissions
+@ratelimits.tip_submissions
 @no_store
 def submit():
     org = current_org()
@@ -135,7 +136,7 @@ def _case_for(receipt):
 
 
 @bp.post("/status")
-@ratelimits.tracking_lookups
+@ratelimits.tip_lookups
 @no_store
 def status():
     form = ReceiptForm()
@@ -144,7 +145,7 @@ def status():
 
 
 @bp.post("/reply")
-@ratelimits.tracking_lookups
+@ratelimits.tip_lookups
 @no_store
 def reply():
     form = ReplyForm()
@@ -159,7 +160,7 @@ def reply():
 
 
 @bp.post("/proof")
-@ratelimits.tracking_lookups
+@ratelimits.tip_lookups
 @no_store
 def proof():
     form = ReceiptForm()
@@ -197,7 +198,7 @@ def claim_form():
 
 
 @bp.post("/claim")
-@ratelimits.tracking_lookups
+@ratelimits.tip_lookups
 @no_store
 def claim():
     form = ClaimForm()

@@ -25,13 +25,14 @@ def is_public_path(path: str) -> bool:
     return any(path == p or path.startswith(p + "/") for p in PUBLIC_PATHS)
 
 
+def is_channel_path(path: str) -> bool:
+    """True for every page of the tip channel: the public pages and API, and the staff pages
+    (``/admin/tips…``). Their log lines, if any, carry no address and no time of day."""
+    return is_public_path(path) or path == "/admin/tips" or path.startswith("/admin/tips/")
+
+
 def unlogged(path: str) -> bool:
     """Requests the access log must not record (gunicorn.conf.py): the tip channel's public
     and staff pages, and the assets and favicon every page fetches (a page opened straight
     from a bookmark would otherwise leave asset lines with no page line beside them)."""
-    return (
-        is_public_path(path)
-        or path == "/admin/tips"
-        or path.startswith(("/admin/tips/", "/static/"))
-        or path == "/favicon.ico"
-    )
+    return is_channel_path(path) or path.startswith("/static/") or path == "/favicon.ico"
