@@ -11,23 +11,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from datetime import timedelta
 from urllib.parse import urlparse
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from sqlalchemy import func, select
 
 from admin import bp
 from admin.forms import CodeForm, LoginForm, PasswordChangeForm
 from admin.guard import SEEN, end_session
-from casework import audit
 from casework.dates import clock
-from casework.extensions import db, limiter
+from casework.extensions import limiter
 from casework.models import User
-from casework.staff import accounts, passwords, roles, totp
-from rongrian.login import belongs_here
+from casework.staff import accounts, roles, signin, totp
+from rongrian.formkit import attach_errors
 from rongrian.tenancy import current_org
 
 PENDING = "staff_pending"  # "user_id:epoch:started" between the password and the code
@@ -67,25 +64,6 @@ def _failed_message() -> str:
     )
 
 
-def _locked(user: User) -> bool:
-    return user.locked_until is not None and user.locked_until > clock.utcnow()
-
-
-def _count_failure(user: User, reason: str) -> None:
-    user.failed_logins += 1
-    data = {"reason": reason}
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = clock.utcnow() + timedelta(
-            minutes=current_app.config["LOGIN_LOCK_MINUTES"]
-        )
-        user.failed_logins = 0
-        data["locked"] = True
-    audit.record(
-        user.organization_id, "login.failure", actor_id=user.id, target=user.email, data=data
-    )
-    db.session.commit()
-
-
 def _pending_user() -> User | None:
     raw = session.get(PENDING)
     if not raw:
@@ -98,24 +76,11 @@ def _pending_user() -> User | None:
     if clock.utcnow().timestamp() - started > PENDING_SECONDS:
         session.pop(PENDING, None)
         return None
-    user = db.session.get(User, uid)
-    if user is None or not user.active or user.session_epoch != epoch or _locked(user):
-        return None
-    return user if belongs_here(user) else None
+    return signin.pending(current_org().id, uid, epoch)
 
 
-def _finish(user: User, how: str):
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = clock.utcnow()
-    audit.record(
-        user.organization_id,
-        "login.success",
-        actor_id=user.id,
-        target=user.email,
-        data={"second_factor": how},
-    )
-    db.session.commit()
+def _finish(user: User):
+    """The account is signed in (and audited): start a fresh session for it."""
     target = session.get("staff_next")
     end_session()
     session.clear()  # a fresh session after signing in (no fixation)
@@ -135,36 +100,17 @@ def login():
     if request.method == "GET":
         session["staff_next"] = _safe_next(request.args.get("next"))
     if form.validate_on_submit():
-        org = current_org()
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(
-            select(User).where(User.organization_id == org.id, func.lower(User.email) == email)
-        )
-        if user is None or not user.active or _locked(user):
-            passwords.verify(form.password.data, None)  # same work, same time
-            if user is not None:
-                audit.record(
-                    org.id,
-                    "login.refused",
-                    actor_id=user.id,
-                    target=user.email,
-                    data={"reason": "locked" if _locked(user) else "inactive"},
-                )
-                db.session.commit()
-            error = _failed_message()
-        elif not passwords.verify(form.password.data, user.password_hash):
-            _count_failure(user, "password")
+        user = signin.check_password(current_org().id, form.email.data, form.password.data)
+        if user is None:
             error = _failed_message()
         else:
-            if passwords.needs_rehash(user.password_hash):
-                user.password_hash = passwords.hash_password(form.password.data)
-                db.session.commit()
             session[PENDING] = f"{user.id}:{user.session_epoch}:{clock.utcnow().timestamp()}"
-            if user.totp_sealed is not None:
+            if signin.needs_code(user):
                 return redirect(url_for("admin.login_totp"))
             if current_app.config["STAFF_REQUIRE_TOTP"]:
                 return redirect(url_for("admin.enrol_totp"))
-            return _finish(user, "none")
+            signin.complete(user, "none")
+            return _finish(user)
     status = 400 if request.method == "POST" else 200
     return render_template("admin/login.html", form=form, error=error), status
 
@@ -174,15 +120,14 @@ def login():
 @limiter.limit(_limit, methods=["POST"], key_func=_pending_key)
 def login_totp():
     user = _pending_user()
-    if user is None or user.totp_sealed is None:
+    if user is None or not signin.needs_code(user):
         return redirect(url_for("admin.login"))
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        if totp.check(user, form.code.data):
+        if signin.check_code(user, form.code.data):
             session.pop(PENDING, None)
-            return _finish(user, "totp")
-        _count_failure(user, "totp")
+            return _finish(user)
         error = _("That code is not correct. Wait for a new code and try again.")
     status = 400 if request.method == "POST" else 200
     return render_template("admin/login_code.html", form=form, error=error), status
@@ -193,7 +138,7 @@ def login_totp():
 def enrol_totp():
     """First sign-in: set up the authenticator app, then sign in with its first code."""
     user = _pending_user()
-    if user is None or user.totp_sealed is not None:
+    if user is None or signin.needs_code(user):
         return redirect(url_for("admin.login"))
     if not session.get(ENROL):
         session[ENROL] = base64.b32encode(totp.new_secret()).decode()
@@ -201,15 +146,10 @@ def enrol_totp():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        step = totp.matching_step(secret, form.code.data)
-        if step is not None:
-            totp.seal_for(user, secret)
-            user.totp_last_step = step
-            audit.record(user.organization_id, "totp.enrolled", actor_id=user.id, target=user.email)
-            db.session.commit()
+        if signin.enrol(user, secret, form.code.data):
             session.pop(ENROL, None)
             session.pop(PENDING, None)
-            return _finish(user, "totp-enrolled")
+            return _finish(user)
         error = _("That code is not correct. Check the time on your phone and try again.")
     uri = totp.provisioning_uri(secret, user.email, current_org().name_en or totp.ISSUER)
     status = 400 if request.method == "POST" else 200
@@ -225,10 +165,13 @@ def enrol_totp():
     )
 
 
+def _me() -> User:
+    return accounts.get(current_user.organization_id, current_user.id)
+
+
 @bp.post("/logout")
 def logout():
-    audit.record(current_user.organization_id, "logout", actor_id=current_user.id)
-    db.session.commit()
+    signin.sign_out(_me())
     end_session()
     flash(_("You have signed out."), "success")
     return redirect(url_for("admin.login"))
@@ -237,7 +180,7 @@ def logout():
 @bp.post("/logout/everywhere")
 def logout_everywhere():
     """End this user's sessions on every device (the user loader rejects older epochs)."""
-    accounts.sign_out_everywhere(db.session.get(User, current_user.id), current_user.id)
+    accounts.sign_out_everywhere(_me(), current_user.id)
     end_session()
     flash(_("You have been signed out on every device."), "success")
     return redirect(url_for("admin.login"))
@@ -246,24 +189,16 @@ def logout_everywhere():
 @bp.route("/account", methods=["GET", "POST"])
 def account():
     form = PasswordChangeForm()
-    errors: dict[str, str] = {}
     if form.validate_on_submit():
-        user = db.session.get(User, current_user.id)
-        problem = passwords.problem(form.new.data)
-        if not passwords.verify(form.current.data, user.password_hash):
-            errors["current"] = _("The current password is not correct.")
-        elif problem:
-            errors["new"] = problem
+        user = _me()
+        try:
+            signin.change_password(user, form.current.data, form.new.data)
+        except accounts.StaffError as error:
+            attach_errors(form, error.fields)
         else:
-            user.password_hash = passwords.hash_password(form.new.data)
-            user.session_epoch += 1  # other devices must sign in again
-            audit.record(user.organization_id, "password.changed", actor_id=user.id)
-            db.session.commit()
             login_user(user)
             session[SEEN] = clock.utcnow().timestamp()
             flash(_("Your password was changed. Other devices were signed out."), "success")
             return redirect(url_for("admin.account"))
-    for name, message in errors.items():
-        getattr(form, name).errors = [message]
     status = 400 if request.method == "POST" else 200
     return render_template("admin/account.html", form=form, roles=roles.ROLES), status

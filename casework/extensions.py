@@ -3,6 +3,8 @@
 import hashlib
 import hmac
 import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import current_app, request
 from flask_babel import Babel
@@ -11,7 +13,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -28,6 +30,36 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """One unit of work for a public function of the domain: whatever the block adds or
+    changes commits when it ends, and any error rolls all of it back (and propagates)."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def owned(model, organization_id: int, row_id) -> object | None:
+    """The row of ``model`` with this id when it belongs to the organization, else None."""
+    row = db.session.get(model, row_id) if row_id is not None else None
+    return row if row is not None and row.organization_id == organization_id else None
+
+
+def database_answers() -> bool:
+    """Whether the database answers a trivial query (for the health check)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        db.session.rollback()
+        return False
+    return True
+
+
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

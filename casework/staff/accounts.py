@@ -8,13 +8,32 @@ from sqlalchemy import func, select
 from casework import audit
 from casework.cases.contact import BAD_EMAIL, EMAIL
 from casework.cases.errors import FieldErrors
-from casework.extensions import db
+from casework.extensions import db, owned, transaction
 from casework.models import Department, User
 from casework.staff import passwords, roles
 
 
 class StaffError(FieldErrors):
     """An account that cannot be created or changed as given."""
+
+
+def get(org_id: int, user_id: int | None) -> User | None:
+    """The organization's account with this id, or None."""
+    return owned(User, org_id, user_id)
+
+
+def listing(org_id: int) -> list[User]:
+    """Every account of the organization, by role then email."""
+    return list(
+        db.session.scalars(
+            select(User).filter_by(organization_id=org_id).order_by(User.role, User.email)
+        )
+    )
+
+
+def by_id(org_id: int) -> dict[int, User]:
+    """The organization's accounts by id, to name the people on a page."""
+    return {u.id: u for u in db.session.scalars(select(User).filter_by(organization_id=org_id))}
 
 
 def _check(org_id, email, role, department_id, password, *, user_id=None, new=False) -> dict:
@@ -64,16 +83,16 @@ def create(
         department_id=department_id,
         password_hash=passwords.hash_password(password),
     )
-    db.session.add(user)
-    db.session.flush()
-    audit.record(
-        org_id,
-        "user.create",
-        actor_id=actor_id,
-        target=email,
-        data={"user_id": user.id, "role": role, "department_id": department_id},
-    )
-    db.session.commit()
+    with transaction():
+        db.session.add(user)
+        db.session.flush()
+        audit.record(
+            org_id,
+            "user.create",
+            actor_id=actor_id,
+            target=email,
+            data={"user_id": user.id, "role": role, "department_id": department_id},
+        )
     return user
 
 
@@ -96,34 +115,39 @@ def update(
         raise StaffError(errors)
     before = {"role": user.role, "department_id": user.department_id, "active": user.active}
     after = {"role": role, "department_id": department_id, "active": active}
-    user.email, user.name = email, name.strip()
-    user.role, user.department_id, user.active = role, department_id, active
-    if before != after or password:
-        user.session_epoch += 1  # new permissions take effect on the next sign-in
-    if password:
-        user.password_hash = passwords.hash_password(password)
-    audit.record(
-        user.organization_id,
-        "user.update",
-        actor_id=actor_id,
-        target=email,
-        data={"user_id": user.id, "before": before, "after": after, "password": bool(password)},
-    )
-    db.session.commit()
+    with transaction():
+        user.email, user.name = email, name.strip()
+        user.role, user.department_id, user.active = role, department_id, active
+        if before != after or password:
+            user.session_epoch += 1  # new permissions take effect on the next sign-in
+        if password:
+            user.password_hash = passwords.hash_password(password)
+        audit.record(
+            user.organization_id,
+            "user.update",
+            actor_id=actor_id,
+            target=email,
+            data={
+                "user_id": user.id,
+                "before": before,
+                "after": after,
+                "password": bool(password),
+            },
+        )
 
 
 def _security(user: User, action: str, actor_id: int, **changes) -> None:
     """Apply a security change to an account, audit it and commit."""
-    for name, value in changes.items():
-        setattr(user, name, value)
-    audit.record(
-        user.organization_id,
-        action,
-        actor_id=actor_id,
-        target=user.email,
-        data={"user_id": user.id},
-    )
-    db.session.commit()
+    with transaction():
+        for name, value in changes.items():
+            setattr(user, name, value)
+        audit.record(
+            user.organization_id,
+            action,
+            actor_id=actor_id,
+            target=user.email,
+            data={"user_id": user.id},
+        )
 
 
 def reset_totp(user: User, actor_id: int) -> None:
