@@ -194,7 +194,7 @@ def account():
         try:
             signin.change_password(user, form.current.data, form.new.data)
         except accounts.StaffError as error:
-            attach_errors(form, error.fields)
+            attach_errors(form, error)
         else:
             login_user(user)
             session[SEEN] = clock.utcnow().timestamp()

@@ -5,45 +5,36 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from admin import bp
 from admin.forms import UserForm, options
 from admin.guard import require
+from casework import organization
 from casework.dates import clock
-from casework.extensions import db
-from casework.models import Department, User
+from casework.models import User
 from casework.staff import accounts, roles
-from rongrian.formkit import attach_errors
+from rongrian.formkit import attach_errors, chosen_id
 from rongrian.i18n import localized
 from rongrian.tenancy import current_org
 
 
 def _departments(org):
-    rows = db.session.scalars(
-        select(Department).filter_by(organization_id=org.id).order_by(Department.id)
-    )
+    rows = organization.departments(org.id)
     return options([("", _("— none —"))] + [(str(d.id), localized(d)) for d in rows])
 
 
 def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or user.organization_id != current_org().id:
+    user = accounts.get(current_org().id, user_id)
+    if user is None:
         abort(404)
     return user
-
-
-def _dept_id(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
 
 
 @bp.get("/users")
 @require("admin.users")
 def users():
     org = current_org()
-    rows = db.session.scalars(
-        select(User).filter_by(organization_id=org.id).order_by(User.role, User.email)
-    ).all()
+    rows = accounts.listing(org.id)
     return render_template("admin/users.html", users=rows, now=clock.utcnow(), roles=roles.ROLES)
 
 
@@ -60,7 +51,7 @@ def user_new():
                 form.email.data,
                 form.role.data,
                 password=form.password.data or "",
-                department_id=_dept_id(form.department.data),
+                department_id=chosen_id(form.department.data),
                 name=form.name.data or "",
                 actor_id=current_user.id,
             )
@@ -89,7 +80,7 @@ def user_edit(user_id: int):
                 email=form.email.data,
                 name=form.name.data or "",
                 role=form.role.data,
-                department_id=_dept_id(form.department.data),
+                department_id=chosen_id(form.department.data),
                 active=form.active.data,
                 password=form.password.data or "",
                 actor_id=current_user.id,

@@ -28,6 +28,11 @@ def category_options(org: Organization, channel: str) -> list[SelectChoice]:
     return options([("", _("— choose —"))] + [(c.code, localized(c)) for c in rows])
 
 
+def chosen_id(value) -> int | None:
+    """The id a select list's choice names, or None for the blank choice."""
+    return int(value) if value and str(value).isdigit() else None
+
+
 def attach_errors(form, error: FieldErrors) -> None:
     """Show each of the error's ``field -> message`` beside the form field of that name; nested
     names such as ``reporter.email`` or ``identity.email`` land on the flat ``email`` field."""
