@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from admin import bp
 from admin.forms import (
@@ -19,21 +18,18 @@ from admin.forms import (
     options,
 )
 from admin.guard import case_or_404
-from casework import audit
+from casework import organization
 from casework.cases import attachments, identity, lifecycle
 from casework.cases.lifecycle import IllegalTransition
-from casework.extensions import db
 from casework.general import access, workflow
 from casework.general.followup import case_attachments
-from casework.models import Attachment, Category, Department, User
+from casework.staff import accounts
 from rongrian.i18n import localized
 
 
 def _forms(case, **given):
     org_id = case.organization_id
-    departments = db.session.scalars(
-        select(Department).filter_by(organization_id=org_id, active=True).order_by(Department.id)
-    ).all()
+    departments = organization.departments(org_id, active_only=True)
     if not access.can(current_user, "case.reassign_department", case):
         departments = [d for d in departments if d.id == case.department_id]
     assign = given.get("assign") or AssignForm(formdata=None)
@@ -71,13 +67,7 @@ def _tip_categories(case) -> list:
     """The corruption channel's categories, offered when this user may transfer the case."""
     if not access.can(current_user, "case.work", case):
         return []
-    return list(
-        db.session.scalars(
-            select(Category)
-            .filter_by(organization_id=case.organization_id, channel="tip", active=True)
-            .order_by(Category.sort_order)
-        )
-    )
+    return organization.categories(case.organization_id, "tip", active_only=True)
 
 
 def _page(case, status=200, contact=None, earlier=(), **forms):
@@ -85,12 +75,6 @@ def _page(case, status=200, contact=None, earlier=(), **forms):
     files = []
     if access.can(current_user, "case.attachments", case):
         files = [(a, attachments.filename(a, case)) for a in case_attachments(case)]
-    users = {
-        u.id: u
-        for u in db.session.scalars(
-            select(User).where(User.organization_id == case.organization_id)
-        )
-    }
     return (
         render_template(
             "admin/case.html",
@@ -103,11 +87,9 @@ def _page(case, status=200, contact=None, earlier=(), **forms):
             earlier=earlier,
             has_identity=identity.row_for(case) is not None,
             forms=_forms(case, **forms),
-            users=users,
+            users=accounts.by_id(case.organization_id),
             can=lambda action: access.can(current_user, action, case),
-            merged_into=db.session.get(type(case), case.merged_into_id)
-            if case.merged_into_id
-            else None,
+            merged_into=workflow.merged_into(case),
             agencies=workflow.AGENCIES,
             received_via_label=RECEIVED_VIA_LABELS.get(case.received_via, case.received_via),
             tip_categories=_tip_categories(case),
@@ -134,18 +116,10 @@ def show_contact(case_id: int):
 @bp.get("/cases/<int:case_id>/attachments/<int:attachment_id>")
 def attachment(case_id: int, attachment_id: int):
     case = case_or_404(case_id, "case.attachments")
-    att = db.session.get(Attachment, attachment_id)
-    if att is None or att.case_id != case.id:
+    opened = workflow.open_attachment(case, current_user, attachment_id)
+    if opened is None:
         abort(404)
-    data = attachments.content(att, case)
-    audit.record(
-        case.organization_id,
-        "attachment.view",
-        actor_id=current_user.id,
-        case=case,
-        target=str(att.id),
-    )
-    db.session.commit()
+    att, data = opened
     response = Response(data, mimetype=att.content_type)
     extension = attachments.EXTENSIONS.get(att.content_type, "bin")
     name = f"{case.case_number.replace('/', '-')}-{att.id}.{extension}"

@@ -15,7 +15,6 @@ from flask_login import current_user, logout_user
 
 from admin import bp
 from casework.dates import clock, thaidate
-from casework.extensions import db
 from casework.general import access
 from casework.models import Case
 from rongrian.i18n import current_locale
@@ -79,7 +78,7 @@ def require(action: str):
 
 def case_or_404(case_id: int, action: str = "case.view") -> Case:
     """The case, if the user can reach it (404 otherwise) and may take ``action`` (403)."""
-    case = db.session.scalar(access.visible_cases(current_user).where(Case.id == case_id))
+    case = access.visible_case(current_user, case_id)
     if case is None:
         abort(404)
     if not access.can(current_user, action, case):

@@ -10,11 +10,8 @@ from flask_login import current_user
 
 from admin import bp
 from admin.guard import case_or_404
-from casework import audit
-from casework.cases import identity
 from casework.dates import thaidate
-from casework.extensions import db
-from casework.general import access, notices
+from casework.general import notices
 
 
 @bp.get("/cases/<int:case_id>/notices/<kind>")
@@ -22,21 +19,10 @@ def notice(case_id: int, kind: str):
     case = case_or_404(case_id, "case.notice")
     if kind not in notices.KINDS:
         abort(404)
-    with_address = access.can(current_user, "case.identity", case)
-    reporter = identity.reveal(case) if with_address else {}
     try:
-        letter = notices.build(case, kind, reporter)
+        letter = notices.print_letter(case, kind, current_user)
     except notices.NoticeUnavailable:
         abort(404)
-    audit.record(
-        case.organization_id,
-        "notice.print",
-        actor_id=current_user.id,
-        case=case,
-        target=kind,
-        data={"identity": bool(reporter)},
-    )
-    db.session.commit()
     return render_template(
         f"admin/notices/{kind}.html",
         letter=letter,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, false, select
 
+from casework.extensions import db
 from casework.models import Case, User
 from casework.staff import roles
 
@@ -59,6 +60,11 @@ def visible_cases(user: User | None) -> Select:
     if user.role in CASE_ROLES:
         return query
     return query.where(false())
+
+
+def visible_case(user: User | None, case_id: int) -> Case | None:
+    """The case with this id, if ``user`` can reach it."""
+    return db.session.scalar(visible_cases(user).where(Case.id == case_id))
 
 
 def in_reach(user: User | None, case: Case) -> bool:

@@ -6,7 +6,7 @@
 
 This module gathers what each letter needs from the case; the printable A4 layout lives in
 ``templates/admin/notices/``. The addressee's name and address come from the sealed identity,
-so printing a letter is an identity view and is audited by the caller.
+so printing a letter is an identity view and is audited (``print_letter``).
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from datetime import date
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from casework.cases import lifecycle
+from casework import audit
+from casework.cases import identity, lifecycle
 from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.dates.workdays import WORKING
-from casework.extensions import db
-from casework.models import Case, CaseEvent, Organization
+from casework.extensions import db, transaction
+from casework.general import access
+from casework.models import Case, CaseEvent, Organization, User
 
 KINDS = ("acknowledgement", "delay", "result")
 
@@ -117,3 +119,22 @@ def build(case: Case, kind: str, reporter: dict) -> Notice:
         signer_name=signer_name,
         signer_title=signer_title,
     )
+
+
+def print_letter(case: Case, kind: str, actor: User) -> Notice:
+    """The letter ``kind`` for ``actor`` to print, addressed with the complainant's name and
+    address when the actor may see them; each print is audited. Commits. Raises
+    ``NoticeUnavailable`` when the case is not in a state for this letter."""
+    with_address = access.can(actor, "case.identity", case)
+    reporter = identity.reveal(case) if with_address else {}
+    letter = build(case, kind, reporter)
+    with transaction():
+        audit.record(
+            case.organization_id,
+            "notice.print",
+            actor_id=actor.id,
+            case=case,
+            target=kind,
+            data={"identity": bool(reporter)},
+        )
+    return letter

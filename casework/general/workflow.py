@@ -15,13 +15,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casework import audit
-from casework.cases import casefile, identity, lifecycle, sla, timeline
+from casework.cases import attachments, casefile, identity, lifecycle, sla, timeline
 from casework.cases.errors import FieldErrors
 from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
-from casework.extensions import db
+from casework.extensions import db, transaction
 from casework.general import access
-from casework.models import Case, Department, Organization, User
+from casework.models import Attachment, Case, Department, Organization, User
 from casework.notify import outbox
 from casework.staff import roles
 
@@ -58,13 +58,9 @@ def _text(value: str, field: str, errors: dict, *, required: bool = True, limit=
 
 def _commit(case: Case, actor: User, action: str, change: Callable[[], dict | None]) -> None:
     """Run ``change``, audit it and commit; roll everything back on any error."""
-    try:
+    with transaction():
         data = change()
         audit.record(case.organization_id, action, actor_id=actor.id, case=case, data=data)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 def _citizen_email(case: Case, template: str, **payload) -> None:
@@ -351,7 +347,7 @@ def _future_date(value, field: str, errors: dict, *, required: bool) -> date | N
 def reveal_contact(case: Case, actor: User) -> dict:
     """Decrypt the reporter's identity for an officer; the view is audited. Commits."""
     data = identity.reveal(case)
-    try:
+    with transaction():
         audit.record(
             case.organization_id,
             "identity.view",
@@ -359,11 +355,30 @@ def reveal_contact(case: Case, actor: User) -> dict:
             case=case,
             data={"fields": sorted(data)},
         )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return data
+
+
+def open_attachment(case: Case, actor: User, attachment_id: int) -> tuple[Attachment, bytes] | None:
+    """Decrypt one of the case's files for an officer (None if the case has no such file);
+    each opening is audited. Commits."""
+    att = db.session.get(Attachment, attachment_id)
+    if att is None or att.case_id != case.id:
+        return None
+    data = attachments.content(att, case)
+    with transaction():
+        audit.record(
+            case.organization_id,
+            "attachment.view",
+            actor_id=actor.id,
+            case=case,
+            target=str(att.id),
+        )
+    return att, data
+
+
+def merged_into(case: Case) -> Case | None:
+    """The case this one was closed as a duplicate of."""
+    return db.session.get(Case, case.merged_into_id) if case.merged_into_id else None
 
 
 def officers_of(org_id: int, department_id: int | None) -> list[User]:

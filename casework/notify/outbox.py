@@ -7,14 +7,15 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from casework import audit
 from casework.crypto import fields, keys
 from casework.dates import clock
-from casework.extensions import db
+from casework.extensions import db, owned, transaction
 from casework.models import Case, OutboxMessage, User
 
 log = logging.getLogger(__name__)
@@ -222,11 +223,64 @@ def run_once(limit: int = 100) -> RunStats:
     return stats
 
 
-def requeue(row: OutboxMessage) -> None:
-    """An admin sends a failed or stuck row again (the caller audits and commits)."""
-    row.status = PENDING
-    row.next_attempt_at = clock.utcnow()
-    row.attempts = 0
+def run_pass(limit: int = 100) -> RunStats:
+    """One pass of the long-running worker: send what is due, then let the session go, so
+    the next pass reads fresh rows."""
+    try:
+        return run_once(limit)
+    finally:
+        db.session.remove()
+
+
+# --- what the administrator sees and does ------------------------------------------------
+
+STUCK_AFTER = timedelta(minutes=15)  # a row 'sending' for longer has probably been lost
+
+
+def status_counts(org_id: int) -> dict[str, int]:
+    """How many of the organization's messages are in each status."""
+    return dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count())
+            .where(OutboxMessage.organization_id == org_id)
+            .group_by(OutboxMessage.status)
+        ).all()
+    )
+
+
+def problems(org_id: int, limit: int = 200) -> list[OutboxMessage]:
+    """Failed messages, messages being sent, and pending ones that already failed once;
+    newest first."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.organization_id == org_id,
+                (OutboxMessage.status == FAILED)
+                | (OutboxMessage.status == SENDING)
+                | ((OutboxMessage.status == PENDING) & (OutboxMessage.attempts > 0)),
+            )
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def stuck_before() -> datetime:
+    """Messages still 'sending' that were claimed before this instant look stuck."""
+    return clock.utcnow() - STUCK_AFTER
+
+
+def retry(org_id: int, message_id: int, actor_id: int) -> bool:
+    """An administrator sends a failed or stuck message again; audited. Commits. False when
+    the organization has no such message or it was already sent."""
+    row = owned(OutboxMessage, org_id, message_id)
+    if row is None or row.status == SENT:
+        return False
+    with transaction():
+        row.status, row.next_attempt_at, row.attempts = PENDING, clock.utcnow(), 0
+        audit.record(org_id, "outbox.retry", actor_id=actor_id, target=str(row.id))
+    return True
 
 
 def _drain(app: Flask) -> None:
