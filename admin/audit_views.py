@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from admin import bp
 from admin.guard import require
 from casework import audit
-from casework.extensions import db
-from casework.models import AuditEntry, Case, User
+from casework.models import AuditEntry
 from casework.tipline import trail
 from rongrian.tenancy import current_org
 
@@ -80,28 +78,23 @@ def details(entry: AuditEntry) -> str:
 @require("admin.audit")
 def audit_log():
     org = current_org()
-    # The general chain only: the corruption channel's trail is for its custodians.
-    query = select(AuditEntry).where(
-        AuditEntry.organization_id == org.id, AuditEntry.chain == audit.MAIN
-    )
     action = (request.args.get("action") or "").strip()[:48]
-    if action:
-        query = query.where(AuditEntry.action.startswith(action))
     actor = request.args.get("actor", "")
-    if actor.isdigit():
-        query = query.where(AuditEntry.actor_id == int(actor))
-    page = db.paginate(query.order_by(AuditEntry.seq.desc()), per_page=PER_PAGE, error_out=False)
-    users = {u.id: u for u in db.session.scalars(select(User).filter_by(organization_id=org.id))}
-    case_ids = {e.case_id for e in page.items if e.case_id}
-    numbers = dict(
-        db.session.execute(select(Case.id, Case.case_number).where(Case.id.in_(case_ids))).all()
+    # The general chain only: the corruption channel's trail is for its custodians.
+    entries = audit.trail_page(
+        org.id,
+        chain=audit.MAIN,
+        action=action,
+        actor_id=int(actor) if actor.isdigit() else None,
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
     )
     verdict = audit.verify(org.id, audit.MAIN) if request.args.get("verify") == "1" else None
     return render_template(
         "admin/audit.html",
-        page=page,
-        users=users,
-        numbers=numbers,
+        page=entries.page,
+        users=entries.users,
+        numbers=entries.numbers,
         verdict=verdict,
         action=action,
         actor=actor,

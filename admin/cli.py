@@ -12,12 +12,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
-from sqlalchemy import select
 
-from casework import audit
-from casework.extensions import db
+from casework import audit, organization
 from casework.general import sweep
-from casework.models import Department, Organization
+from casework.models import Organization
 from casework.notify import outbox
 from casework.staff import accounts, roles
 from rongrian.tenancy import current_org
@@ -54,9 +52,7 @@ def users_create(email: str, role: str, department_code: str | None, name: str) 
     org = _org()
     department_id = None
     if department_code:
-        dept = db.session.scalar(
-            select(Department).filter_by(organization_id=org.id, code=department_code)
-        )
+        dept = organization.department_by_code(org.id, department_code)
         if dept is None:
             raise click.ClickException(f"no department with code {department_code!r}")
         department_id = dept.id
@@ -82,10 +78,9 @@ def outbox_run(once: bool, interval: int) -> None:
     if not mailer.configured():
         click.echo("MAIL_SERVER is not set: email stays queued", err=True)
     while True:
-        stats = outbox.run_once()
+        stats = outbox.run_pass()
         if once or stats.sent or stats.failed or stats.retried:
             click.echo(f"sent {stats.sent}, retrying {stats.retried}, failed {stats.failed}")
-        db.session.remove()
         if once:
             return
         time.sleep(interval)

@@ -5,16 +5,13 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from admin import bp
 from admin.forms import RECEIVED_VIA_LABELS
 from admin.guard import require
+from casework import organization
 from casework.cases import lifecycle, sla
-from casework.dates import clock
-from casework.extensions import db
 from casework.general import access, queries
-from casework.models import Category, Department, User
 from rongrian.tenancy import current_org
 
 PER_PAGE = 50
@@ -31,14 +28,8 @@ def filter_choices(org):
     return {
         "statuses": list(lifecycle.COMPLAINT_STATES.values()),
         "received_via": RECEIVED_VIA_LABELS,
-        "categories": db.session.scalars(
-            select(Category)
-            .filter_by(organization_id=org.id, channel="complaint")
-            .order_by(Category.sort_order, Category.id)
-        ).all(),
-        "departments": db.session.scalars(
-            select(Department).filter_by(organization_id=org.id).order_by(Department.id)
-        ).all(),
+        "categories": organization.categories(org.id),
+        "departments": organization.departments(org.id),
     }
 
 
@@ -47,20 +38,18 @@ def filter_choices(org):
 def inbox():
     org = current_org()
     filters = queries.Filters.from_args(request.args)
-    query = queries.most_urgent_first(
-        queries.apply(access.visible_cases(current_user), filters, org), org
+    listed = queries.case_page(
+        access.visible_cases(current_user),
+        org,
+        filters,
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    cal = sla.work_calendar(org)
-    today = clock.today()
-    rows = [(case, sla.due_state(case, org, today, cal)) for case in page.items]
-    assignee_ids = {case.assignee_id for case in page.items if case.assignee_id}
-    assignees = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(assignee_ids)))}
     return render_template(
         "admin/inbox.html",
-        rows=rows,
-        assignees=assignees,
-        page=page,
+        rows=listed.rows,
+        assignees=listed.assignees,
+        page=listed.page,
         filters=filters,
         choices=filter_choices(org),
         due_labels=DUE_LABELS,

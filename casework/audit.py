@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -41,7 +42,7 @@ from casework.cases import timeline
 from casework.crypto import keys, signing
 from casework.dates import clock
 from casework.extensions import db
-from casework.models import AuditEntry, AuditHead, Case, Organization
+from casework.models import AuditEntry, AuditHead, Case, Organization, User
 
 GENESIS = "0" * 64
 # The corruption channel keeps its own chain: its entries stay out of the general trail, and
@@ -353,3 +354,46 @@ def open_checkpoint(raw: bytes, org: Organization) -> Checkpoint:
     if (taken.organization, taken.organization_id) != (org.slug, org.id):
         raise InvalidCheckpoint(f"the checkpoint is for {taken.organization}, not {org.slug}")
     return taken
+
+
+# --- reading the trail ------------------------------------------------------------------
+
+
+@dataclass
+class TrailPage:
+    """One page of a chain, newest first, with the people and case numbers it names."""
+
+    page: Pagination
+    users: dict[int, User]
+    numbers: dict[int, str]  # case id -> case number
+
+
+def trail_page(
+    organization_id: int,
+    *,
+    chain: str = MAIN,
+    action: str = "",
+    actor_id: int | None = None,
+    page: int = 1,
+    per_page: int = 100,
+) -> TrailPage:
+    """Page ``page`` of one chain, narrowed to actions starting with ``action`` and to one
+    actor when given."""
+    query = select(AuditEntry).where(
+        AuditEntry.organization_id == organization_id, AuditEntry.chain == chain
+    )
+    if action:
+        query = query.where(AuditEntry.action.startswith(action))
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    result = db.paginate(
+        query.order_by(AuditEntry.seq.desc()), page=page, per_page=per_page, error_out=False
+    )
+    users = {
+        u.id: u for u in db.session.scalars(select(User).filter_by(organization_id=organization_id))
+    }
+    case_ids = {e.case_id for e in result.items if e.case_id}
+    numbers = dict(
+        db.session.execute(select(Case.id, Case.case_number).where(Case.id.in_(case_ids))).all()
+    )
+    return TrailPage(result, users, numbers)

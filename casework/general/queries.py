@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, or_
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from casework.cases import lifecycle, sla
 from casework.dates import clock
-from casework.models import Case, Category, Organization
+from casework.extensions import db
+from casework.models import Case, Category, Organization, User
 
 FINAL = tuple(s for s, st in lifecycle.COMPLAINT_STATES.items() if st.final)
 PAUSED = tuple(s for s, st in lifecycle.COMPLAINT_STATES.items() if st.paused)
@@ -112,3 +114,46 @@ def most_urgent_first(query: Select, org: Organization) -> Select:
         Case.completed_at.desc(),
         Case.id,
     )
+
+
+def count(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def attention(visible: Select, org: Organization) -> dict[str, int]:
+    """What needs attention among ``visible``: how many cases are overdue, due soon, waiting
+    for the citizen, and new (received, not yet accepted)."""
+    counts = {
+        due: count(apply(visible, Filters(due=due), org))
+        for due in (sla.OVERDUE, sla.DUE_SOON, sla.PAUSED)
+    }
+    counts["new"] = count(apply(visible, Filters(status="received"), org))
+    return counts
+
+
+@dataclass
+class CasePage:
+    """One page of a case list: the cases with their due states, and who they are assigned to."""
+
+    page: Pagination
+    rows: list[tuple[Case, str]]
+    assignees: dict[int, User]
+
+
+def case_page(
+    visible: Select, org: Organization, filters: Filters, *, page: int, per_page: int
+) -> CasePage:
+    """Page ``page`` of the cases in ``visible`` that match ``filters``, most urgent first
+    (the inbox); a page number out of range gives the first or an empty page, never an error."""
+    result = db.paginate(
+        most_urgent_first(apply(visible, filters, org), org),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )
+    cal = sla.work_calendar(org)
+    today = clock.today()
+    rows = [(c, sla.due_state(c, org, today, cal)) for c in result.items]
+    assignee_ids = {c.assignee_id for c in result.items if c.assignee_id}
+    assignees = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(assignee_ids)))}
+    return CasePage(result, rows, assignees)

@@ -29,6 +29,7 @@ from casework.dates.thaidate import (
     local_date,
 )
 from casework.extensions import db
+from casework.general import queries
 from casework.models import Case, Category, Department, Organization
 
 SATISFIED = 4  # a rating of 4 or 5 out of 5 counts as satisfied
@@ -202,3 +203,35 @@ def fiscal_report(visible: Select, org: Organization, fy_be: int) -> FiscalRepor
 def _merge(into: Figures, other: Figures) -> None:
     for name in Figures.__dataclass_fields__:
         setattr(into, name, getattr(into, name) + getattr(other, name))
+
+
+OPEN_STATES = tuple(s for s, st in lifecycle.COMPLAINT_STATES.items() if not st.final)
+
+
+def open_by_department(
+    visible: Select, org: Organization
+) -> list[tuple[Department | None, list[tuple[Case, str]]]]:
+    """The open cases in ``visible`` with their due states, grouped by department (None for
+    the cases no unit holds yet): the departments with the most overdue cases first, then the
+    busiest; within a department, the most urgent case first."""
+    today = clock.today()
+    cal = sla.work_calendar(org)
+    groups: dict[int | None, list] = defaultdict(list)
+    open_cases = db.session.scalars(
+        queries.most_urgent_first(visible.where(Case.status.in_(OPEN_STATES)), org)
+    )
+    for case in open_cases:
+        groups[case.department_id].append((case, sla.due_state(case, org, today, cal)))
+    ordered = sorted(
+        groups.items(),
+        key=lambda kv: (
+            -sum(due == sla.OVERDUE for _, due in kv[1]),
+            -len(kv[1]),
+            kv[0] is None,
+            kv[0] or 0,
+        ),
+    )
+    departments = {
+        d.id: d for d in db.session.scalars(select(Department).filter_by(organization_id=org.id))
+    }
+    return [(departments.get(k), rows) for k, rows in ordered]
