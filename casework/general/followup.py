@@ -15,7 +15,7 @@ from casework.cases.attachments import Upload
 from casework.cases.errors import FollowUpError
 from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
-from casework.extensions import db
+from casework.extensions import db, transaction
 from casework.general import notices
 from casework.models import Case, CaseEvent, CaseMessage
 
@@ -92,7 +92,7 @@ def add_information(case: Case, text: str, uploads: list[Upload]) -> CaseMessage
     repeat = _same_as_last(case, text, uploads)
     if repeat is not None:
         return repeat
-    try:
+    with transaction():
         message = CaseMessage(
             organization_id=case.organization_id,
             case=case,
@@ -112,10 +112,6 @@ def add_information(case: Case, text: str, uploads: list[Upload]) -> CaseMessage
                 case=case,
                 data={"status": "in_progress", "by": "citizen", **(event.data or {})},
             )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return message
 
 
@@ -161,8 +157,8 @@ def rate(case: Case, score, comment: str) -> None:
         errors["comment"] = _l("At most %(n)d characters.", n=LIMITS["rating_comment"])
     if errors:
         raise FollowUpError(errors)
-    case.rating = score
-    case.rating_comment = comment
-    case.rated_at = clock.utcnow()
-    timeline.record(case, "rated", public=False, data={"rating": score})
-    db.session.commit()
+    with transaction():
+        case.rating = score
+        case.rating_comment = comment
+        case.rated_at = clock.utcnow()
+        timeline.record(case, "rated", public=False, data={"rating": score})

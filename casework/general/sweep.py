@@ -22,7 +22,7 @@ from sqlalchemy import select
 from casework import audit
 from casework.cases import lifecycle, sla, timeline
 from casework.dates import clock
-from casework.extensions import db
+from casework.extensions import db, transaction
 from casework.models import Case, Organization, OutboxMessage, User
 from casework.notify import outbox
 from casework.staff import roles
@@ -108,7 +108,13 @@ def _escalate(case: Case, org: Organization, days_overdue: int) -> None:
 
 
 def sweep_org(org: Organization) -> SweepStats:
-    """Queue today's reminders for one organization and commit them together."""
+    """Queue today's reminders for one organization and commit them together (or, on an
+    error, none of them)."""
+    with transaction():
+        return _sweep(org)
+
+
+def _sweep(org: Organization) -> SweepStats:
     today = clock.today()
     cal = sla.work_calendar(org)
     stats = SweepStats()
@@ -176,7 +182,6 @@ def sweep_org(org: Organization) -> SweepStats:
             ):
                 existing.add(dedupe)
                 stats.queued += 1
-    db.session.commit()
     return stats
 
 
