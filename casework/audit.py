@@ -41,7 +41,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from casework.cases import timeline
 from casework.crypto import keys, signing
 from casework.dates import clock
-from casework.extensions import db
+from casework.extensions import db, transaction
 from casework.models import AuditEntry, AuditHead, Case, Organization, User
 
 GENESIS = "0" * 64
@@ -164,6 +164,15 @@ def record(
     head.seq, head.hash = entry.seq, entry.hash
     db.session.add(entry)
     return entry
+
+
+def viewed(
+    case: Case, actor_id: int, action: str, *, target: str = "", data: dict | None = None
+) -> None:
+    """Record that someone saw part of ``case`` (its reporter's identity, a file, a letter),
+    committed at once: the view is on the trail even if nothing else changes."""
+    with transaction():
+        record(case.organization_id, action, actor_id=actor_id, case=case, target=target, data=data)
 
 
 # The two tables as the migration that keyed the chain found them (pin_unkeyed runs there).

@@ -22,7 +22,7 @@ from casework.cases import identity, lifecycle
 from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.dates.workdays import WORKING
-from casework.extensions import db, transaction
+from casework.extensions import db
 from casework.general import access
 from casework.models import Case, CaseEvent, Organization, User
 
@@ -128,13 +128,5 @@ def print_letter(case: Case, kind: str, actor: User) -> Notice:
     with_address = access.can(actor, "case.identity", case)
     reporter = identity.reveal(case) if with_address else {}
     letter = build(case, kind, reporter)
-    with transaction():
-        audit.record(
-            case.organization_id,
-            "notice.print",
-            actor_id=actor.id,
-            case=case,
-            target=kind,
-            data={"identity": bool(reporter)},
-        )
+    audit.viewed(case, actor.id, "notice.print", target=kind, data={"identity": bool(reporter)})
     return letter

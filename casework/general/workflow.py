@@ -347,14 +347,7 @@ def _future_date(value, field: str, errors: dict, *, required: bool) -> date | N
 def reveal_contact(case: Case, actor: User) -> dict:
     """Decrypt the reporter's identity for an officer; the view is audited. Commits."""
     data = identity.reveal(case)
-    with transaction():
-        audit.record(
-            case.organization_id,
-            "identity.view",
-            actor_id=actor.id,
-            case=case,
-            data={"fields": sorted(data)},
-        )
+    audit.viewed(case, actor.id, "identity.view", data={"fields": sorted(data)})
     return data
 
 
@@ -365,14 +358,7 @@ def open_attachment(case: Case, actor: User, attachment_id: int) -> tuple[Attach
     if att is None or att.case_id != case.id:
         return None
     data = attachments.content(att, case)
-    with transaction():
-        audit.record(
-            case.organization_id,
-            "attachment.view",
-            actor_id=actor.id,
-            case=case,
-            target=str(att.id),
-        )
+    audit.viewed(case, actor.id, "attachment.view", target=str(att.id))
     return att, data
 
 

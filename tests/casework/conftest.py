@@ -19,6 +19,17 @@ def rc(ctx):
 
 
 @pytest.fixture
+def fresh(rc):
+    """``fresh(row)``: the row as the database holds it, i.e. what was committed."""
+
+    def reread(row):
+        db.session.expire_all()
+        return db.session.get(type(row), row.id)
+
+    return reread
+
+
+@pytest.fixture
 def staff(rc, org):
     """``staff("officer", "works")``: an active account of that role (and department)."""
 

@@ -11,12 +11,7 @@ from casework.cases.attachments import Upload
 from casework.dates import clock
 from casework.extensions import db
 from casework.general import followup, workflow
-from casework.models import AuditEntry, Case, CaseMessage
-
-
-def _fresh(case: Case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
+from casework.models import AuditEntry, CaseMessage
 
 
 def test_a_tracking_code_opens_its_own_complaint_only(filed, org):
@@ -29,12 +24,12 @@ def test_a_tracking_code_opens_its_own_complaint_only(filed, org):
         assert followup.find_by_code(org, wrong) is None
 
 
-def test_the_public_view_shows_public_events_and_the_question_asked(staff, complaint):
+def test_the_public_view_shows_public_events_and_the_question_asked(staff, complaint, fresh):
     officer = staff("officer", "works")
     case = complaint()
     workflow.add_note(case, officer, "ภายในเท่านั้น")
     workflow.request_info(case, officer, "ขอรูปถ่ายเพิ่มเติม")
-    view = followup.public_view(_fresh(case))
+    view = followup.public_view(fresh(case))
     assert view.paused and view.is_open and not view.can_rate
     assert view.question == "ขอรูปถ่ายเพิ่มเติม"
     assert all(e.public for e in view.events)
@@ -42,25 +37,27 @@ def test_the_public_view_shows_public_events_and_the_question_asked(staff, compl
     assert view.extended_from is None and view.explanation is None
 
 
-def test_the_public_view_tells_of_a_moved_deadline(staff, complaint):
+def test_the_public_view_tells_of_a_moved_deadline(staff, complaint, fresh):
     officer = staff("officer", "works")
     case = complaint()
     first = case.due_date
     later = first + timedelta(days=5)
     workflow.explain_delay(case, officer, "รอผู้รับจ้าง", later)
-    view = followup.public_view(_fresh(case))
+    view = followup.public_view(fresh(case))
     assert view.extended_from == first
     assert view.explanation.body == "รอผู้รับจ้าง"
     assert followup.explained_date(view.explanation) == later
     assert followup.explained_date(view.events[0]) is None
 
 
-def test_adding_information_answers_a_question_and_restarts_the_clock(staff, complaint, gps_jpeg):
+def test_adding_information_answers_a_question_and_restarts_the_clock(
+    staff, complaint, gps_jpeg, fresh
+):
     officer = staff("officer", "works")
     case = complaint()
     workflow.request_info(case, officer, "ขอรูปถ่าย")
     message = followup.add_information(case, "รูปถ่ายตามที่ขอ", [Upload("a.jpg", gps_jpeg)])
-    case = _fresh(case)
+    case = fresh(case)
     assert case.status == "in_progress"
     assert message.direction == "from_citizen"
     assert [a.message_id for a in followup.case_attachments(case)] == [message.id]
@@ -91,7 +88,7 @@ def test_adding_information_needs_content_and_an_open_case(staff, complaint):
     assert "closed" in bad.value.fields["message"]
 
 
-def test_rating_once_a_case_is_completed(staff, complaint):
+def test_rating_once_a_case_is_completed(staff, complaint, fresh):
     case = complaint()
     with pytest.raises(followup.FollowUpError) as bad:
         followup.rate(case, 5, "")
@@ -104,7 +101,7 @@ def test_rating_once_a_case_is_completed(staff, complaint):
         followup.rate(case, 4, "ย" * 5000)
     assert set(bad.value.fields) == {"comment"}
     followup.rate(case, "4", "  ดีมาก  ")
-    case = _fresh(case)
+    case = fresh(case)
     assert (case.rating, case.rating_comment) == (4, "ดีมาก")
     assert case.events[-1].kind == "rated"
     assert followup.public_view(case).can_rate is False

@@ -43,17 +43,11 @@ def _mail(case: Case) -> list[str]:
     )
 
 
-def _fresh(case: Case) -> Case:
-    """The case as the database holds it (what was committed)."""
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
-
-
-def test_accepting_starts_work_and_an_officer_takes_the_case(staff, complaint):
+def test_accepting_starts_work_and_an_officer_takes_the_case(staff, complaint, fresh):
     officer = staff("officer", "works")
     case = complaint()
     workflow.accept(case, officer)
-    case = _fresh(case)
+    case = fresh(case)
     assert case.status == "in_progress"
     assert case.accepted_at is not None
     assert case.assignee_id == officer.id
@@ -62,13 +56,13 @@ def test_accepting_starts_work_and_an_officer_takes_the_case(staff, complaint):
         workflow.accept(case, officer)
 
 
-def test_a_supervisor_accepting_leaves_the_case_unassigned(staff, complaint):
+def test_a_supervisor_accepting_leaves_the_case_unassigned(staff, complaint, fresh):
     case = complaint()
     workflow.accept(case, staff("supervisor"))
-    assert _fresh(case).assignee_id is None
+    assert fresh(case).assignee_id is None
 
 
-def test_assign_checks_department_and_officer(staff, complaint):
+def test_assign_checks_department_and_officer(staff, complaint, fresh):
     officer = staff("officer", "works")
     other = staff("officer", "health")
     case = complaint()
@@ -81,33 +75,33 @@ def test_assign_checks_department_and_officer(staff, complaint):
     with pytest.raises(workflow.WorkflowError) as bad:
         workflow.assign(case, officer, other.department_id, "")
     assert "supervisor" in bad.value.fields["department"]
-    assert _fresh(case).assignee_id is None
+    assert fresh(case).assignee_id is None
 
 
-def test_assign_to_an_officer_queues_their_email(staff, complaint):
+def test_assign_to_an_officer_queues_their_email(staff, complaint, fresh):
     supervisor = staff("supervisor")
     officer = staff("officer", "health")
     case = complaint()
     workflow.assign(case, supervisor, officer.department_id, str(officer.id))
-    case = _fresh(case)
+    case = fresh(case)
     assert (case.department_id, case.assignee_id) == (officer.department_id, officer.id)
     assert _kinds(case)[-1] == "assigned"
     assert _actions(case)[-1] == "case.assign"
     assert _mail(case) == ["assigned"]
 
 
-def test_a_note_is_internal_and_needs_text(staff, complaint):
+def test_a_note_is_internal_and_needs_text(staff, complaint, fresh):
     officer = staff("officer", "works")
     case = complaint()
     with pytest.raises(workflow.WorkflowError) as bad:
         workflow.add_note(case, officer, "   ")
     assert set(bad.value.fields) == {"body"}
     workflow.add_note(case, officer, "โทรหาผู้ร้องแล้ว")
-    event = _fresh(case).events[-1]
+    event = fresh(case).events[-1]
     assert (event.kind, event.public, event.body) == ("note", False, "โทรหาผู้ร้องแล้ว")
 
 
-def test_a_public_update_emails_a_consenting_complainant_only(staff, complaint):
+def test_a_public_update_emails_a_consenting_complainant_only(staff, complaint, fresh):
     officer = staff("officer", "works")
     silent = complaint()
     told = complaint(reporter=CONTACT, consent=True)
@@ -115,22 +109,22 @@ def test_a_public_update_emails_a_consenting_complainant_only(staff, complaint):
     workflow.public_update(told, officer, "กำลังซ่อม")
     assert _mail(silent) == []
     assert _mail(told) == ["receipt", "update"]
-    assert _fresh(told).events[-1].public is True
+    assert fresh(told).events[-1].public is True
 
 
 def test_asking_for_information_pauses_the_clock_and_resuming_moves_the_deadline(
-    staff, complaint, frozen
+    staff, complaint, frozen, fresh
 ):
     officer = staff("officer", "works")
     frozen(clock.utcnow())
     case = complaint(reporter=CONTACT, consent=True)
     due = case.due_date
     workflow.request_info(case, officer, "ขอรูปถ่ายเพิ่มเติม")
-    assert _fresh(case).status == "awaiting_info"
+    assert fresh(case).status == "awaiting_info"
     assert _mail(case)[-1] == "info_request"
     frozen(clock.utcnow() + timedelta(days=3))
     workflow.resume(case, officer)
-    case = _fresh(case)
+    case = fresh(case)
     assert case.status == "in_progress"
     assert case.due_date > due
     entry = db.session.scalar(
@@ -139,7 +133,7 @@ def test_asking_for_information_pauses_the_clock_and_resuming_moves_the_deadline
     assert entry.data["paused_days"] >= 1
 
 
-def test_forward_checks_the_agency_and_the_follow_up_date(staff, complaint):
+def test_forward_checks_the_agency_and_the_follow_up_date(staff, complaint, fresh):
     officer = staff("officer", "works")
     case = complaint()
     with pytest.raises(workflow.WorkflowError) as bad:
@@ -148,22 +142,22 @@ def test_forward_checks_the_agency_and_the_follow_up_date(staff, complaint):
     with pytest.raises(workflow.WorkflowError) as bad:
         workflow.forward(case, officer, "other", "", "", "2999-01-01", "")
     assert set(bad.value.fields) == {"agency_name"}
-    assert _fresh(case).status == "received"
+    assert fresh(case).status == "received"
 
 
-def test_forward_records_the_agency(staff, complaint):
+def test_forward_records_the_agency(staff, complaint, fresh):
     officer = staff("officer", "works")
     case = complaint(reporter=CONTACT, consent=True)
     follow_up = clock.today() + timedelta(days=7)
     workflow.forward(case, officer, "damrongdham", "", "DD-1", follow_up, "ส่งต่อแล้ว")
-    case = _fresh(case)
+    case = fresh(case)
     assert case.status == "forwarded"
     assert case.forwarded_name == workflow.AGENCY_TH["damrongdham"]
     assert (case.forwarded_reference, case.forwarded_follow_up_on) == ("DD-1", follow_up)
     assert _mail(case)[-1] == "forwarded"
 
 
-def test_complete_needs_an_outcome_and_a_result(staff, complaint):
+def test_complete_needs_an_outcome_and_a_result(staff, complaint, fresh):
     officer = staff("officer", "works")
     case = complaint(reporter=CONTACT, consent=True)
     with pytest.raises(workflow.WorkflowError) as bad:
@@ -171,7 +165,7 @@ def test_complete_needs_an_outcome_and_a_result(staff, complaint):
     assert set(bad.value.fields) == {"outcome", "result_text"}
     outcome = next(k for k in workflow.lifecycle.OUTCOMES["complaint"] if k != "duplicate")
     workflow.complete(case, officer, outcome, "ซ่อมถนนเรียบร้อยแล้ว")
-    case = _fresh(case)
+    case = fresh(case)
     assert (case.status, case.outcome) == ("completed", outcome)
     assert case.result_text == "ซ่อมถนนเรียบร้อยแล้ว"
     assert _mail(case)[-1] == "result"
@@ -179,7 +173,7 @@ def test_complete_needs_an_outcome_and_a_result(staff, complaint):
         workflow.public_update(case, officer, "อีกเรื่อง")
 
 
-def test_explaining_a_delay_keeps_the_first_deadline(staff, complaint):
+def test_explaining_a_delay_keeps_the_first_deadline(staff, complaint, fresh):
     officer = staff("officer", "works")
     case = complaint()
     first = case.due_date
@@ -188,20 +182,20 @@ def test_explaining_a_delay_keeps_the_first_deadline(staff, complaint):
     assert set(bad.value.fields) == {"new_date"}
     later = first + timedelta(days=10)
     workflow.explain_delay(case, officer, "รองบประมาณ", later.isoformat())
-    case = _fresh(case)
+    case = fresh(case)
     assert (case.original_due_date, case.due_date) == (first, later)
     assert case.explained_at is not None
     assert case.events[-1].data == {"new_date": later.isoformat(), "old_date": first.isoformat()}
 
 
-def test_merge_closes_a_duplicate_into_a_case_in_reach(staff, complaint):
+def test_merge_closes_a_duplicate_into_a_case_in_reach(staff, complaint, fresh):
     officer = staff("officer", "works")
     case, target = complaint(), complaint(subject="ถนนหน้าตลาด")
     for number in ("", "9999/999999", case.case_number):
         with pytest.raises(workflow.WorkflowError):
             workflow.merge(case, officer, number)
     assert workflow.merge(case, officer, target.case_number).id == target.id
-    case = _fresh(case)
+    case = fresh(case)
     assert (case.status, case.outcome) == ("completed", "duplicate")
     assert workflow.merged_into(case).id == target.id
     assert workflow.merged_into(target) is None
@@ -250,7 +244,7 @@ def test_officers_of_a_department_and_the_due_state(staff, complaint):
     assert workflow.due_state(complaint()) == sla.ON_TIME
 
 
-def test_a_failing_action_leaves_nothing_behind(staff, complaint, monkeypatch):
+def test_a_failing_action_leaves_nothing_behind(staff, complaint, monkeypatch, fresh):
     officer = staff("officer", "works")
     case = complaint(reporter=CONTACT, consent=True)
     events, mails = len(_kinds(case)), len(_mail(case))
@@ -261,6 +255,6 @@ def test_a_failing_action_leaves_nothing_behind(staff, complaint, monkeypatch):
     monkeypatch.setattr(audit, "record", broken)
     with pytest.raises(RuntimeError):
         workflow.request_info(case, officer, "ขอข้อมูลเพิ่ม")
-    case = _fresh(case)
+    case = fresh(case)
     assert case.status == "received"
     assert (len(_kinds(case)), len(_mail(case))) == (events, mails)

@@ -28,11 +28,6 @@ def _actions(user: User) -> list[str]:
     )
 
 
-def _fresh(user: User) -> User:
-    db.session.expire_all()
-    return db.session.get(User, user.id)
-
-
 def test_the_right_password_finds_the_account(user, org):
     assert signin.check_password(org.id, " CLERK@demo.go.th ", PASSWORD) == user
     assert signin.check_password(org.id + 1, "clerk@demo.go.th", PASSWORD) is None
@@ -40,18 +35,18 @@ def test_the_right_password_finds_the_account(user, org):
     assert _actions(user) == []  # a right password alone signs nobody in
 
 
-def test_wrong_passwords_lock_the_account_for_a_while(user, org, app, frozen):
+def test_wrong_passwords_lock_the_account_for_a_while(user, org, app, frozen, fresh):
     frozen(clock.utcnow())
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         assert signin.check_password(org.id, user.email, "wrong password!") is None
-    user = _fresh(user)
+    user = fresh(user)
     assert signin.locked(user) and user.failed_logins == 0
     failures = db.session.scalars(db.select(AuditEntry).filter_by(action="login.failure")).all()
     assert failures[-1].data == {"reason": "password", "locked": True}
     assert signin.check_password(org.id, user.email, PASSWORD) is None  # even the right one
     assert _actions(user)[-1] == "login.refused"
     frozen(clock.utcnow() + timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"] + 1))
-    assert not signin.locked(_fresh(user))
+    assert not signin.locked(fresh(user))
     assert signin.check_password(org.id, user.email, PASSWORD) == user
 
 
@@ -63,36 +58,36 @@ def test_a_disabled_account_is_refused(user, org):
     assert entry.data == {"reason": "inactive"}
 
 
-def test_an_old_hash_is_upgraded(user, org, monkeypatch):
+def test_an_old_hash_is_upgraded(user, org, monkeypatch, fresh):
     monkeypatch.setattr(passwords, "needs_rehash", lambda encoded: True)
     old = user.password_hash
     signin.check_password(org.id, user.email, PASSWORD)
-    assert _fresh(user).password_hash != old
+    assert fresh(user).password_hash != old
 
 
-def test_enrolment_keeps_the_secret_once_a_code_matches(user, frozen):
+def test_enrolment_keeps_the_secret_once_a_code_matches(user, frozen, fresh):
     frozen(clock.utcnow())
     secret = totp.new_secret()
     right = totp.code_at(secret, totp.now_seconds())
     wrong = "000000" if right != "000000" else "111111"
     assert signin.enrol(user, secret, wrong) is False
-    assert not signin.needs_code(_fresh(user))
+    assert not signin.needs_code(fresh(user))
     assert signin.enrol(user, secret, right) is True
-    user = _fresh(user)
+    user = fresh(user)
     assert signin.needs_code(user) and user.last_login_at is not None
     assert _actions(user)[-2:] == ["totp.enrolled", "login.success"]
 
 
-def test_a_code_signs_in_once_and_wrong_codes_count(user, frozen):
+def test_a_code_signs_in_once_and_wrong_codes_count(user, frozen, fresh):
     frozen(clock.utcnow())  # (the codes belong to one time step)
     secret = totp.new_secret()
     assert signin.enrol(user, secret, totp.code_at(secret, totp.now_seconds()))
     used = totp.code_at(secret, totp.now_seconds())
     assert signin.check_code(user, used) is False  # the enrolment already used it
-    assert _fresh(user).failed_logins == 1
+    assert fresh(user).failed_logins == 1
     later = totp.code_at(secret, totp.now_seconds() + totp.STEP)
     assert signin.check_code(user, later) is True
-    user = _fresh(user)
+    user = fresh(user)
     assert user.failed_logins == 0
     assert db.session.scalar(
         db.select(AuditEntry).filter_by(action="login.success").order_by(AuditEntry.id.desc())
@@ -113,7 +108,7 @@ def test_complete_and_sign_out_are_audited(user):
     assert _actions(user)[-2:] == ["login.success", "logout"]
 
 
-def test_changing_ones_own_password(user):
+def test_changing_ones_own_password(user, fresh):
     with pytest.raises(accounts.StaffError) as wrong:
         signin.change_password(user, "not my password", "another long passphrase")
     assert set(wrong.value.fields) == {"current"}
@@ -122,7 +117,7 @@ def test_changing_ones_own_password(user):
     assert set(weak.value.fields) == {"new"}
     epoch = user.session_epoch
     signin.change_password(user, PASSWORD, "another long passphrase")
-    user = _fresh(user)
+    user = fresh(user)
     assert passwords.verify("another long passphrase", user.password_hash)
     assert user.session_epoch == epoch + 1
     assert _actions(user)[-1] == "password.changed"
