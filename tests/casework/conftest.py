@@ -30,21 +30,24 @@ def fresh(rc):
 
 
 @pytest.fixture
-def staff(rc, org):
-    """``staff("officer", "works")``: an active account of that role (and department)."""
+def staff(org):
+    """``staff("officer", "works")``: a new committed, active account of that role (and
+    department, by code); ``name`` and ``organization`` (default ``org``) may be given."""
 
-    def make(role: str, department: str | None = None, *, email: str | None = None) -> User:
+    def make(role: str, department: str | None = None, *, name: str = "", organization=None):
+        where = organization or org
         dept_id = None
         if department:
             dept_id = db.session.scalar(
-                db.select(Department.id).filter_by(organization_id=org.id, code=department)
+                db.select(Department.id).filter_by(organization_id=where.id, code=department)
             )
+        count = db.session.scalar(db.select(db.func.count(User.id)))
         user = User(
-            organization_id=org.id,
-            email=email or f"{role}{'-' + department if department else ''}@staff.test",
+            organization_id=where.id,
+            email=f"{role}-{count + 1}@staff.test",
             role=role,
             department_id=dept_id,
-            name=f"{role} {department or ''}".strip(),
+            name=name,
         )
         db.session.add(user)
         db.session.commit()

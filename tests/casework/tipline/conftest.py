@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from casework.extensions import db
-from casework.models import AuditEntry, Department, Organization, User
+from casework.models import AuditEntry, Organization
 from casework.staff.roles import CUSTODIAN
 from casework.tipline import custody, filing
 
@@ -22,27 +22,11 @@ def _request(ctx):
 
 
 @pytest.fixture
-def staff(org):
+def staff(staff):
     """``staff(role, name, dept_code=None, organization=org)`` -> a new committed account."""
 
     def make(role, name, dept_code=None, organization=None):
-        where = organization or org
-        dept_id = None
-        if dept_code:
-            dept_id = db.session.scalar(
-                select(Department.id).filter_by(organization_id=where.id, code=dept_code)
-            )
-        count = db.session.scalar(select(db.func.count(User.id)))
-        user = User(
-            organization_id=where.id,
-            email=f"{role}-{count + 1}@tipline.test",
-            name=name,
-            role=role,
-            department_id=dept_id,
-        )
-        db.session.add(user)
-        db.session.commit()
-        return user
+        return staff(role, dept_code, name=name, organization=organization)
 
     return make
 
