@@ -24,7 +24,7 @@ def desk(staff, complaint, frozen):
     times; the clock stops at ``now``."""
     officer = staff("officer", "works")
     frozen(NOW - timedelta(days=20))
-    overdue = complaint(subject="ท่อแตก", intake_channel="phone")
+    overdue = complaint(subject="ท่อแตก", received_via="phone")
     frozen(NOW - timedelta(days=5))
     due_soon = complaint(category="lighting", subject="ไฟดับ 100%")
     frozen(NOW - timedelta(days=1))

@@ -32,7 +32,7 @@ def test_each_due_state_finds_its_case(desk, org, now):
         assert sla.due_state(desk[due], org, now.date()) == due
 
 
-def test_filters_narrow_by_status_channel_category_department_and_text(desk, org):
+def test_filters_narrow_by_status_received_via_category_department_and_text(desk, org):
     visible = access.visible_cases(desk["officer"])
 
     def found(**given) -> set[int]:
@@ -40,7 +40,7 @@ def test_filters_narrow_by_status_channel_category_department_and_text(desk, org
 
     assert found(status="awaiting_info") == {desk[sla.PAUSED].id}
     assert found(status="nonsense") == {c.id for k, c in desk.items() if k != "officer"}
-    assert found(channel="phone") == {desk[sla.OVERDUE].id}
+    assert found(received_via="phone") == {desk[sla.OVERDUE].id}
     assert found(category="lighting") == {desk[sla.DUE_SOON].id}
     assert found(department="none") == set()
     assert found(department=str(desk["officer"].department_id)) == found()

@@ -46,7 +46,7 @@ def test_the_working_groups_figures(desk, org):
     assert [h.figures.total for h in report.halves] == [5, 0]
     assert [(d.code, f.total) for d, f in report.by_department] == [("works", 5)]
     assert [(c.code, f.total) for c, f in report.by_category] == [("roads", 4), ("lighting", 1)]
-    assert dict((k, f.total) for k, f in report.by_channel) == {"phone": 1, "web": 4}
+    assert dict((k, f.total) for k, f in report.by_received_via) == {"phone": 1, "web": 4}
     empty = reports.fiscal_report(access.visible_cases(desk["officer"]), org, 2568)
     assert empty.total.total == 0 and empty.total.on_time_pct is None
     assert empty.total.meets_target is None
