@@ -12,6 +12,7 @@ from admin import bp
 from admin.forms import CategoryForm, DepartmentForm, HolidayForm, SlaSettingsForm, options
 from admin.guard import require
 from casework import organization
+from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from rongrian.formkit import attach_errors, chosen_id
 from rongrian.i18n import localized
@@ -51,7 +52,7 @@ def departments():
     if form.validate_on_submit():
         try:
             organization.create_department(org.id, form.data, current_user.id)
-        except organization.SettingsError as error:
+        except FieldErrors as error:
             attach_errors(form, error)
         else:
             flash(_("Saved."), "success")
@@ -68,7 +69,7 @@ def department_edit(department_id: int):
     if form.validate_on_submit():
         try:
             organization.update_department(dept, form.data, current_user.id)
-        except organization.SettingsError as error:
+        except FieldErrors as error:
             attach_errors(form, error)
         else:
             flash(_("Saved."), "success")
@@ -100,7 +101,7 @@ def categories():
     if form.validate_on_submit():
         try:
             organization.create_category(org.id, _category_data(form), current_user.id)
-        except organization.SettingsError as error:
+        except FieldErrors as error:
             attach_errors(form, error)
         else:
             flash(_("Saved."), "success")
@@ -119,7 +120,7 @@ def category_edit(category_id: int):
     if form.validate_on_submit():
         try:
             organization.update_category(category, _category_data(form), current_user.id)
-        except organization.SettingsError as error:
+        except FieldErrors as error:
             attach_errors(form, error)
         else:
             flash(_("Saved. The new number of days applies to new cases."), "success")
@@ -138,7 +139,7 @@ def holidays():
             organization.declare_holiday(
                 org.id, form.day.data, form.name_th.data, form.name_en.data, current_user.id
             )
-        except organization.SettingsError as error:
+        except FieldErrors as error:
             attach_errors(form, error)
         else:
             flash(

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from casework import organization
+from casework.cases.categories import CategoryError
 from casework.extensions import db
 from casework.models import AuditEntry, Category, Department, Organization
 
@@ -98,8 +99,9 @@ def test_categories_are_the_general_channels(rc, org):
     )
     assert (category.name_th, category.sort_order, category.channel) == ("ต้นไม้", 0, "complaint")
     assert (_last().action, _last().data) == ("category.create", {"sla_days": 10})
-    with pytest.raises(organization.SettingsError):
+    with pytest.raises(CategoryError) as clash:  # the one rule for codes, both channels
         organization.create_category(org.id, {**CATEGORY, "code": "ROADS"}, actor_id=None)
+    assert set(clash.value.fields) == {"code"}
     organization.update_category(category, {**CATEGORY, "sla_days": 20}, actor_id=None)
     assert category.department_id is None
     assert (_last().action, _last().data) == ("category.update", {"sla_days": [10, 20]})

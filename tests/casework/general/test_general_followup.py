@@ -1,5 +1,5 @@
-"""casework.general.followup called directly: what a tracking code opens, what the citizen
-sees, adding information (which restarts a paused clock) and rating a completed case."""
+"""casework.general.followup called directly: what the citizen sees, adding information (which
+restarts a paused clock) and rating a completed case."""
 
 from __future__ import annotations
 
@@ -12,16 +12,6 @@ from casework.dates import clock
 from casework.extensions import db
 from casework.general import followup, workflow
 from casework.models import AuditEntry, CaseMessage
-
-
-def test_a_tracking_code_opens_its_own_complaint_only(filed, org):
-    first = filed()
-    code = first.tracking_code
-    assert followup.find_by_code(org, code).id == first.case.id
-    assert followup.find_by_code(org, code.lower()).id == first.case.id
-    typo = code[:-1] + ("A" if code[-1] != "A" else "B")  # the check symbol no longer fits
-    for wrong in ("", None, "NOT-A-CODE", typo, "x" * 500):
-        assert followup.find_by_code(org, wrong) is None
 
 
 def test_the_public_view_shows_public_events_and_the_question_asked(staff, complaint, fresh):
