@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from admin import bp
 from admin.guard import require
 from casework import audit
+from casework.cases import values
 from casework.models import AuditEntry
 from casework.tipline import trail
 from rongrian.tenancy import current_org
@@ -85,7 +86,7 @@ def audit_log():
         org.id,
         chain=audit.MAIN,
         action=action,
-        actor_id=int(actor) if actor.isdigit() else None,
+        actor_id=values.record_id(actor),
         page=request.args.get("page", 1, type=int),
         per_page=PER_PAGE,
     )

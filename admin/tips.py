@@ -5,8 +5,6 @@ casework.tipline.access."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,7 +14,7 @@ from admin import bp
 from admin.forms import CategoryForm
 from admin.guard import case_or_404
 from admin.inbox import DUE_LABELS
-from casework.cases import attachments, lifecycle
+from casework.cases import attachments, lifecycle, values
 from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.models import Case, Category
@@ -221,10 +219,11 @@ def tip_explain(case_id: int):
 def tip_referral(case_id: int):
     case = _readable(case_id)
     form = request.form
-    raw = form.get("referred_on", "")
-    try:
-        referred_on = date.fromisoformat(raw) if raw else None
-    except ValueError:
+    errors: dict = {}
+    referred_on = values.date_field(
+        errors, "referred_on", form.get("referred_on"), buddhist_era=True
+    )
+    if errors:
         flash(_("Enter a date as YYYY-MM-DD."), "error")
         return _back(case)
 

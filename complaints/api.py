@@ -9,7 +9,7 @@ from casework.cases import lookup
 from casework.cases.errors import FieldErrors
 from casework.general import followup, intake
 from rongrian import ratelimits
-from rongrian.api import json_object, payload, text_field
+from rongrian.api import flag_field, json_object, number_field, payload, text_field
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 
@@ -28,15 +28,15 @@ def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
         details=text_field(data, "details", fields),
         kind=text_field(data, "kind", fields) or "complaint",
         location=text_field(data, "location", fields),
-        lat=data.get("lat") if not isinstance(data.get("lat"), (dict, list, bool)) else "x",
-        lng=data.get("lng") if not isinstance(data.get("lng"), (dict, list, bool)) else "x",
+        lat=number_field(data, "lat", fields),
+        lng=number_field(data, "lng", fields),
         occurred_on=text_field(data, "occurred_on", fields) or None,
         occurred_time=text_field(data, "occurred_time", fields),
         reporter={
             k: text_field(reporter, k, fields, f"reporter.{k}")
             for k in ("name", "phone", "email", "address")
         },
-        consent=data.get("consent") is True,
+        consent=flag_field(data, "consent", fields),
         uploads=uploads,
         received_via="web",
         idempotency_token=request.headers.get("Idempotency-Key") or None,

@@ -23,18 +23,43 @@ from rongrian.tenancy import current_org
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+def parse_object(raw: bytes | str, malformed: str) -> dict:
+    """A JSON object from ``raw`` (UTF-8), or FieldErrors 400 with ``malformed``. A key given
+    twice in one object is refused naming it: with "last one wins", what a client thinks it
+    sent and what is filed could differ."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        data = json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as duplicate:
+        raise FieldErrors({duplicate.key: _("This key is given twice.")}) from None
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
+        data = None
+    if not isinstance(data, dict):
+        raise FieldErrors(message=malformed)
+    return data
+
+
 def json_object() -> dict:
     """The request's JSON object, or FieldErrors (415 for another content type, 400 if
     malformed)."""
     if not request.is_json:
         raise FieldErrors(message=_("Send JSON (Content-Type: application/json)."), status=415)
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # nested deeper than the parser goes: malformed, not a crash
-        data = None
-    if not isinstance(data, dict):
-        raise FieldErrors(message=_("The body is not a valid JSON object."))
-    return data
+    return parse_object(request.get_data(), _("The body is not a valid JSON object."))
 
 
 def payload() -> tuple[dict, list]:
@@ -52,25 +77,49 @@ def payload() -> tuple[dict, list]:
     raw = part.stream.read(current_app.config["MAX_FORM_MEMORY_SIZE"] + 1) if part else None
     if raw is not None and len(raw) > current_app.config["MAX_FORM_MEMORY_SIZE"]:
         raise FieldErrors(message=_("The payload part is too large."), status=413)
-    try:
-        data = json.loads(raw if raw is not None else request.form.get("payload", "{}"))
-    except (ValueError, RecursionError):
-        raise FieldErrors(message=_("The payload part is not valid JSON.")) from None
-    if not isinstance(data, dict):
-        raise FieldErrors(message=_("The payload part must be a JSON object."))
+    if raw is None:
+        raw = request.form.get("payload", "{}")
+    else:
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raw = "\ufffd"
+    # Werkzeug decodes a form field's bytes with "replace", so invalid UTF-8 arrives as U+FFFD.
+    # Text that has already lost characters is refused, not filed.
+    if "\ufffd" in raw:
+        raise FieldErrors({"payload": _("The payload part is not valid UTF-8 text.")})
+    data = parse_object(raw, _("The payload part must be a JSON object."))
     return data, attachments.from_file_storage(request.files.getlist("attachments"))
 
 
 def text_field(data: dict, name: str, fields: dict, report_as: str | None = None) -> str:
-    """``data[name]`` as text; a list, object or boolean is reported in ``fields`` (under
-    ``report_as``, e.g. ``reporter.name``, when the value sits in a nested object)."""
+    """``data[name]`` as text; a number, list, object or boolean is reported in ``fields``
+    (under ``report_as``, e.g. ``reporter.name``, when the value sits in a nested object)."""
     value = data.get(name, "")
     if value is None:
         return ""
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+    if not isinstance(value, str):
         fields[report_as or name] = _("Must be a string.")
         return ""
-    return str(value)
+    return value
+
+
+def number_field(data: dict, name: str, fields: dict) -> int | float | None:
+    """``data[name]`` as a JSON number (or null); text or a boolean is reported in ``fields``."""
+    value = data.get(name)
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    fields[name] = _("Must be a number.")
+    return None
+
+
+def flag_field(data: dict, name: str, fields: dict) -> bool:
+    """``data[name]`` as true or false (absent or null is false); anything else is reported."""
+    value = data.get(name)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    fields[name] = _("Must be true or false.")
+    return False
 
 
 @bp.get("/categories")

@@ -8,7 +8,9 @@ import os
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
+from casework.cases.values import MAX_ID
 from casework.crypto import keys
 from casework.extensions import babel, csrf, db, limiter, migrate
 from casework.notify import outbox
@@ -39,6 +41,7 @@ def create_app(config: dict | None = None, surface: str | None = None) -> Flask:
         app.config.update(config)
     app.config["RONGRIAN_SURFACE"] = surface
     instance.secure_files(app)
+    app.url_map.converters["int"] = RowId
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(i18n.translation_dirs())
 
     _quiet_logs()
@@ -57,6 +60,15 @@ def create_app(config: dict | None = None, surface: str | None = None) -> Flask:
     outbox.init_app(app)
     _register(app, surface)
     return app
+
+
+class RowId(IntegerConverter):
+    """``<int:…>`` in every route: a row id, at most MAX_ID, so /admin/cases/999…9 is a 404
+    rather than a number the database cannot take (a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _register(app: Flask, surface: str) -> None:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from casework.cases import values
 from casework.cases.errors import FieldErrors
 from casework.extensions import db
 from casework.models import Category, Organization
@@ -30,7 +31,7 @@ def category_options(org: Organization, channel: str) -> list[SelectChoice]:
 
 def chosen_id(value) -> int | None:
     """The id a select list's choice names, or None for the blank choice."""
-    return int(value) if value and str(value).isdigit() else None
+    return values.record_id(value)  # "²" and 10**40 pass str.isdigit(); no row has them
 
 
 def attach_errors(form, error: FieldErrors) -> None:

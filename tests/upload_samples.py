@@ -4,6 +4,7 @@ metadata that names a person."""
 
 from __future__ import annotations
 
+import functools
 import io
 
 import pikepdf
@@ -43,6 +44,7 @@ def fake_png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+@functools.cache
 def bomb_png(side=12000) -> bytes:
     """A few kilobytes that decode to ``side`` × ``side`` pixels (144 megapixels by default)."""
     out = io.BytesIO()
@@ -106,7 +108,9 @@ def pdf_with_escaped_key() -> bytes:
     pdf.add_blank_page()
     pdf.docinfo["/Author"] = f"{SECRET} Secret"
     raw = _save(pdf, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
-    escaped = raw.replace(f"/Author ({SECRET} Secret)".encode(), f"/Au#74hor ({SECRET} Secr)".encode())
+    escaped = raw.replace(
+        f"/Author ({SECRET} Secret)".encode(), f"/Au#74hor ({SECRET} Secr)".encode()
+    )
     assert escaped != raw and len(escaped) == len(raw)
     return escaped
 

@@ -11,7 +11,7 @@ from casework.cases.errors import FieldErrors
 from casework.dates.thaidate import local_date
 from casework.tipline import filing, messages, reveal
 from rongrian import ratelimits
-from rongrian.api import json_object, payload, text_field
+from rongrian.api import flag_field, json_object, payload, text_field
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 
@@ -51,9 +51,9 @@ def _submission(data: dict, uploads: list) -> filing.TipSubmission:
         accused_position=text_field(accused, "position", fields),
         accused_unit=text_field(accused, "unit", fields),
         accused_role=text_field(accused, "role", fields) or "unknown",
-        confidential=data.get("confidential") is True,
+        confidential=flag_field(data, "confidential", fields),
         identity={k: text_field(identity, k, fields) for k in filing.IDENTITY_LIMITS},
-        consent=data.get("consent") is True,
+        consent=flag_field(data, "consent", fields),
         uploads=uploads,
     )
     sub.reported_elsewhere = sub.reported_elsewhere or "no"

@@ -1,10 +1,24 @@
-"""Attachments: type checked by content (not by name), size-limited, encrypted at rest."""
+"""Attachments: type checked by content (not by name), size-limited, encrypted at rest.
+
+An image must also decode. Its size in pixels is read from the header first (Pillow opens
+lazily) and an image over ``MAX_IMAGE_PIXELS`` (40 megapixels unless configured) is refused
+before a single pixel is decoded: a 500 KB PNG can claim 12000 × 12000 pixels and take
+gigabytes to decode. Then the image is decoded once, so a truncated JPEG, or the JPEG magic
+bytes followed by junk, is refused with a message for the attachments field instead of
+failing later (when a tip's photo is re-encoded, or when staff open it).
+"""
 
 from __future__ import annotations
 
+import io
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
+from PIL import Image
 
 from casework.cases import timeline
 from casework.crypto import fields, keys
@@ -13,6 +27,8 @@ from casework.models import Attachment, Case
 
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 40_000_000
+IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG"}
 
 _MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -56,14 +72,71 @@ def problems(uploads: list[Upload]) -> str | None:
             return str(_l("%(name)s is larger than 10 MB.", name=_safe_name(upload.filename)))
         if not upload.data:
             return str(_l("%(name)s is empty.", name=_safe_name(upload.filename)))
-        if sniff(upload.data) is None:
+        kind = sniff(upload.data)
+        if kind is None:
             return str(
                 _l(
                     "%(name)s is not a JPEG, PNG or PDF file.",
                     name=_safe_name(upload.filename),
                 )
             )
+        if kind in IMAGE_TYPES:
+            try:
+                with decoded_image(upload.data, kind):
+                    pass
+            except ImageRefused as refused:
+                return refused.message(upload.filename)
     return None
+
+
+class ImageRefused(ValueError):
+    """An image that is too large to decode, or that does not decode."""
+
+    def __init__(self, too_large: bool):
+        super().__init__("image too large" if too_large else "image does not decode")
+        self.too_large = too_large
+
+    def message(self, filename: str) -> str:
+        name = _safe_name(filename)
+        if self.too_large:
+            return str(
+                _l(
+                    "%(name)s has too many pixels (at most %(n)d megapixels).",
+                    name=name,
+                    n=max_pixels() // 1_000_000,
+                )
+            )
+        return str(_l("%(name)s could not be read as a picture: it may be damaged.", name=name))
+
+
+def max_pixels() -> int:
+    if has_app_context():
+        return int(current_app.config.get("MAX_IMAGE_PIXELS") or DEFAULT_MAX_PIXELS)
+    return DEFAULT_MAX_PIXELS
+
+
+@contextmanager
+def decoded_image(data: bytes, kind: str) -> Iterator[Image.Image]:
+    """The decoded image, or ImageRefused. The size comes from the header first, and only an
+    image within ``max_pixels()`` is decoded: Pillow's own bomb check (a warning at 89
+    megapixels, an error at twice that) never decides, and never becomes a 500."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=[IMAGE_TYPES[kind]])
+    except Image.DecompressionBombError:
+        raise ImageRefused(too_large=True) from None
+    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, ValueError…)
+        raise ImageRefused(too_large=False) from None
+    with image:
+        width, height = image.size
+        if width * height > max_pixels():
+            raise ImageRefused(too_large=True)
+        try:
+            image.load()
+        except Exception:  # truncated or corrupt data
+            raise ImageRefused(too_large=False) from None
+        yield image
 
 
 def _safe_name(name: str) -> str:

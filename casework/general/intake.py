@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from casework.cases import attachments, contact, identity, numbering, sla, timeline
+from casework.cases import attachments, contact, identity, numbering, sla, timeline, values
 from casework.cases.attachments import Upload
 from casework.cases.categories import find_category
 from casework.cases.errors import IntakeError
@@ -31,9 +31,10 @@ from casework.models.case import COMPLAINT_KINDS, RECEIVED_VIA
 from casework.notify import outbox
 
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-EARLIEST_YEAR = 1900  # an earlier "when it happened" is a typing mistake
 TOKEN = re.compile(r"^[\x21-\x7e]{16,128}$")
 BAD_TOKEN = _l("Use a random key of 16 to 128 visible ASCII characters.")
+BAD_LAT = _l("Latitude must be a number between -90 and 90.")
+BAD_LNG = _l("Longitude must be a number between -180 and 180.")
 REUSED_TOKEN = _l("This key was already used for a different complaint. Use a new random key.")
 
 
@@ -65,28 +66,6 @@ class Filed:
     repeated: bool = False  # True when this was a double submission of an earlier case
 
 
-def _coordinate(value, low: float, high: float) -> tuple[float | None, bool]:
-    if value in (None, ""):
-        return None, True
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None, False
-    return number, low <= number <= high
-
-
-def _date(value) -> tuple[date | None, bool]:
-    if value in (None, ""):
-        return None, True
-    try:
-        parsed = value if isinstance(value, date) else date.fromisoformat(str(value))
-    except ValueError:
-        return None, False
-    if parsed.year > 2400:  # a Buddhist Era year typed into a Gregorian date field
-        parsed = parsed.replace(year=parsed.year - 543)
-    return parsed, parsed.year >= EARLIEST_YEAR
-
-
 def normalize(sub: ComplaintSubmission) -> dict[str, str]:
     """Clean the submission in place; return field errors (empty when it can be filed)."""
     errors: dict[str, object] = {}
@@ -116,24 +95,15 @@ def normalize(sub: ComplaintSubmission) -> dict[str, str]:
     if sub.received_via not in RECEIVED_VIA:
         errors["received_via"] = _l("Unknown way the complaint was received.")
 
-    sub.lat, ok_lat = _coordinate(sub.lat, -90, 90)
-    sub.lng, ok_lng = _coordinate(sub.lng, -180, 180)
-    if not ok_lat:
-        errors["lat"] = _l("Latitude must be a number between -90 and 90.")
-    if not ok_lng:
-        errors["lng"] = _l("Longitude must be a number between -180 and 180.")
+    sub.lat = values.number_field(errors, "lat", sub.lat, -90, 90, BAD_LAT)
+    sub.lng = values.number_field(errors, "lng", sub.lng, -180, 180, BAD_LNG)
     if (sub.lat is None) != (sub.lng is None) and "lat" not in errors and "lng" not in errors:
         errors["lng"] = _l("Give both latitude and longitude, or neither.")
 
-    sub.occurred_on, ok_date = _date(sub.occurred_on)
-    today = clock.today()
-    if not ok_date:
-        errors["occurred_on"] = _l("Enter a date as YYYY-MM-DD.")
-    elif sub.occurred_on and sub.occurred_on > today:
-        errors["occurred_on"] = _l("The date cannot be in the future.")
+    sub.occurred_on = values.occurred_on(errors, sub.occurred_on)
     if sub.occurred_time and not TIME.match(sub.occurred_time):
         errors["occurred_time"] = _l("Enter a time as HH:MM.")
-    if sub.received_at and local_date(sub.received_at) > today:
+    if sub.received_at and local_date(sub.received_at) > clock.today():
         errors["received_at"] = _l("The date received cannot be in the future.")
 
     errors.update(contact.problems(sub.reporter, "reporter"))

@@ -5,11 +5,12 @@ received" into the instant the clock counts from, and audits the registration.""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 
 from flask_babel import lazy_gettext as _l
 
 from casework import audit
+from casework.cases import values
 from casework.dates import clock
 from casework.dates.thaidate import BANGKOK, local_date
 from casework.general import intake
@@ -22,10 +23,10 @@ def received_instant(day: str, at: str) -> tuple[datetime | None, dict[str, str]
     """Bangkok date (and optional HH:MM) as naive UTC; empty date means now."""
     if not day:
         return None, {}
-    try:
-        parsed = date.fromisoformat(day)
-    except ValueError:
-        return None, {"received_on": str(_l("Enter a date as YYYY-MM-DD."))}
+    errors: dict = {}
+    parsed = values.date_field(errors, "received_on", day, buddhist_era=True)
+    if parsed is None:
+        return None, {k: str(v) for k, v in errors.items()}
     if at:
         if not intake.TIME.match(at):
             return None, {"received_time": str(_l("Enter a time as HH:MM."))}

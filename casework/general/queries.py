@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, and_, case, func, or_, select
 
-from casework.cases import lifecycle, sla
+from casework.cases import lifecycle, sla, values
 from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case, Category, Organization, User
@@ -48,8 +48,8 @@ def apply(query: Select, filters: Filters, org: Organization) -> Select:
         query = query.join(Category, Category.id == Case.category_id).where(
             Category.code == filters.category
         )
-    if filters.department.isdigit():
-        query = query.where(Case.department_id == int(filters.department))
+    if filters.department.isdigit():  # an id; one that no row can have ("²", 10**40) matches none
+        query = query.where(Case.department_id == (values.record_id(filters.department) or 0))
     elif filters.department == "none":
         query = query.where(Case.department_id.is_(None))
     if filters.q:

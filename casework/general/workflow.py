@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casework import audit
-from casework.cases import attachments, casefile, identity, lifecycle, sla, timeline
+from casework.cases import attachments, casefile, identity, lifecycle, sla, timeline, values
 from casework.cases.errors import FieldErrors
 from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
@@ -91,12 +91,8 @@ def accept(case: Case, actor: User) -> None:
 def assign(case: Case, actor: User, department_id, assignee_id) -> None:
     """Give the case to a department and (optionally) one of its officers."""
     errors: dict[str, object] = {}
-    try:
-        department_id = int(department_id) if department_id not in (None, "") else None
-        assignee_id = int(assignee_id) if assignee_id not in (None, "") else None
-    except (TypeError, ValueError):
-        department_id = assignee_id = None
-        errors["department"] = _l("Choose a department from the list.")
+    wants_assignee = assignee_id not in (None, "")
+    department_id, assignee_id = values.record_id(department_id), values.record_id(assignee_id)
     department = db.session.get(Department, department_id) if department_id else None
     if department is None or department.organization_id != case.organization_id:
         errors["department"] = _l("Choose a department from the list.")
@@ -105,7 +101,7 @@ def assign(case: Case, actor: User, department_id, assignee_id) -> None:
     ):
         errors["department"] = _l("Only a complaint supervisor can move a case to another unit.")
     assignee = db.session.get(User, assignee_id) if assignee_id else None
-    if assignee_id and (
+    if wants_assignee and (
         assignee is None
         or not assignee.active
         or assignee.role != roles.OFFICER
@@ -332,12 +328,9 @@ def _future_date(value, field: str, errors: dict, *, required: bool) -> date | N
         if required:
             errors[field] = _l("Enter a date.")
         return None
-    if not isinstance(value, date):
-        try:
-            value = date.fromisoformat(str(value))
-        except ValueError:
-            errors[field] = _l("Enter a date as YYYY-MM-DD.")
-            return None
+    value = values.date_field(errors, field, value, buddhist_era=True)
+    if value is None:
+        return None
     if value <= clock.today():
         errors[field] = _l("The date must be in the future.")
         return None

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 
 from sqlalchemy import func, select
 
+from casework.cases.textinput import fold
 from casework.crypto import keys
 from casework.crypto.blindindex import keyed_tag
 from casework.dates import clock
@@ -47,12 +47,12 @@ DECOY_BLOCK = 8
 
 
 def _squash(text: str) -> str:
-    return _SPACE.sub("", unicodedata.normalize("NFC", text or "").casefold())
+    return _SPACE.sub("", fold(text or "").casefold())
 
 
 def _name_tokens(name: str) -> list[str]:
     tokens = []
-    for token in unicodedata.normalize("NFC", name or "").casefold().split():
+    for token in fold(name or "").casefold().split():
         for title in _TITLES:
             if token.startswith(title) and len(token) > len(title) + 1:
                 token = token[len(title) :]

@@ -21,7 +21,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casework.cases import attachments, contact, numbering, sla, timeline
+from casework.cases import attachments, contact, numbering, sla, timeline, values
 from casework.cases.attachments import Upload
 from casework.cases.categories import find_category
 from casework.cases.errors import IntakeError
@@ -153,16 +153,7 @@ def normalize(sub: TipSubmission) -> dict[str, str]:
         errors["how_known"] = _l("Choose from the list.")
     if sub.reported_elsewhere not in REPORTED_ELSEWHERE:
         errors["reported_elsewhere"] = _l("Choose from the list.")
-    if sub.occurred_on in ("", None):
-        sub.occurred_on = None
-    elif not isinstance(sub.occurred_on, date):
-        try:
-            sub.occurred_on = date.fromisoformat(str(sub.occurred_on))
-        except ValueError:
-            sub.occurred_on = None
-            errors["occurred_on"] = _l("Enter a date as YYYY-MM-DD.")
-    if isinstance(sub.occurred_on, date) and sub.occurred_on > clock.today():
-        errors["occurred_on"] = _l("The date cannot be in the future.")
+    sub.occurred_on = values.occurred_on(errors, sub.occurred_on)
     _check_identity(sub, errors)
     problem = attachments.problems(sub.uploads)
     if problem:

@@ -9,13 +9,13 @@ itself (body, reference number, date) is kept."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casework.cases.errors import FieldErrors
+from casework.cases.textinput import fold
 from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case, Referral
@@ -40,7 +40,7 @@ _CLERK = re.compile(r"(?<!รอง)(?<!ผู้ช่วย)ปลัด|munic
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[\s.\-]+", "", unicodedata.normalize("NFC", text or "").casefold())
+    return re.sub(r"[\s.\-]+", "", fold(text or "").casefold())
 
 
 def detect(accused: dict) -> str | None:

@@ -3,37 +3,46 @@
 Images (JPEG, PNG) are decoded and re-encoded with Pillow from their pixels alone, so EXIF
 (camera serial numbers, owner names, software), GPS, XMP, IPTC, ICC profiles and PNG text
 chunks are all dropped; the EXIF orientation is applied to the pixels first so the picture
-still stands the right way up.
+still stands the right way up. Images are measured and decoded by
+``casework.cases.attachments.decoded_image``, which refuses an image too large to decode or
+one that does not decode; the tip forms refuse those before anything is filed.
 
-PDF files are scrubbed in place without a PDF library: the values of ``/Author``,
-``/Creator`` and ``/Producer`` (and ``/Title``, ``/Subject``, ``/Keywords``) in the document
-information dictionary, and the matching XMP elements, are overwritten with blanks of the
-same length, so the byte offsets in the cross-reference table stay valid. When a PDF keeps
-objects inside compressed object streams or compressed metadata, those cannot be blanked in
-place: the result says so, the tipster was warned before uploading, and the officers see
-that the file was not fully scrubbed.
+PDF files are rebuilt with pikepdf (qpdf), which reads the file as a PDF reader does, so names
+spelt with escapes (``/Au#74hor`` is ``/Author``) and objects inside compressed object
+streams are seen like any other. The copy that is stored has:
+
+* no document information dictionary (author, creator, producer, title, subject, keywords,
+  creation and modification dates: all of it goes);
+* no XMP metadata stream, on the document or on any page, image or other object;
+* no ``/PieceInfo`` (an editing application's private data) and no ``/LastModified``;
+* no author (``/T``), modification date (``/M``) or creation date on any annotation (form
+  fields keep their ``/T``, which is the field's name); the note's text stays, it is evidence;
+* no parameters (dates, checksum) or dates on embedded files, no article-thread information;
+* a new file identifier (``/ID``), so the copy cannot be matched against the author's
+  original by its identifier; and only the objects the document still uses (earlier revisions
+  and orphaned objects are not written).
+
+The result says the file is clean only when that rebuilt copy, read again, holds none of the
+above and no embedded file: the content of an embedded file (a spreadsheet inside the PDF, say)
+is not vetted. A PDF that cannot be opened (encrypted with a password, or too broken for qpdf)
+is stored as it came and marked not clean. In both cases the tipster was warned before
+uploading, and the officers see how many files were not fully scrubbed.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 
+import pikepdf
 from PIL import Image, ImageOps
 
-from casework.cases.attachments import Upload, sniff
+from casework.cases.attachments import IMAGE_TYPES, ImageRefused, Upload, decoded_image, sniff
 
-_INFO_KEYS = (b"Author", b"Creator", b"Producer", b"Title", b"Subject", b"Keywords")
-_XMP_TAGS = (
-    b"dc:creator",
-    b"dc:title",
-    b"dc:description",
-    b"xmp:CreatorTool",
-    b"pdf:Producer",
-    b"pdf:Author",
-    b"pdf:Keywords",
-)
+# Keys that date or name an author wherever they appear (information dictionaries of
+# embedded files, threads and editing applications included).
+_EVERYWHERE = ("/Metadata", "/PieceInfo", "/LastModified", "/CreationDate", "/ModDate")
+_ANNOTATION = ("/T", "/M")
 
 
 @dataclass
@@ -43,10 +52,15 @@ class Scrubbed:
 
 
 def scrub(upload: Upload) -> Scrubbed:
-    """A copy of ``upload`` without identifying metadata (see the module docstring)."""
+    """A copy of ``upload`` without identifying metadata (see the module docstring). Never
+    raises: what cannot be cleaned is returned as it came, marked not complete."""
     kind = sniff(upload.data)
-    if kind in ("image/jpeg", "image/png"):
-        return Scrubbed(Upload(upload.filename, reencode_image(upload.data, kind)), True)
+    if kind in IMAGE_TYPES:
+        try:
+            data = reencode_image(upload.data, kind)
+        except ImageRefused:
+            return Scrubbed(upload, False)
+        return Scrubbed(Upload(upload.filename, data), True)
     if kind == "application/pdf":
         data, complete = scrub_pdf(upload.data)
         return Scrubbed(Upload(upload.filename, data), complete)
@@ -55,7 +69,7 @@ def scrub(upload: Upload) -> Scrubbed:
 
 def reencode_image(data: bytes, kind: str) -> bytes:
     """Re-encode from pixels only: no EXIF, GPS, XMP, ICC or text chunks survive."""
-    with Image.open(io.BytesIO(data)) as image:
+    with decoded_image(data, kind) as image:
         image = ImageOps.exif_transpose(image)
         if kind == "image/jpeg":
             image = image.convert("RGB") if image.mode not in ("RGB", "L") else image
@@ -74,66 +88,68 @@ def reencode_image(data: bytes, kind: str) -> bytes:
 
 
 def scrub_pdf(data: bytes) -> tuple[bytes, bool]:
-    """Blank author/creator metadata in place; the flag is False when some may remain."""
-    buf = bytearray(data)
-    for key in _INFO_KEYS:
-        for match in re.finditer(rb"/" + key + rb"\s*(?=[(<])", buf):
-            _blank_string(buf, match.end())
-    for tag in _XMP_TAGS:
-        pattern = rb"<" + tag + rb"(\s[^>]*)?>(.*?)</" + tag + rb">"
-        for match in re.finditer(pattern, buf, flags=re.DOTALL):
-            _blank_xml(buf, match.start(2), match.end(2))
-        for match in re.finditer(rb"\b" + tag + rb'="([^"]*)"', buf):
-            buf[match.start(1) : match.end(1)] = b" " * (match.end(1) - match.start(1))
-    complete = b"/ObjStm" not in buf and not _compressed_metadata(bytes(buf))
-    return bytes(buf), complete
+    """The PDF rebuilt without metadata, and whether it is clean; the original and False when
+    it cannot be opened or rebuilt."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            _strip(pdf)
+            out = io.BytesIO()
+            pdf.save(out, deterministic_id=True)
+        rebuilt = out.getvalue()
+        with pikepdf.open(io.BytesIO(rebuilt)) as check:
+            complete = not _remaining(check)
+    except Exception:  # qpdf raises PasswordError, PdfError and others on what it cannot read
+        return data, False
+    return rebuilt, complete
 
 
-def _blank_string(buf: bytearray, start: int) -> None:
-    """Overwrite the PDF string object starting at ``start`` (literal or hex) with blanks."""
-    if buf[start : start + 1] == b"<":
-        end = buf.find(b">", start)
-        if end > start:
-            buf[start + 1 : end] = b"0" * (end - start - 1) if end - start - 1 else b""
-        return
-    depth, i = 0, start
-    while i < len(buf):
-        ch = buf[i]
-        if ch == 0x5C:  # backslash escapes the next byte
-            buf[i : i + 2] = b"  "[: len(buf[i : i + 2])]
-            i += 2
+def _strip(pdf: pikepdf.Pdf) -> None:
+    for key in ("/Info", "/ID"):
+        if key in pdf.trailer:
+            del pdf.trailer[key]
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
             continue
-        if ch == 0x28:  # (
-            depth += 1
-            if depth > 1:
-                buf[i] = 0x20
-        elif ch == 0x29:  # )
-            depth -= 1
-            if depth == 0:
-                return
-            buf[i] = 0x20
-        elif depth >= 1:
-            buf[i] = 0x20
-        i += 1
+        for key in _EVERYWHERE:
+            if key in obj:
+                del obj[key]
+        if _is_annotation(obj):
+            for key in _ANNOTATION:
+                if key in obj:
+                    del obj[key]
+        if obj.get("/Type") == "/EmbeddedFile" and "/Params" in obj:
+            del obj["/Params"]
+        if obj.get("/Type") == "/Thread" and "/I" in obj:
+            del obj["/I"]
+    for page in pdf.pages:  # direct (not indirect) annotations and page dictionaries
+        for key in _EVERYWHERE:
+            if key in page.obj:
+                del page.obj[key]
+        for annot in page.obj.get("/Annots", []):
+            if _is_annotation(annot):
+                for key in (*_ANNOTATION, *_EVERYWHERE):
+                    if key in annot:
+                        del annot[key]
 
 
-def _blank_xml(buf: bytearray, start: int, end: int) -> None:
-    """Blank the text of XMP elements, keeping nested tags (rdf:Seq, rdf:li) intact."""
-    inside_tag = False
-    for i in range(start, end):
-        ch = buf[i]
-        if ch == 0x3C:
-            inside_tag = True
-        elif ch == 0x3E:
-            inside_tag = False
-        elif not inside_tag and ch not in b" \t\r\n":
-            buf[i] = 0x20
+def _is_annotation(obj) -> bool:
+    """An annotation other than a form field's widget (whose /T is the field's name)."""
+    return (
+        isinstance(obj, pikepdf.Dictionary)
+        and obj.get("/Subtype") not in (None, "/Widget")
+        and (obj.get("/Type") == "/Annot" or "/Rect" in obj)
+    )
 
 
-def _compressed_metadata(data: bytes) -> bool:
-    """True when an XMP metadata stream is compressed, so its text could not be blanked."""
-    for match in re.finditer(rb"/Type\s*/Metadata", data):
-        head = data[max(0, match.start() - 200) : match.end() + 200]
-        if b"/Filter" in head:
-            return True
-    return False
+def _remaining(pdf: pikepdf.Pdf) -> list[str]:
+    """What is left that could name or date the author, or could not be vetted."""
+    found = [key for key in ("/Info",) if key in pdf.trailer]
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            continue
+        found += [key for key in _EVERYWHERE if key in obj]
+        if _is_annotation(obj):
+            found += [key for key in _ANNOTATION if key in obj]
+        if obj.get("/Type") == "/EmbeddedFile":
+            found.append("/EmbeddedFile")
+    return found

@@ -18,7 +18,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from casework.cases import casefile, lifecycle, sla, timeline
+from casework.cases import casefile, lifecycle, sla, timeline, values
 from casework.cases.errors import FieldErrors
 from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
@@ -126,12 +126,7 @@ def explain_delay(case: Case, *, actor_id: int, text: str, new_date: date | str 
         errors["explanation"] = _l("Explain why more time is needed.")
     elif len(text) > LIMITS["message"]:
         errors["explanation"] = _l("At most %(n)d characters.", n=LIMITS["message"])
-    if isinstance(new_date, str):
-        try:
-            new_date = date.fromisoformat(new_date) if new_date else None
-        except ValueError:
-            new_date = None
-            errors["new_date"] = _l("Enter a date as YYYY-MM-DD.")
+    new_date = values.date_field(errors, "new_date", new_date, buddhist_era=True)
     if new_date is None:
         errors.setdefault("new_date", _l("Give the new expected date."))
     elif new_date <= case.due_date:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+import upload_samples
+
 from casework.extensions import db
 from casework.models import AuditEntry, Case
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = upload_samples.PNG  # a real picture: an image that does not decode is refused
 
 
 def test_phone_complaint_receipt_works_on_tracking_page(app, client, login_as, frozen):

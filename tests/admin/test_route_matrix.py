@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import upload_samples
 
 from casework.cases.attachments import Upload
 from casework.extensions import db
@@ -147,7 +148,7 @@ ROUTES: dict[str, tuple[object, str]] = {
 # Routes that change the sample records in a way later requests would notice get their own.
 OWN_CASE = {"admin.tip_transfer", "admin.case_merge", "admin.case_complete"}
 ROLES = [ANON, CLERK, OFFICER, SUPERVISOR, EXECUTIVE, INTEGRITY, CUSTODIAN, SYSADMIN]
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = upload_samples.PNG  # a real picture: an image that does not decode is refused
 
 
 def _file(app, subject: str, uploads=()) -> int:

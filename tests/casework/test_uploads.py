@@ -10,8 +10,8 @@ import pikepdf
 import pytest
 from upload_samples import (
     SECRET,
-    broken_pdf,
     bomb_png,
+    broken_pdf,
     encrypted_pdf,
     fake_jpeg,
     fake_png,

@@ -92,7 +92,9 @@ def test_the_be_date_that_does_not_exist_is_a_field_error(client, app):
         400,
         "occurred_on",
     )
-    assert_form_kept(client.post("/complaints/", data=form(occurred_on="2568-02-29")), app, "occurred_on")
+    assert_form_kept(
+        client.post("/complaints/", data=form(occurred_on="2568-02-29")), app, "occurred_on"
+    )
 
 
 def test_the_real_be_leap_day_is_accepted(client, app):
@@ -110,7 +112,11 @@ def test_the_real_be_leap_day_is_accepted(client, app):
 @pytest.mark.parametrize(
     ("path", "raw", "field"),
     [
-        ("/api/v1/complaints", '{"category":"roads","subject":"a","subject":"b","details":"c"}', "subject"),
+        (
+            "/api/v1/complaints",
+            '{"category":"roads","subject":"a","subject":"b","details":"c"}',
+            "subject",
+        ),
         ("/api/v1/complaints", '{"reporter":{"name":"a","name":"b"},"category":"roads"}', "name"),
         ("/api/v1/track", '{"tracking_code":"A","tracking_code":"B"}', "tracking_code"),
         ("/api/v1/tips/status", '{"receipt":"A","receipt":"B"}', "receipt"),
@@ -167,7 +173,9 @@ def test_a_subject_or_details_of_only_invisible_characters_is_refused(
 
 @pytest.mark.parametrize("raw", ["20240101", "2024-W01-1", "2024-01-01T10:00"])
 def test_only_iso_dates_are_read(client, app, raw):
-    api_error(client.post("/api/v1/complaints", json={**VALID, "occurred_on": raw}), 400, "occurred_on")
+    api_error(
+        client.post("/api/v1/complaints", json={**VALID, "occurred_on": raw}), 400, "occurred_on"
+    )
     assert_form_kept(client.post("/complaints/", data=form(occurred_on=raw)), app, "occurred_on")
 
 

@@ -4,6 +4,7 @@ import io
 import json
 
 import pytest
+import upload_samples
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -11,7 +12,7 @@ from werkzeug.test import encode_multipart
 from casework.extensions import db
 from casework.models import Attachment, Case, ReporterIdentity
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = upload_samples.PNG  # a real picture: an image that does not decode is refused
 VALID = {"category": "roads", "subject": "ไฟดับ", "details": "ไฟถนนดับทั้งซอย"}
 
 

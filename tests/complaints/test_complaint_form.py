@@ -4,12 +4,13 @@ import io
 import re
 
 import pytest
+import upload_samples
 from sqlalchemy import func, select
 
 from casework.extensions import db
 from casework.models import Case
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = upload_samples.PNG  # a real picture: an image that does not decode is refused
 
 
 def form(**extra):

@@ -3,13 +3,14 @@
 import io
 
 import pytest
+import upload_samples
 from sqlalchemy import select
 
 from casework.cases import casefile
 from casework.extensions import db
 from casework.models import Attachment, Case, CaseMessage
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = upload_samples.PNG  # a real picture: an image that does not decode is refused
 
 
 @pytest.fixture

@@ -158,7 +158,9 @@ def test_a_pdf_is_stored_without_its_author_and_reported_clean(client, app):
 
 @pytest.mark.parametrize("invisible", ["\u200c\u2060", "\u00ad", "\u0e48\u0e48"])
 def test_a_tip_of_only_invisible_characters_is_refused(client, app, invisible):
-    api_error(client.post("/api/v1/tips", json={"category": "bribery", "what": invisible}), 400, "what")
+    api_error(
+        client.post("/api/v1/tips", json={"category": "bribery", "what": invisible}), 400, "what"
+    )
     r = client.post("/whistleblow/new", data=web_tip(what=invisible))
     assert r.status_code == 400 and 'class="error"' in block(r.get_data(as_text=True), "what")
     assert tips(app) == 0

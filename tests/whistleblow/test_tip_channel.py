@@ -10,6 +10,7 @@ import pathlib
 import re
 
 import pytest
+import upload_samples
 from sqlalchemy import inspect, select, text
 
 from casework.crypto import custodian_keys, sealed
@@ -28,7 +29,7 @@ from casework.staff.roles import (
 from casework.tipline import custody
 
 PASS = "correct horse battery staple"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = upload_samples.PNG  # a real picture: an image that does not decode is refused
 TIPSTER = "นางสาวพยานลับ ผู้กล้าหาญ"
 TIP_TEXT = "ปลัดเทศบาลเรียกรับเงินสามแสนบาทจากผู้รับเหมาโครงการถนนสายบ้านดอน"
 ACCUSED = "นายเจ้าเล่ห์ ฉ้อฉลยิ่ง"
