@@ -26,6 +26,19 @@ def jpeg(size=(64, 48)) -> bytes:
     return out.getvalue()
 
 
+def png_carrying(mark: bytes) -> bytes:
+    """A real PNG whose bytes contain ``mark`` as they are (an uncompressed text chunk)."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", mark.decode("latin-1"))
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, "PNG", pnginfo=info)
+    data = out.getvalue()
+    assert mark in data
+    return data
+
+
 #: A real, tiny PNG (the attachment tests' stand-in for a photo).
 PNG = png()
 

@@ -4,6 +4,7 @@ import io
 import json
 from pathlib import Path
 
+import upload_samples
 from sqlalchemy import select
 
 from casework.cases import attachments, identity
@@ -12,7 +13,7 @@ from casework.extensions import db
 from casework.models import Attachment, Case, OutboxMessage, ReporterIdentity
 from casework.notify import outbox
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"rotate-me" * 20
+PNG = upload_samples.png_carrying(b"rotate-me" * 20)  # a real picture: images must decode
 
 
 def test_rotate_reencrypts_and_everything_still_opens(client, app):

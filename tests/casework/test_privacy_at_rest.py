@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+import upload_samples
 from sqlalchemy import select, text
 
 from casework.cases import identity
@@ -16,7 +17,7 @@ PHONE = "0812345678"
 EMAIL = "somjai.secret@example.com"
 ADDRESS = "99/9 หมู่ 9 ซอยลับ"
 ATTACHMENT_MARK = b"ATTACHMENT-BYTES-MUST-NOT-LEAK-7f3a"
-PNG = b"\x89PNG\r\n\x1a\n" + ATTACHMENT_MARK * 50
+PNG = upload_samples.png_carrying(ATTACHMENT_MARK * 50)  # a real picture: images must decode
 
 
 def dump(app, backend) -> bytes:
