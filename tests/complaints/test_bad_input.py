@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from datetime import date
 
 import pytest
+from answers import api_error, field_block
 from sqlalchemy import func, select
 from upload_samples import bomb_png, fake_jpeg, truncated_jpeg
 
@@ -24,41 +24,22 @@ def count(app):
         return db.session.scalar(select(func.count(Case.id)))
 
 
-def api_error(response, status, *fields):
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error", "fields"} and body["error"]
-    for name in fields:
-        assert name in body["fields"], body
-    return body
+# Everything a citizen typed, which a refused form must still show.
+TYPED = dict(
+    kind="complaint",
+    category="lighting",
+    subject="ไฟถนนดับ",
+    details="ไฟถนนหน้าวัดดับมาสามคืนแล้ว",
+    location="หน้าวัดป่า",
+    name="สมหญิง รักดี",
+    phone="0812345678",
+    consent="y",
+    form_token="f" * 43,
+)
 
 
 def form(**extra):
-    data = {
-        "kind": "complaint",
-        "category": "lighting",
-        "subject": "ไฟถนนดับ",
-        "details": "ไฟถนนหน้าวัดดับมาสามคืนแล้ว",
-        "location": "หน้าวัดป่า",
-        "name": "สมหญิง รักดี",
-        "phone": "0812345678",
-        "consent": "y",
-        "form_token": "f" * 43,
-    }
-    data.update(extra)
-    return data
-
-
-def field_block(html, name):
-    match = re.search(
-        r'<div class="field[^"]*">(?:(?!<div class="field).)*?(?:id|for)="'
-        + re.escape(name)
-        + r'".*?</div>',
-        html,
-        re.S,
-    )
-    assert match, f"no field block for {name}"
-    return match.group(0)
+    return {**TYPED, **extra}
 
 
 def assert_form_kept(response, app, field):

@@ -5,6 +5,7 @@ import json
 
 import pytest
 import upload_samples
+from answers import api_error as assert_error
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -19,15 +20,6 @@ VALID = {"category": "roads", "subject": "ไฟดับ", "details": "ไฟ�
 def case_count(app):
     with app.app_context():
         return db.session.scalar(select(func.count(Case.id)))
-
-
-def assert_error(response, status, *fields):
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error", "fields"}
-    assert body["error"]
-    for name in fields:
-        assert name in body["fields"], body
 
 
 def test_categories(client):

@@ -5,6 +5,7 @@ import re
 
 import pytest
 import upload_samples
+from answers import field_block
 from sqlalchemy import func, select
 
 from casework.extensions import db
@@ -28,19 +29,6 @@ def form(**extra):
 def count(app):
     with app.app_context():
         return db.session.scalar(select(func.count(Case.id)))
-
-
-def field_block(html, name):
-    """The <div class="field"> that holds input ``name``."""
-    match = re.search(
-        r'<div class="field[^"]*">(?:(?!<div class="field).)*?(?:id|for)="'
-        + re.escape(name)
-        + r'".*?</div>',
-        html,
-        re.S,
-    )
-    assert match, f"no field block for {name}"
-    return match.group(0)
 
 
 def test_form_is_thai_by_default(client):

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import io
 import json
-import re
 
 import pikepdf
 import pytest
+from answers import api_error, field_block
 from sqlalchemy import func, select
 from upload_samples import SECRET, bomb_png, fake_jpeg, jpeg, pdf_with_escaped_key, truncated_jpeg
 
@@ -25,27 +25,6 @@ BAD_IMAGES = [("cut.jpg", truncated_jpeg), ("fake.jpg", fake_jpeg), ("huge.png",
 def tips(app):
     with app.app_context():
         return db.session.scalar(select(func.count(Case.id)).filter_by(channel="tip"))
-
-
-def api_error(response, status, *fields):
-    assert response.status_code == status, response.get_data(as_text=True)[:2000]
-    body = response.get_json()
-    assert set(body) == {"error", "fields"} and body["error"]
-    for name in fields:
-        assert name in body["fields"], body
-    return body
-
-
-def block(html, name):
-    match = re.search(
-        r'<div class="field[^"]*">(?:(?!<div class="field).)*?(?:id|for)="'
-        + re.escape(name)
-        + r'".*?</div>',
-        html,
-        re.S,
-    )
-    assert match, f"no field block for {name}"
-    return match.group(0)
 
 
 def web_tip(**extra):
@@ -64,13 +43,20 @@ def web_tip(**extra):
 
 
 @pytest.mark.parametrize(("name", "make"), BAD_IMAGES)
-def test_the_tip_api_refuses_an_image_it_cannot_decode(client, app, name, make):
-    payload = json.dumps({"category": "bribery", "what": TIP_TEXT})
-    r = client.post(
+def api_tip(client, name, data):
+    """A tip filed through the API as multipart, with one attachment."""
+    return client.post(
         "/api/v1/tips",
-        data={"payload": payload, "attachments": [(io.BytesIO(make()), name)]},
+        data={
+            "payload": json.dumps({"category": "bribery", "what": TIP_TEXT}),
+            "attachments": [(io.BytesIO(data), name)],
+        },
         content_type="multipart/form-data",
     )
+
+
+def test_the_tip_api_refuses_an_image_it_cannot_decode(client, app, name, make):
+    r = api_tip(client, name, make())
     assert name in api_error(r, 400, "attachments")["fields"]["attachments"]
     assert tips(app) == 0
 
@@ -84,7 +70,9 @@ def test_the_tip_form_refuses_it_and_keeps_the_tip(client, app, name, make):
     )
     assert r.status_code == 400, r.get_data(as_text=True)[:2000]
     html = r.get_data(as_text=True)
-    assert name in block(html, "attachments") and 'class="error"' in block(html, "attachments")
+    assert name in field_block(html, "attachments") and 'class="error"' in field_block(
+        html, "attachments"
+    )
     for typed in (TIP_TEXT, WHERE, "นายเจ้าเล่ห์ ฉ้อฉล"):
         assert typed in html
     assert tips(app) == 0
@@ -117,33 +105,19 @@ def test_messages_refuse_it_too_and_keep_the_message(client, app, name, make):
     )
     assert r.status_code == 400
     html = r.get_data(as_text=True)
-    assert "เพิ่มหลักฐานชิ้นที่สอง" in html and name in block(html, "attachments")
+    assert "เพิ่มหลักฐานชิ้นที่สอง" in html and name in field_block(html, "attachments")
     with app.app_context():
         assert db.session.scalar(select(func.count(CaseMessage.id))) == 0
         assert db.session.scalar(select(func.count(Attachment.id))) == 0
 
 
 def test_a_real_photo_is_still_accepted_and_re_encoded(client, app):
-    r = client.post(
-        "/api/v1/tips",
-        data={
-            "payload": json.dumps({"category": "bribery", "what": TIP_TEXT}),
-            "attachments": [(io.BytesIO(jpeg()), "photo.jpg")],
-        },
-        content_type="multipart/form-data",
-    )
+    r = api_tip(client, "photo.jpg", jpeg())
     assert r.status_code == 201, r.get_json()
 
 
 def test_a_pdf_is_stored_without_its_author_and_reported_clean(client, app):
-    r = client.post(
-        "/api/v1/tips",
-        data={
-            "payload": json.dumps({"category": "bribery", "what": TIP_TEXT}),
-            "attachments": [(io.BytesIO(pdf_with_escaped_key()), "ledger.pdf")],
-        },
-        content_type="multipart/form-data",
-    )
+    r = api_tip(client, "ledger.pdf", pdf_with_escaped_key())
     assert r.status_code == 201, r.get_json()
     with app.app_context():
         case = db.session.scalar(select(Case).filter_by(channel="tip"))
@@ -162,7 +136,7 @@ def test_a_tip_of_only_invisible_characters_is_refused(client, app, invisible):
         client.post("/api/v1/tips", json={"category": "bribery", "what": invisible}), 400, "what"
     )
     r = client.post("/whistleblow/new", data=web_tip(what=invisible))
-    assert r.status_code == 400 and 'class="error"' in block(r.get_data(as_text=True), "what")
+    assert r.status_code == 400 and 'class="error"' in field_block(r.get_data(as_text=True), "what")
     assert tips(app) == 0
 
 
