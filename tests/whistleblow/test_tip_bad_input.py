@@ -42,7 +42,6 @@ def web_tip(**extra):
     return data
 
 
-@pytest.mark.parametrize(("name", "make"), BAD_IMAGES)
 def api_tip(client, name, data):
     """A tip filed through the API as multipart, with one attachment."""
     return client.post(
@@ -55,6 +54,7 @@ def api_tip(client, name, data):
     )
 
 
+@pytest.mark.parametrize(("name", "make"), BAD_IMAGES)
 def test_the_tip_api_refuses_an_image_it_cannot_decode(client, app, name, make):
     r = api_tip(client, name, make())
     assert name in api_error(r, 400, "attachments")["fields"]["attachments"]
