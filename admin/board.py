@@ -10,6 +10,7 @@ from flask_login import current_user
 from admin import bp
 from admin.forms import RECEIVED_VIA_LABELS
 from admin.guard import require
+from casework.cases import values
 from casework.dates import clock
 from casework.general import access, reports
 from rongrian.tenancy import current_org
@@ -17,8 +18,8 @@ from rongrian.tenancy import current_org
 
 def _fiscal_year(visible) -> tuple[int, list[int]]:
     years = reports.fiscal_years(visible)
-    asked = request.args.get("fy", "")
-    fy = int(asked) if asked.isdigit() and int(asked) in years else reports.current_fiscal_year()
+    asked = values.record_id(request.args.get("fy", ""))
+    fy = asked if asked in years else reports.current_fiscal_year()
     return fy, years
 
 

@@ -35,3 +35,9 @@ def test_assigning_to_an_impossible_department_is_a_field_error(
     assert r.status_code in (200, 302, 400)
     r = client.post(f"/admin/cases/{case_id}/assign", data={"department": "1", "assignee": value})
     assert r.status_code in (200, 302, 400)
+
+
+@pytest.mark.parametrize("value", ["²", HUGE])
+def test_a_fiscal_year_that_is_not_a_number_shows_the_current_one(client, login_as, value):
+    login_as("supervisor")
+    assert client.get(f"/admin/board?fy={value}").status_code == 200
