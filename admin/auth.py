@@ -8,27 +8,26 @@ LOGIN_LOCK_MINUTES.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 from urllib.parse import urlparse
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from admin import bp
 from admin.forms import CodeForm, LoginForm, PasswordChangeForm
-from admin.guard import SEEN, end_session
+from admin.guard import end_session
 from casework.dates import clock
 from casework.extensions import limiter
 from casework.models import User
 from casework.staff import accounts, roles, signin, totp
+from rongrian import login as staff_login
 from rongrian.formkit import attach_errors
 from rongrian.tenancy import current_org
 
 PENDING = "staff_pending"  # "user_id:epoch:started" between the password and the code
-ENROL = "staff_enrol_secret"
 PENDING_SECONDS = 300
 
 
@@ -84,8 +83,7 @@ def _finish(user: User):
     target = session.get("staff_next")
     end_session()
     session.clear()  # a fresh session after signing in (no fixation)
-    login_user(user)
-    session[SEEN] = clock.utcnow().timestamp()
+    staff_login.begin(user)
     return redirect(_safe_next(target))
 
 
@@ -140,14 +138,11 @@ def enrol_totp():
     user = _pending_user()
     if user is None or signin.needs_code(user):
         return redirect(url_for("admin.login"))
-    if not session.get(ENROL):
-        session[ENROL] = base64.b32encode(totp.new_secret()).decode()
-    secret = base64.b32decode(session[ENROL])
+    secret = signin.enrolment_secret(user)
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        if signin.enrol(user, secret, form.code.data):
-            session.pop(ENROL, None)
+        if signin.enrol(user, form.code.data):
             session.pop(PENDING, None)
             return _finish(user)
         error = _("That code is not correct. Check the time on your phone and try again.")
@@ -171,7 +166,7 @@ def _me() -> User:
 
 @bp.post("/logout")
 def logout():
-    signin.sign_out(_me())
+    signin.sign_out(_me(), staff_login.session_id())
     end_session()
     flash(_("You have signed out."), "success")
     return redirect(url_for("admin.login"))
@@ -179,7 +174,7 @@ def logout():
 
 @bp.post("/logout/everywhere")
 def logout_everywhere():
-    """End this user's sessions on every device (the user loader rejects older epochs)."""
+    """End this user's sessions on every device (their session epoch moves on)."""
     accounts.sign_out_everywhere(_me(), current_user.id)
     end_session()
     flash(_("You have been signed out on every device."), "success")
@@ -196,8 +191,7 @@ def account():
         except accounts.StaffError as error:
             attach_errors(form, error)
         else:
-            login_user(user)
-            session[SEEN] = clock.utcnow().timestamp()
+            staff_login.begin(user)  # this device goes on, in a new session
             flash(_("Your password was changed. Other devices were signed out."), "success")
             return redirect(url_for("admin.account"))
     status = 400 if request.method == "POST" else 200

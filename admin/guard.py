@@ -1,7 +1,8 @@
 """The back office's door: every admin route needs a fully signed-in staff member.
 
-Anonymous visitors are sent to the login page; sessions end after STAFF_IDLE_MINUTES without a
-request; role checks (``require``) answer 403 and a case outside the user's reach answers 404.
+Anonymous visitors are sent to the login page; sessions (kept on the server, rongrian.login) end
+after STAFF_IDLE_MINUTES without a request; role checks (``require``) answer 403 and a case
+outside the user's reach answers 404.
 """
 
 from __future__ import annotations
@@ -9,24 +10,20 @@ from __future__ import annotations
 from datetime import date
 from functools import wraps
 
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from admin import bp
-from casework.dates import clock, thaidate
+from casework.dates import thaidate
 from casework.general import access
 from casework.models import Case
+from rongrian import login
 from rongrian.i18n import current_locale
 from rongrian.tenancy import current_org
 
 # Endpoints reachable before signing in (the login steps themselves).
 OPEN_ENDPOINTS = frozenset({"admin.login", "admin.login_totp", "admin.enrol_totp"})
-SEEN = "staff_seen"
-
-
-def _now() -> float:
-    return clock.utcnow().timestamp()
 
 
 def end_session() -> None:
@@ -41,15 +38,11 @@ def _guard():
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
+        if login.session_id() is not None:  # a session that has ended
+            end_session()
+        if login.timed_out():
+            flash(_("You were signed out after a period without activity."), "warning")
         return redirect(url_for("admin.login", next=request.path))
-    idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
-    last = session.get(SEEN)
-    now = _now()
-    if last is not None and now - float(last) > idle:
-        end_session()
-        flash(_("You were signed out after a period without activity."), "warning")
-        return redirect(url_for("admin.login", next=request.path))
-    session[SEEN] = now
     current_org()  # (the page header names the organization)
     return None
 

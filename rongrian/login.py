@@ -1,33 +1,45 @@
-"""Staff sessions: Flask-Login loads a user only while their session epoch matches, so
-"log out everywhere" (bumping the epoch) ends every open session at once.
+"""Staff sessions in the web layer: the cookie carries only the random id of a server-side
+session (casework.staff.sessions), as Flask-Login's user id.
 
-The session names the user's organization too (``User.get_id``), and a user is loaded only at
-the deployment that serves that organization: two organizations may share a database and a
-SECRET_KEY, and a session from one opens nothing at the other."""
+A session names its organization, and a user is loaded only at the deployment that serves that
+organization: two organizations may share a database and a SECRET_KEY, and a session from one
+opens nothing at the other."""
 
 from __future__ import annotations
 
-from casework.extensions import db, login_manager
+from flask import g, session
+from flask_login import login_user
+
+from casework.extensions import login_manager
 from casework.models import User
+from casework.staff import sessions
 from rongrian.tenancy import current_org
 
-
-def belongs_here(user: User) -> bool:
-    """Whether ``user`` works for the organization this deployment serves."""
-    return user.organization_id == current_org().id
+KEY = "_user_id"  # where Flask-Login keeps the id it loads
 
 
-def load_user(user_id: str) -> User | None:
-    try:
-        uid, epoch, org_id = (int(part) for part in user_id.split(":"))
-    except ValueError:
-        return None
-    user = db.session.get(User, uid)
-    if user is None or not user.active or user.session_epoch != epoch:
-        return None
-    if user.organization_id != org_id or not belongs_here(user):
-        return None
-    return user
+def load_user(session_id: str) -> User | None:
+    resumed = sessions.resume(session_id, current_org().id)
+    g.staff_idle = resumed.idle
+    return resumed.user
+
+
+def begin(user: User) -> None:
+    """Sign ``user`` in on this browser: a new server-side session, whose id alone goes into
+    the cookie."""
+    session_id = sessions.start(user)
+    login_user(user)
+    session[KEY] = session_id
+
+
+def session_id() -> str | None:
+    """The id of this browser's staff session, if it has one."""
+    return session.get(KEY)
+
+
+def timed_out() -> bool:
+    """Whether this request found its session idle for too long (and ended it)."""
+    return g.get("staff_idle", False)
 
 
 def init_app(app) -> None:

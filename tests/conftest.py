@@ -167,10 +167,11 @@ def file_complaint(app):
 def login_as(app, client):
     """Sign a staff member in (past password and TOTP): ``login_as("officer", "works")``.
 
-    Creates the account (email ``<role>[-<department>]@staff.test`` unless given, and ``name``)
-    and puts it in ``client``'s session (another test client may be passed). Returns its id."""
-    from casework.dates import clock as staff_clock
+    Creates the account (email ``<role>[-<department>]@staff.test`` unless given, and ``name``),
+    starts a server-side session for it and puts that session's id in ``client``'s cookie
+    (another test client may be passed). Returns its id."""
     from casework.models import Department, Organization, User
+    from casework.staff import sessions
 
     def login(role, department=None, *, email=None, on=None, name=None):
         target = on or client
@@ -188,11 +189,10 @@ def login_as(app, client):
                 user.name = name or ""
                 db.session.add(user)
                 db.session.commit()
-            user_id, session_id = user.id, user.get_id()
+            user_id, session_id = user.id, sessions.start(user)
         with target.session_transaction() as session:
             session["_user_id"] = session_id
             session["_fresh"] = True
-            session["staff_seen"] = staff_clock.utcnow().timestamp()
         return user_id
 
     return login

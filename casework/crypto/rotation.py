@@ -42,6 +42,9 @@ REGISTRY: list[SealedColumn] = [
         lambda r: f"outbox:{r.organization_id}:{r.transport}".encode(),
     ),
     SealedColumn(User, "totp_sealed", lambda r: f"totp:{r.organization_id}:{r.id}".encode()),
+    SealedColumn(
+        User, "totp_pending_sealed", lambda r: f"totp-pending:{r.organization_id}:{r.id}".encode()
+    ),
 ]
 
 

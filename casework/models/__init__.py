@@ -6,7 +6,7 @@ from casework.models.case import Case, CaseCounter, CaseEvent, CaseMessage
 from casework.models.identity import ReporterIdentity
 from casework.models.organization import Category, DeclaredHoliday, Department, Organization
 from casework.models.outbox import OutboxMessage
-from casework.models.staff import User
+from casework.models.staff import StaffSession, User
 from casework.models.tips import (
     ConflictExclusion,
     CustodianKey,
@@ -31,6 +31,7 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "ReporterIdentity",
+    "StaffSession",
     "User",
     "ConflictExclusion",
     "CustodianKey",

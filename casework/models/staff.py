@@ -26,6 +26,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256), default="")
     totp_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     totp_last_step: Mapped[int | None]  # the last accepted TOTP time step (no code is used twice)
+    totp_pending_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)  # during enrolment
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
@@ -39,6 +40,20 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # flask-login
         return self.active
 
-    def get_id(self) -> str:
-        """What the session keeps: the user, their session epoch and their organization."""
-        return f"{self.id}:{self.session_epoch}:{self.organization_id}"
+
+class StaffSession(db.Model):
+    """A signed-in staff session. The cookie carries only a random id; the server keeps its
+    SHA-256 hash, the account, the organization and the session epoch the account had when it
+    signed in, so that logging out, "log out everywhere", the idle timeout and deactivation
+    end the session for every copy of the cookie."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organization_id: Mapped[int] = org_fk()
+    epoch: Mapped[int]
+    created_at: Mapped[datetime] = created_at()
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

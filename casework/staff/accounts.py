@@ -157,6 +157,7 @@ def reset_totp(user: User, actor_id: int) -> None:
         "totp.reset",
         actor_id,
         totp_sealed=None,
+        totp_pending_sealed=None,
         totp_last_step=None,
         session_epoch=user.session_epoch + 1,
     )

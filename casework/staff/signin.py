@@ -4,7 +4,8 @@ account locked for LOGIN_LOCK_MINUTES after LOGIN_MAX_FAILURES wrong passwords o
 An unknown email, a wrong password and a locked or disabled account all give the caller the
 same answer (``None``) after the same work, so the login page cannot tell who has an account.
 Every function that changes an account commits the change with its audit entry, in one
-transaction. Sessions, redirects and rate limits are the web layer's business.
+transaction. Sessions live on the server (casework.staff.sessions); the cookie that carries their
+id, redirects and rate limits are the web layer's business.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from casework import audit
 from casework.dates import clock
 from casework.extensions import db, transaction
 from casework.models import User
-from casework.staff import accounts, passwords, totp
+from casework.staff import accounts, passwords, sessions, totp
 
 
 def locked(user: User) -> bool:
@@ -117,22 +118,35 @@ def check_code(user: User, code: str) -> bool:
     return False
 
 
-def enrol(user: User, secret: bytes, code: str) -> bool:
-    """First sign-in: keep the authenticator's secret once a code from it matches, and sign
-    in. False (nothing kept) when the code does not match."""
+def enrolment_secret(user: User) -> bytes:
+    """First sign-in: the secret to show for the authenticator app. It waits, sealed, in the
+    account's row (the same one on every visit) until a code from it matches."""
+    with transaction():
+        return totp.pending_secret(user)
+
+
+def enrol(user: User, code: str) -> bool:
+    """First sign-in: keep the pending secret once a code from it matches (once), and sign
+    in. False (nothing kept) when the code does not match or the account is enrolled already."""
+    if user.totp_pending_sealed is None:
+        return False
+    secret = totp.pending_secret(user)
     step = totp.matching_step(secret, code)
     if step is None:
         return False
     with transaction():
+        if not totp.claim_step(user, step, User.totp_sealed.is_(None)):
+            return False
         totp.seal_for(user, secret)
-        user.totp_last_step = step
         audit.record(user.organization_id, "totp.enrolled", actor_id=user.id, target=user.email)
         _succeeded(user, "totp-enrolled")
     return True
 
 
-def sign_out(user: User) -> None:
+def sign_out(user: User, session_id: str | None) -> None:
+    """End the session ``session_id`` names, for every copy of its cookie; audited."""
     with transaction():
+        sessions.end(session_id)
         audit.record(user.organization_id, "logout", actor_id=user.id)
 
 

@@ -1,9 +1,11 @@
 """Two-factor authentication with TOTP (RFC 6238, cryptography's implementation).
 
 The shared secret is sealed with AES-GCM under the AAD ``totp:{org_id}:{user_id}`` (registered
-in casework.crypto.rotation). Each accepted code's time step is remembered, so a code cannot be used
-twice. Enrolment shows the ``otpauth://`` URI as a QR code in a ``data:`` URI (the CSP allows
-``img-src data:``).
+in casework.crypto.rotation); during enrolment the new secret waits in the user's row, sealed the
+same way under ``totp-pending:{org_id}:{user_id}``, never in a cookie. Each accepted code's time
+step is recorded with one conditional UPDATE, so a code cannot be used twice, even by two
+sign-ins at the same moment. Enrolment shows the ``otpauth://`` URI as a QR code in a ``data:``
+URI (the CSP allows ``img-src data:``).
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ import qrcode
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor import InvalidToken
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
+from sqlalchemy import or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casework.crypto import fields, keys
 from casework.dates import clock
+from casework.extensions import db
 from casework.models import User
 
 DIGITS = 6
@@ -37,19 +42,34 @@ def _totp(secret: bytes) -> TOTP:
     return TOTP(secret, DIGITS, SHA1(), STEP, enforce_key_length=False)  # noqa: S303
 
 
-def _aad(user: User) -> bytes:
-    return f"totp:{user.organization_id}:{user.id}".encode()
+def _aad(user: User, purpose: str = "totp") -> bytes:
+    return f"{purpose}:{user.organization_id}:{user.id}".encode()
+
+
+def pending_aad(user: User) -> bytes:
+    return _aad(user, "totp-pending")
 
 
 def seal_for(user: User, secret: bytes) -> None:
+    """Keep ``secret`` as the user's authenticator (the enrolment's pending secret goes)."""
     user.totp_sealed = fields.encrypt(keys.keyring(), secret, _aad(user))
-    user.totp_last_step = None
+    user.totp_pending_sealed = None
 
 
 def secret_of(user: User) -> bytes | None:
     if user.totp_sealed is None:
         return None
     return fields.decrypt(keys.keyring(), user.totp_sealed, _aad(user))
+
+
+def pending_secret(user: User) -> bytes:
+    """The secret offered during enrolment: the one already waiting, or a new one (sealed into
+    the row; the caller commits)."""
+    if user.totp_pending_sealed is not None:
+        return fields.decrypt(keys.keyring(), user.totp_pending_sealed, pending_aad(user))
+    secret = new_secret()
+    user.totp_pending_sealed = fields.encrypt(keys.keyring(), secret, pending_aad(user))
+    return secret
 
 
 def now_seconds() -> int:
@@ -79,16 +99,33 @@ def matching_step(secret: bytes, code: str, last_step: int | None = None) -> int
     return None
 
 
+def claim_step(user: User, step: int, *conditions) -> bool:
+    """Record ``step`` as the user's last used time step, atomically: False when it (or a
+    later one) was recorded already, by this request or a concurrent one, or when one of the
+    extra ``conditions`` on the row fails. The caller commits."""
+    result = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+            *conditions,
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
+
+
 def check(user: User, code: str) -> bool:
-    """Verify a code for an enrolled user and remember its step (the caller commits)."""
+    """Verify a code for an enrolled user and record its step (the caller commits)."""
     secret = secret_of(user)
     if secret is None:
         return False
     step = matching_step(secret, code, user.totp_last_step)
-    if step is None:
-        return False
-    user.totp_last_step = step
-    return True
+    return step is not None and claim_step(user, step)
 
 
 def provisioning_uri(secret: bytes, account: str, issuer: str = ISSUER) -> str:

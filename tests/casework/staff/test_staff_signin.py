@@ -10,7 +10,7 @@ import pytest
 from casework.dates import clock
 from casework.extensions import db
 from casework.models import AuditEntry, User
-from casework.staff import accounts, passwords, signin, totp
+from casework.staff import accounts, passwords, sessions, signin, totp
 
 PASSWORD = "a long enough passphrase"
 
@@ -67,21 +67,24 @@ def test_an_old_hash_is_upgraded(user, org, monkeypatch, fresh):
 
 def test_enrolment_keeps_the_secret_once_a_code_matches(user, frozen, fresh):
     frozen(clock.utcnow())
-    secret = totp.new_secret()
+    assert signin.enrol(user, "123456") is False  # no secret shown yet
+    secret = signin.enrolment_secret(user)
+    assert signin.enrolment_secret(fresh(user)) == secret  # the same one on every visit
     right = totp.code_at(secret, totp.now_seconds())
     wrong = "000000" if right != "000000" else "111111"
-    assert signin.enrol(user, secret, wrong) is False
+    assert signin.enrol(user, wrong) is False
     assert not signin.needs_code(fresh(user))
-    assert signin.enrol(user, secret, right) is True
+    assert signin.enrol(user, right) is True
     user = fresh(user)
     assert signin.needs_code(user) and user.last_login_at is not None
+    assert totp.secret_of(user) == secret and user.totp_pending_sealed is None
     assert _actions(user)[-2:] == ["totp.enrolled", "login.success"]
 
 
 def test_a_code_signs_in_once_and_wrong_codes_count(user, frozen, fresh):
     frozen(clock.utcnow())  # (the codes belong to one time step)
-    secret = totp.new_secret()
-    assert signin.enrol(user, secret, totp.code_at(secret, totp.now_seconds()))
+    secret = signin.enrolment_secret(user)
+    assert signin.enrol(user, totp.code_at(secret, totp.now_seconds()))
     used = totp.code_at(secret, totp.now_seconds())
     assert signin.check_code(user, used) is False  # the enrolment already used it
     assert fresh(user).failed_logins == 1
@@ -104,8 +107,29 @@ def test_the_pending_account_must_still_be_the_same(user, org):
 
 def test_complete_and_sign_out_are_audited(user):
     signin.complete(user, "none")
-    signin.sign_out(user)
+    signin.sign_out(user, sessions.start(user))
     assert _actions(user)[-2:] == ["login.success", "logout"]
+
+
+def test_a_session_holds_until_it_ends(user, org, app, frozen):
+    start = clock.utcnow()
+    frozen(start)
+    token = sessions.start(user)
+    assert sessions.resume(token, org.id) == (user, False)
+    assert sessions.resume(token, org.id + 1) == (None, False)  # another organization
+    assert sessions.resume(token + "x", org.id) == (None, False)
+    idle = timedelta(minutes=app.config["STAFF_IDLE_MINUTES"])
+    frozen(start + idle)
+    assert sessions.resume(token, org.id) == (user, False)  # and it was seen again now
+    frozen(start + idle * 2 + timedelta(seconds=1))
+    assert sessions.resume(token, org.id) == (None, True)
+    assert sessions.resume(token, org.id) == (None, False)  # ended for good
+    other = sessions.start(user)
+    signin.sign_out(user, other)
+    assert sessions.resume(other, org.id) == (None, False)
+    third = sessions.start(user)
+    accounts.sign_out_everywhere(user, user.id)
+    assert sessions.resume(third, org.id) == (None, False)
 
 
 def test_changing_ones_own_password(user, fresh):
