@@ -11,6 +11,7 @@ import json
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from casework.cases import attachments
 from casework.cases.errors import FieldErrors
@@ -59,7 +60,18 @@ def json_object() -> dict:
     malformed)."""
     if not request.is_json:
         raise FieldErrors(message=_("Send JSON (Content-Type: application/json)."), status=415)
-    return parse_object(request.get_data(), _("The body is not a valid JSON object."))
+    return parse_object(_body(), _("The body is not a valid JSON object."))
+
+
+def _body() -> bytes:
+    """The whole body, or 413. A chunked body has no Content-Length for werkzeug to check
+    first: its stream stops at MAX_CONTENT_LENGTH without saying so, and what was read would
+    be parsed (and refused) as a truncated document."""
+    raw = request.get_data()
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(raw) >= limit:
+        raise RequestEntityTooLarge()
+    return raw
 
 
 def payload() -> tuple[dict, list]:

@@ -77,3 +77,32 @@ def test_any_field_error_reaching_the_shell(app):
     page = client.get("/_refuse")
     assert page.status_code == 409 and page.mimetype == "text/html"
     assert "Conflict." in page.get_data(as_text=True)
+
+
+def test_a_chunked_body_over_the_limit_is_413_not_a_truncated_document(make_app):
+    """A chunked body has no Content-Length: werkzeug's stream stops at MAX_CONTENT_LENGTH
+    without a word, and the truncated JSON used to be refused as malformed (400)."""
+    app = make_app({"MAX_CONTENT_LENGTH": 4096})
+    with app.app_context():
+        from casework import demo
+
+        demo.load()
+    client = app.test_client()
+    body = b'{"tracking_code": "' + b"a" * 8192 + b'"}'
+    for path in ("/api/v1/track", "/api/v1/complaints", "/api/v1/tips/status"):
+        response = client.post(
+            path,
+            input_stream=io.BytesIO(body),
+            content_type="application/json",
+            headers={"Transfer-Encoding": "chunked"},
+            environ_overrides={"wsgi.input_terminated": True},
+        )
+        answer(response, 413)
+    small = client.post(
+        "/api/v1/track",
+        input_stream=io.BytesIO(b'{"tracking_code": "ABCD-EFGH-JKMN-PQRS"}'),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    answer(small, 404)
