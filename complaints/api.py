@@ -7,9 +7,17 @@ from flask_babel import gettext as _
 
 from casework.cases import lookup
 from casework.cases.errors import FieldErrors
+from casework.cases.textinput import LIMITS
 from casework.general import followup, intake
 from rongrian import ratelimits
-from rongrian.api import flag_field, json_object, number_field, payload, text_field
+from rongrian.api import (
+    flag_field,
+    json_object,
+    number_field,
+    object_field,
+    payload,
+    text_field,
+)
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 
@@ -18,28 +26,25 @@ bp = Blueprint("complaints_api", __name__, url_prefix="/api/v1")
 
 def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
     fields: dict[str, str] = {}
-    reporter = data.get("reporter") or {}
-    if not isinstance(reporter, dict):
-        fields["reporter"] = _("Must be an object.")
-        reporter = {}
+    reporter = object_field(data, "reporter", fields)
     sub = intake.ComplaintSubmission(
         category=text_field(data, "category", fields),
-        subject=text_field(data, "subject", fields),
-        details=text_field(data, "details", fields),
+        subject=text_field(data, "subject", fields, limit=LIMITS["subject"]),
+        details=text_field(data, "details", fields, limit=LIMITS["details"]),
         kind=text_field(data, "kind", fields) or "complaint",
-        location=text_field(data, "location", fields),
+        location=text_field(data, "location", fields, limit=LIMITS["location"]),
         lat=number_field(data, "lat", fields),
         lng=number_field(data, "lng", fields),
         occurred_on=text_field(data, "occurred_on", fields) or None,
-        occurred_time=text_field(data, "occurred_time", fields),
+        occurred_time=text_field(data, "occurred_time", fields, limit=LIMITS["subject"]),
         reporter={
-            k: text_field(reporter, k, fields, f"reporter.{k}")
+            k: text_field(reporter, k, fields, f"reporter.{k}", LIMITS[k])
             for k in ("name", "phone", "email", "address")
         },
         consent=flag_field(data, "consent", fields),
         uploads=uploads,
         received_via="web",
-        idempotency_token=request.headers.get("Idempotency-Key") or None,
+        idempotency_token=request.headers.get("Idempotency-Key"),
     )
     if fields:
         raise FieldErrors(fields)

@@ -15,9 +15,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from casework.cases import attachments
 from casework.cases.errors import FieldErrors
+from casework.dates import clock
 from casework.extensions import db
 from casework.models import Category
 from casework.models.organization import CHANNELS
+from casework.tipline import filing
 from rongrian import openapi
 from rongrian.tenancy import current_org
 
@@ -104,15 +106,32 @@ def payload() -> tuple[dict, list]:
     return data, attachments.from_file_storage(request.files.getlist("attachments"))
 
 
-def text_field(data: dict, name: str, fields: dict, report_as: str | None = None) -> str:
+def text_field(
+    data: dict, name: str, fields: dict, report_as: str | None = None, limit: int | None = None
+) -> str:
     """``data[name]`` as text; a number, list, object or boolean is reported in ``fields``
-    (under ``report_as``, e.g. ``reporter.name``, when the value sits in a nested object)."""
+    (under ``report_as``, e.g. ``reporter.name``, when the value sits in a nested object), and
+    so is text longer than ``limit`` as sent: the OpenAPI document's maxLength counts what the
+    client sent, before the spaces and invisible characters that cleaning drops."""
     value = data.get(name, "")
     if value is None:
         return ""
     if not isinstance(value, str):
         fields[report_as or name] = _("Must be a string.")
         return ""
+    if limit is not None and len(value) > limit:
+        fields[report_as or name] = _("At most %(n)d characters.", n=limit)
+    return value
+
+
+def object_field(data: dict, name: str, fields: dict) -> dict:
+    """``data[name]`` as an object (absent or null is empty); anything else is reported."""
+    value = data.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        fields[name] = _("Must be an object.")
+        return {}
     return value
 
 
@@ -134,16 +153,22 @@ def flag_field(data: dict, name: str, fields: dict) -> bool:
     return False
 
 
+def _active_categories(channel: str) -> list[Category]:
+    return list(
+        db.session.scalars(
+            select(Category)
+            .filter_by(organization_id=current_org().id, channel=channel, active=True)
+            .order_by(Category.sort_order, Category.id)
+        )
+    )
+
+
 @bp.get("/categories")
 def categories():
     channel = request.args.get("channel", "complaint")
     if channel not in CHANNELS:
         raise FieldErrors({"channel": _("Use complaint or tip.")}, _("Unknown channel."))
-    rows = db.session.scalars(
-        select(Category)
-        .filter_by(organization_id=current_org().id, channel=channel, active=True)
-        .order_by(Category.sort_order, Category.id)
-    )
+    rows = _active_categories(channel)
     return jsonify(
         {
             "categories": [
@@ -156,4 +181,12 @@ def categories():
 
 @bp.get("/openapi.json")
 def openapi_document():
-    return jsonify(openapi.document())
+    """The document as it holds for this organization today (rongrian.openapi.document)."""
+    return jsonify(
+        openapi.document(
+            [c.code for c in _active_categories("complaint")],
+            [c.code for c in _active_categories("tip")],
+            confidential=filing.confidential_available(current_org().id),
+            today=clock.today(),
+        )
+    )

@@ -1,6 +1,102 @@
-"""The OpenAPI 3.1 description of /api/v1. Each channel's paths are listed here, in one place."""
+"""The OpenAPI 3.1 description of /api/v1. Each channel's paths are listed here, in one place.
+
+The document is exactly as strict as the server: what it allows is filed (or, for a code or
+receipt that opens nothing, answered 404); what it refuses is refused with a 4xx naming the
+field. tests/rongrian/test_api_schemathesis.py fuzzes the server against it to hold it so.
+What depends on the data or the day is written in when the document is served
+(:func:`document`): the organization's active category codes, whether a tip may carry a
+sealed identity (a custodian key exists), and the dates that are not in the future.
+"""
 
 from __future__ import annotations
+
+from datetime import date
+
+from casework.cases import attachments
+from casework.cases.contact import EMAIL
+from casework.cases.textinput import LIMITS, SHOWS_NOTHING
+from casework.cases.values import BE_THRESHOLD, EARLIEST_YEAR
+from casework.dates.thaidate import BE_OFFSET
+from casework.general.intake import TIME, TOKEN
+from casework.models.case import COMPLAINT_KINDS
+from casework.tipline.filing import (
+    ACCUSED_ROLES,
+    ANSWER_LIMITS,
+    HOW_KNOWN,
+    IDENTITY_LIMITS,
+    REPORTED_ELSEWHERE,
+)
+
+# A character that shows: a letter, digit, punctuation mark or symbol, other than the few of
+# those that show nothing (casework.cases.textinput.blank). Text without one is empty.
+_NOTHING = "".join(f"\\u{ord(ch):04x}" for ch in sorted(SHOWS_NOTHING))
+_SHOWS = r"\p{L}\p{N}\p{P}\p{S}"
+VISIBLE = f"(?![{_NOTHING}])[{_SHOWS}]"
+_BLANK = f"(?:[^{_SHOWS}]|[{_NOTHING}])*"
+_DIGIT = "0-9\u0e50-\u0e59"  # Thai digits count as digits in a phone number
+_PHONE = f"[^{_DIGIT}]*(?:[{_DIGIT}][^{_DIGIT}]*){{9,10}}"
+_EMAIL = EMAIL.pattern.removeprefix("^").removesuffix("$")
+
+
+def _text(limit: int, *, required: bool = False, pattern: str | None = None) -> dict:
+    """Text of at most ``limit`` characters as sent. A required field must show something;
+    an optional one may be absent, null or blank, or else match ``pattern``."""
+    if required:
+        return {"type": "string", "maxLength": limit, "pattern": VISIBLE}
+    field: dict = {"type": ["string", "null"], "maxLength": limit}
+    if pattern:
+        field["pattern"] = f"^(?:{_BLANK}|\\s*{pattern}\\s*)$"
+    return field
+
+
+def _choice(values) -> dict:
+    """One of ``values``; absent, null or "" is the field's default."""
+    return {"type": ["string", "null"], "enum": [*values, "", None]}
+
+
+def _years(low: int, high: int) -> str:
+    """A pattern for the years ``low`` to ``high``, a decade at a time."""
+    parts, year = [], low
+    while year <= high:
+        last = min(year // 10 * 10 + 9, high)
+        parts.append(f"{year // 10}[{year % 10}-{last % 10}]")
+        year = last + 1
+    return "|".join(parts)
+
+
+def _past_date(today: date) -> dict:
+    """YYYY-MM-DD, in C.E. or B.E. (a year above 2400), from 1900 to the end of last year; a day
+    earlier this year is accepted too, but is not in the pattern (it changes every day). 29
+    February is left out of the pattern for the same reason as this year's days: it depends on
+    the year."""
+    last = today.year - 1
+    assert last + BE_OFFSET > BE_THRESHOLD >= last
+    years = f"{_years(EARLIEST_YEAR, last)}|{_years(EARLIEST_YEAR + BE_OFFSET, last + BE_OFFSET)}"
+    days = "(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|" + (
+        "(?:0[13578]|1[02])-31"
+    )
+    return {
+        "type": ["string", "null"],
+        "pattern": f"^(?:|(?:{years})-(?:{days}))$",
+        "description": "When it happened, YYYY-MM-DD; a year above 2400 is B.E. Not before "
+        "1900 and not in the future.",
+    }
+
+
+def _one_of_shows(fields) -> dict:
+    """An object where at least one of ``fields`` shows something."""
+    return {
+        "type": "object",
+        "anyOf": [
+            {"required": [k], "properties": {k: {"type": "string", "pattern": VISIBLE}}}
+            for k in fields
+        ],
+    }
+
+
+def _given(name: str, schema: dict) -> dict:
+    return {"required": [name], "properties": {name: schema}}
+
 
 ERROR = {
     "type": "object",
@@ -8,6 +104,10 @@ ERROR = {
     "properties": {
         "error": {"type": "string"},
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "error_id": {
+            "type": "string",
+            "description": "On a 500 only: the id under which the error was logged",
+        },
     },
 }
 
@@ -19,9 +119,12 @@ def _error_responses(*codes: int) -> dict:
         "Origin that is another host or null); fields names the header. Clients that send "
         "neither header are not affected",
         404: "Not found (a wrong code and an unknown code get the same answer)",
+        409: "The Idempotency-Key was already used for a different complaint",
         413: "Body or attachment too large",
         415: "Unsupported content type",
         429: "Too many requests",
+        431: "A request header is larger than 8 KB (rongrian.security.refuse_large_headers)",
+        500: "Something went wrong on the server; error_id names the logged error",
     }
     return {
         str(c): {
@@ -32,38 +135,84 @@ def _error_responses(*codes: int) -> dict:
     }
 
 
-def _json_body(ref: str) -> dict:
-    return {"required": True, "content": {"application/json": {"schema": {"$ref": ref}}}}
-
-
-COMPLAINT_IN = {
-    "type": "object",
-    "required": ["category", "subject", "details"],
-    "properties": {
-        "category": {"type": "string", "description": "A code from /categories?channel=complaint"},
-        "kind": {"type": "string", "enum": ["complaint", "grievance", "suggestion"]},
-        "subject": {"type": "string", "maxLength": 200},
-        "details": {"type": "string", "maxLength": 5000},
-        "location": {"type": "string", "maxLength": 300},
-        "lat": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
-        "lng": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
-        "occurred_on": {"type": ["string", "null"], "format": "date"},
-        "occurred_time": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"},
-        "consent": {
-            "type": "boolean",
-            "description": "Required (true) when any reporter field is given",
-        },
-        "reporter": {
-            "type": "object",
-            "properties": {
-                "name": {"type": "string", "maxLength": 200},
-                "phone": {"type": "string", "maxLength": 32},
-                "email": {"type": "string", "format": "email", "maxLength": 254},
-                "address": {"type": "string", "maxLength": 500},
+def _body(name: str, *, files: bool = False) -> dict:
+    """A JSON body; with ``files``, also multipart/form-data: the same object as a ``payload``
+    part (JSON, a field or a file part) and up to 5 ``attachments`` (JPEG, PNG or PDF, 10 MB
+    each, that decode; any other part is refused)."""
+    ref = {"$ref": f"#/components/schemas/{name}"}
+    content: dict = {"application/json": {"schema": ref}}
+    if files:
+        content["multipart/form-data"] = {
+            "schema": {
+                "type": "object",
+                "required": ["payload"],
+                "properties": {
+                    "payload": ref,
+                    "attachments": {
+                        "type": "array",
+                        "maxItems": attachments.MAX_FILES,
+                        "items": {"type": "string", "format": "binary"},
+                    },
+                },
             },
-        },
-    },
+            "encoding": {
+                "payload": {"contentType": "application/json"},
+                "attachments": {"contentType": ", ".join(sorted(attachments.EXTENSIONS))},
+            },
+        }
+    return {"required": True, "content": content}
+
+
+_REPORTER = {
+    "name": _text(LIMITS["name"]),
+    "phone": _text(LIMITS["phone"], pattern=_PHONE),
+    "email": _text(LIMITS["email"], pattern=_EMAIL),
+    "address": _text(LIMITS["address"]),
 }
+
+
+def complaint_in(codes: list[str], today: date) -> dict:
+    return {
+        "type": "object",
+        "required": ["category", "subject", "details"],
+        "properties": {
+            "category": {
+                "type": "string",
+                "enum": codes,
+                "description": "A code from /categories?channel=complaint",
+            },
+            "kind": _choice(COMPLAINT_KINDS),
+            "subject": _text(LIMITS["subject"], required=True),
+            "details": _text(LIMITS["details"], required=True),
+            "location": _text(LIMITS["location"]),
+            "lat": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
+            "lng": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
+            "occurred_on": _past_date(today),
+            "occurred_time": _text(
+                LIMITS["subject"], pattern=TIME.pattern.removeprefix("^").removesuffix("$")
+            ),
+            "consent": {
+                "type": ["boolean", "null"],
+                "description": "Required (true) when any reporter field is given",
+            },
+            "reporter": {"type": ["object", "null"], "properties": _REPORTER},
+        },
+        "allOf": [
+            {  # both coordinates or neither
+                "if": _given("lat", {"type": "number"}),
+                "then": _given("lng", {"type": "number"}),
+            },
+            {
+                "if": _given("lng", {"type": "number"}),
+                "then": _given("lat", {"type": "number"}),
+            },
+            {
+                "if": _given("reporter", _one_of_shows(_REPORTER)),
+                "then": _given("consent", {"const": True}),
+            },
+        ],
+    }
+
 
 FILED = {
     "type": "object",
@@ -197,31 +346,11 @@ PATHS: dict = {
                     "required": False,
                     "description": "16 to 128 visible ASCII characters, random per complaint. "
                     "A retry with the same key and the same complaint gets the first receipt "
-                    "(200); the same key with a different complaint is refused (400).",
-                    "schema": {"type": "string", "minLength": 16, "maxLength": 128},
+                    "(200); the same key with a different complaint is refused (409).",
+                    "schema": {"type": "string", "pattern": TOKEN.pattern},
                 }
             ],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/ComplaintIn"}},
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "payload": {
-                                    "type": "string",
-                                    "description": "ComplaintIn as JSON (a field or a file part)",
-                                },
-                                "attachments": {
-                                    "type": "array",
-                                    "items": {"type": "string", "format": "binary"},
-                                },
-                            },
-                        }
-                    },
-                },
-            },
+            "requestBody": _body("ComplaintIn", files=True),
             "responses": {
                 "201": {
                     "description": "Filed",
@@ -235,14 +364,14 @@ PATHS: dict = {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Filed"}}
                     },
                 },
-                **_error_responses(400, 413, 415, 429),
+                **_error_responses(400, 409),
             },
         }
     },
     "/api/v1/track": {
         "post": {
             "summary": "Follow a complaint by its tracking code",
-            "requestBody": _json_body("#/components/schemas/TrackIn"),
+            "requestBody": _body("TrackIn"),
             "responses": {
                 "200": {
                     "description": "The case as the citizen sees it",
@@ -250,7 +379,7 @@ PATHS: dict = {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Tracked"}}
                     },
                 },
-                **_error_responses(400, 404, 415, 429),
+                **_error_responses(400, 404),
             },
         }
     },
@@ -258,12 +387,16 @@ PATHS: dict = {
 
 SCHEMAS: dict = {
     "Error": ERROR,
-    "ComplaintIn": COMPLAINT_IN,
     "Filed": FILED,
     "TrackIn": {
         "type": "object",
         "required": ["tracking_code"],
-        "properties": {"tracking_code": {"type": "string", "maxLength": 64}},
+        "properties": {
+            "tracking_code": {
+                **_text(LIMITS["tracking_code"], required=True),
+                "description": "The code on the receipt; a code that opens nothing is 404",
+            }
+        },
     },
     "Tracked": TRACKED,
     "Categories": CATEGORIES,
@@ -271,50 +404,83 @@ SCHEMAS: dict = {
 
 
 # The corruption-tip channel (whistleblow.api). Receipts travel only in bodies, never URLs.
-_TEXT = {"type": "string"}
-TIP_IN = {
-    "type": "object",
-    "required": ["category", "what"],
-    "properties": {
-        "category": {"type": "string", "description": "A code from /categories?channel=tip"},
-        "accused": {
-            "type": "object",
-            "properties": {
-                "name": {"type": "string", "maxLength": 200},
-                "position": {"type": "string", "maxLength": 200},
-                "unit": {"type": "string", "maxLength": 200},
-                "role": {
-                    "type": "string",
-                    "enum": ["mayor", "deputy_mayor", "clerk", "council", "staff", "unknown"],
+_IDENTITY = {
+    "name": _text(IDENTITY_LIMITS["name"]),
+    "position": _text(IDENTITY_LIMITS["position"]),
+    "phone": _text(IDENTITY_LIMITS["phone"], pattern=_PHONE),
+    "email": _text(IDENTITY_LIMITS["email"], pattern=_EMAIL),
+    "address": _text(IDENTITY_LIMITS["address"]),
+}
+_CONFIDENTIAL = _given("confidential", {"const": True})
+
+
+def tip_in(codes: list[str], today: date, confidential: bool) -> dict:
+    answers = {k: _text(ANSWER_LIMITS[k]) for k in ANSWER_LIMITS if not k.startswith("accused")}
+    return {
+        "type": "object",
+        "required": ["category", "what"],
+        "properties": {
+            **answers,
+            "category": {
+                "type": "string",
+                "enum": codes,
+                "description": "A code from /categories?channel=tip",
+            },
+            "accused": {
+                "type": ["object", "null"],
+                "properties": {
+                    "name": _text(ANSWER_LIMITS["accused_name"]),
+                    "position": _text(ANSWER_LIMITS["accused_position"]),
+                    "unit": _text(ANSWER_LIMITS["accused_unit"]),
+                    "role": _choice(ACCUSED_ROLES),
                 },
             },
+            "what": _text(ANSWER_LIMITS["what"], required=True),
+            "occurred_on": _past_date(today),
+            "how_known": _choice(HOW_KNOWN),
+            "reported_elsewhere": _choice(REPORTED_ELSEWHERE),
+            "confidential": {
+                "type": ["boolean", "null"],
+                "enum": [True, False, None] if confidential else [False, None],
+                "description": "Give an identity, sealed to the identity custodians (default "
+                "false: anonymous). Only once a custodian has enrolled a key: until then the "
+                "document allows false alone, and true is refused with 400.",
+            },
+            "consent": {
+                "type": ["boolean", "null"],
+                "description": "Required (true) when confidential",
+            },
+            "identity": {"type": ["object", "null"], "properties": _IDENTITY},
         },
-        "what": {"type": "string", "maxLength": 5000},
-        "when": {"type": "string", "maxLength": 200},
-        "occurred_on": {"type": ["string", "null"], "format": "date"},
-        "where": {"type": "string", "maxLength": 300},
-        "how_known": {
-            "type": "string",
-            "enum": ["", "witnessed", "involved", "documents", "told", "other"],
-        },
-        "how_known_details": _TEXT,
-        "evidence": _TEXT,
-        "witnesses": _TEXT,
-        "reported_elsewhere": {"type": "string", "enum": ["no", "yes", "unsure"]},
-        "reported_where": _TEXT,
-        "confidential": {
-            "type": "boolean",
-            "description": "Give an identity, sealed to the identity custodians (default false: "
-            "anonymous). Refused with 400 while no custodian has enrolled a key.",
-        },
-        "consent": {"type": "boolean", "description": "Required (true) when confidential"},
-        "identity": {
-            "type": "object",
-            "properties": {k: _TEXT for k in ("name", "position", "phone", "email", "address")},
-        },
-    },
+        "allOf": [
+            {  # an anonymous tip carries no identity at all
+                "if": {"not": _CONFIDENTIAL},
+                "then": {
+                    "properties": {
+                        "identity": {
+                            "properties": {k: {"pattern": f"^{_BLANK}$"} for k in _IDENTITY}
+                        }
+                    }
+                },
+            },
+            {  # a confidential one gives a name, a phone or an email, with consent
+                "if": _CONFIDENTIAL,
+                "then": {
+                    "required": ["identity", "consent"],
+                    "properties": {
+                        "identity": _one_of_shows(("name", "phone", "email")),
+                        "consent": {"const": True},
+                    },
+                },
+            },
+        ],
+    }
+
+
+_RECEIPT = {
+    **_text(LIMITS["tracking_code"], required=True),
+    "description": "The 20-symbol receipt shown once at filing; one that opens nothing is 404",
 }
-_RECEIPT = {"type": "string", "description": "The 20-symbol receipt shown once at filing"}
 _TIP_STATUS = {
     "type": "object",
     "properties": {
@@ -363,7 +529,7 @@ def _tip_op(summary: str, body: str, ok: str, schema: str, codes: tuple) -> dict
     return {
         "post": {
             "summary": summary,
-            "requestBody": _json_body(f"#/components/schemas/{body}"),
+            "requestBody": _body(body, files=body != "ReceiptIn"),
             "responses": {
                 ok: {
                     "description": summary,
@@ -382,21 +548,20 @@ PATHS["/api/v1/tips"] = _tip_op(
     "TipIn",
     "201",
     "TipFiled",
-    (400, 413, 415, 429),
+    (400,),
 )
 PATHS["/api/v1/tips/status"] = _tip_op(
-    "Follow a tip with its receipt", "ReceiptIn", "200", "TipStatus", (400, 404, 415, 429)
+    "Follow a tip with its receipt", "ReceiptIn", "200", "TipStatus", (400, 404)
 )
 PATHS["/api/v1/tips/messages"] = _tip_op(
     "Send a message (and files, as multipart) to the integrity officers",
     "TipMessageIn",
     "201",
     "TipStatus",
-    (400, 404, 413, 415, 429),
+    (400, 404),
 )
 SCHEMAS.update(
     {
-        "TipIn": TIP_IN,
         "TipFiled": {
             "type": "object",
             "properties": {
@@ -412,28 +577,40 @@ SCHEMAS.update(
         },
         "TipMessageIn": {
             "type": "object",
-            "required": ["receipt", "text"],
-            "properties": {"receipt": _RECEIPT, "text": {"type": "string", "maxLength": 5000}},
+            "required": ["receipt"],
+            "properties": {
+                "receipt": _RECEIPT,
+                "text": {
+                    **_text(LIMITS["message"]),
+                    "description": "The message; it must show something unless files are "
+                    "attached (multipart)",
+                },
+            },
         },
         "TipStatus": _TIP_STATUS,
     }
 )
 
 
-def _refusing_cross_site(paths: dict) -> dict:
-    """Every state-changing operation may answer 403 (rongrian.security.refuse_cross_site)."""
-    return {
-        path: {
-            method: {**op, "responses": {**op["responses"], **_error_responses(403)}}
-            if method in ("post", "put", "patch", "delete")
-            else op
-            for method, op in operations.items()
-        }
-        for path, operations in paths.items()
+def _refusals(method: str, op: dict) -> dict:
+    """What any operation may answer besides its own: 431 and 500 everywhere; for a request
+    with a body also 403 (rongrian.security.refuse_cross_site), 413, 415 and 429."""
+    codes = (431, 500)
+    if "requestBody" in op:
+        codes = (403, 413, 415, 429, *codes)
+    return {**op, "responses": {**op["responses"], **_error_responses(*codes)}}
+
+
+def document(
+    complaint_codes: list[str], tip_codes: list[str], *, confidential: bool, today: date
+) -> dict:
+    """The document as it holds today for one organization: its active category codes of each
+    channel, and whether a tip may be confidential (a custodian key is active)."""
+    schemas = {
+        **SCHEMAS,
+        "ComplaintIn": complaint_in(complaint_codes, today),
+        "TipIn": tip_in(tip_codes, today, confidential),
     }
-
-
-def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -441,6 +618,9 @@ def document() -> dict:
             "version": "1",
             "description": "Complaint and corruption-tip intake for Thai local governments.",
         },
-        "paths": _refusing_cross_site(PATHS),
-        "components": {"schemas": SCHEMAS},
+        "paths": {
+            path: {method: _refusals(method, op) for method, op in operations.items()}
+            for path, operations in PATHS.items()
+        },
+        "components": {"schemas": schemas},
     }

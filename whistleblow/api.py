@@ -11,7 +11,7 @@ from casework.cases.errors import FieldErrors
 from casework.dates.thaidate import local_date
 from casework.tipline import filing, messages, reveal
 from rongrian import ratelimits
-from rongrian.api import flag_field, json_object, payload, text_field
+from rongrian.api import flag_field, json_object, object_field, payload, text_field
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 
@@ -32,27 +32,24 @@ ANSWERS = (
 )
 
 
-def _object(data: dict, name: str, fields: dict) -> dict:
-    value = data.get(name) or {}
-    if not isinstance(value, dict):
-        fields[name] = _("Must be an object.")
-        return {}
-    return value
-
-
 def _submission(data: dict, uploads: list) -> filing.TipSubmission:
     fields: dict[str, str] = {}
-    accused = _object(data, "accused", fields)
-    identity = _object(data, "identity", fields)
-    values = {name: text_field(data, name, fields) for name in ANSWERS}
+    accused = object_field(data, "accused", fields)
+    identity = object_field(data, "identity", fields)
+    limits = filing.ANSWER_LIMITS
+    values = {name: text_field(data, name, fields, limit=limits.get(name)) for name in ANSWERS}
     sub = filing.TipSubmission(
         **values,
-        accused_name=text_field(accused, "name", fields),
-        accused_position=text_field(accused, "position", fields),
-        accused_unit=text_field(accused, "unit", fields),
+        **{
+            f"accused_{k}": text_field(accused, k, fields, f"accused.{k}", limits[f"accused_{k}"])
+            for k in ("name", "position", "unit")
+        },
         accused_role=text_field(accused, "role", fields) or "unknown",
         confidential=flag_field(data, "confidential", fields),
-        identity={k: text_field(identity, k, fields) for k in filing.IDENTITY_LIMITS},
+        identity={
+            k: text_field(identity, k, fields, f"identity.{k}", limit)
+            for k, limit in filing.IDENTITY_LIMITS.items()
+        },
         consent=flag_field(data, "consent", fields),
         uploads=uploads,
     )

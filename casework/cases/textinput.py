@@ -54,7 +54,7 @@ _SPLIT_AM = re.compile(f"\u0e4d([{_TONES}]*)\u0e32")
 # Characters with a letter's or symbol's category that nevertheless show nothing: the Hangul
 # fillers, the braille blank, and the rest of Unicode's default-ignorable code points that are
 # not format or combining characters.
-_SHOWS_NOTHING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
+SHOWS_NOTHING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
 
 
 def thai_order(text: str) -> str:
@@ -85,7 +85,7 @@ def blank(text: str) -> bool:
 
 
 def _shows(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "LNPS" and ch not in _SHOWS_NOTHING
+    return unicodedata.category(ch)[0] in "LNPS" and ch not in SHOWS_NOTHING
 
 
 def clean(value: object, *, multiline: bool = False) -> str:

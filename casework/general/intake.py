@@ -30,7 +30,7 @@ from casework.models import Case, Organization, OutboxMessage
 from casework.models.case import COMPLAINT_KINDS, RECEIVED_VIA
 from casework.notify import outbox
 
-TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 TOKEN = re.compile(r"^[\x21-\x7e]{16,128}$")
 BAD_TOKEN = _l("Use a random key of 16 to 128 visible ASCII characters.")
 BAD_LAT = _l("Latitude must be a number between -90 and 90.")
@@ -160,7 +160,7 @@ def _repeat(org: Organization, sub: ComplaintSubmission) -> Filed | None:
         sub.idempotency_token = f"{sub.idempotency_token[:80]}~{digest}"
         return _repeat(org, sub)
     if not same:
-        raise IntakeError({"idempotency_token": str(REUSED_TOKEN)})
+        raise IntakeError({"idempotency_token": str(REUSED_TOKEN)}, status=409)
     code = resubmit.open_sealed(token, case.receipt_sealed) if case.receipt_sealed else None
     return Filed(case, tracking.format_code(code) if code else None, repeated=True)
 

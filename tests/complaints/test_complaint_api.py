@@ -310,7 +310,7 @@ def test_a_key_reused_for_another_complaint_never_shows_the_first_code(client, a
     key = {"Idempotency-Key": "predictable-key-0000001"}
     first = client.post("/api/v1/complaints", json=VALID, headers=key).get_json()
     other = client.post("/api/v1/complaints", json={**VALID, "details": "อีกเรื่อง"}, headers=key)
-    assert_error(other, 400, "Idempotency-Key")
+    assert_error(other, 409, "Idempotency-Key")
     assert first["tracking_code"] not in other.get_data(as_text=True)
     assert case_count(app) == 1
 

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from casework.extensions import db
 from casework.models import Case
-from rongrian import openapi
 
 RECEIPT = {"receipt": "ABCD-EFGH-JKMN-PQRS-TVW0"}
 API_POSTS = [
@@ -83,8 +82,8 @@ def test_every_other_form_refuses_other_websites_too(client, path, data):
     assert r.status_code == 403 and r.mimetype == "text/html"
 
 
-def test_the_openapi_document_names_the_403_on_every_post():
-    for path, operations in openapi.document()["paths"].items():
+def test_the_openapi_document_names_the_403_on_every_post(client):
+    for path, operations in client.get("/api/v1/openapi.json").get_json()["paths"].items():
         for method, operation in operations.items():
             if method == "post":
                 assert "403" in operation["responses"], path

@@ -159,7 +159,9 @@ def test_the_be_leap_day_is_a_real_tip_date(client, app):
     [
         ({"category": "bribery", "what": 42}, "what"),
         ({"category": "bribery", "what": TIP_TEXT, "confidential": "yes"}, "confidential"),
-        ({"category": "bribery", "what": TIP_TEXT, "accused": {"name": 7}}, "name"),
+        ({"category": "bribery", "what": TIP_TEXT, "accused": {"name": 7}}, "accused.name"),
+        ({"category": "bribery", "what": TIP_TEXT, "identity": {"phone": 8}}, "identity.phone"),
+        ({"category": "bribery", "what": TIP_TEXT, "accused": []}, "accused"),
     ],
 )
 def test_tip_json_types_are_checked(client, app, body, field):
