@@ -16,6 +16,10 @@ accesslog = "-"
 access_log_format = '"%(m)s %(U)s" %(s)s %(B)s'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# A header field over 8 KB is refused by the app (rongrian.security.refuse_large_headers) with
+# a 431 in its own words, JSON on the API, as the OpenAPI document says. Gunicorn lets fields
+# up to this size through to it; a larger one still gets gunicorn's plain-text 431.
+limit_request_field_size = 32768
 
 
 class NoTipsLogger(Logger):

@@ -35,6 +35,7 @@ def _texts() -> dict[int, tuple[str, str]]:
             ),
         ),
         415: (_("Unsupported content"), _("That content type is not supported.")),
+        431: (_("Request too large"), _("A request header is too large.")),
         429: (
             _("Please wait a moment"),
             _("Too many attempts. Please wait a minute and try again."),

@@ -79,6 +79,28 @@ def refuse_cross_site():
     abort(403)
 
 
+#: The largest request header field (name, ": " and value) the app answers: gunicorn's own
+#: default limit. gunicorn.conf.py lets larger fields through (up to its
+#: limit_request_field_size) so that the app refuses them here, in JSON on the API; only a
+#: field beyond gunicorn's limit still gets gunicorn's plain-text 431.
+MAX_HEADER_FIELD = 8190
+
+
+def refuse_large_headers():
+    """Before every request: a header field over MAX_HEADER_FIELD is 431 (JSON ``{error,
+    fields}`` on the API, naming the header)."""
+    for name, value in request.headers.items():
+        if len(name) + 2 + len(value) > MAX_HEADER_FIELD:
+            if wants_json():
+                return api_error(
+                    431,
+                    _("A request header is too large."),
+                    {name: _("At most %(n)d bytes.", n=MAX_HEADER_FIELD)},
+                )
+            abort(431)
+    return None
+
+
 def _headers(response: Response) -> Response:
     h = response.headers
     h.setdefault("Content-Security-Policy", CSP)
@@ -100,5 +122,6 @@ def _headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_large_headers)
     app.before_request(refuse_cross_site)
     app.after_request(_headers)

@@ -106,3 +106,24 @@ def test_a_chunked_body_over_the_limit_is_413_not_a_truncated_document(make_app)
         environ_overrides={"wsgi.input_terminated": True},
     )
     answer(small, 404)
+
+
+def test_a_header_over_8_kb_is_431_in_the_apps_own_words(client):
+    """gunicorn used to answer such a header with its own HTML; it now lets fields up to 32 KB
+    through and the app answers: JSON naming the header on the API, a page elsewhere."""
+    big = {"X-Filler": "a" * 8200}
+    fields = answer(client.post("/api/v1/track", json={"tracking_code": "x"}, headers=big), 431)
+    assert set(fields) == {"X-Filler"}
+    page = client.get("/", headers=big)
+    assert page.status_code == 431 and page.mimetype == "text/html"
+    assert client.get("/api/v1/categories", headers={"X-Filler": "a" * 8000}).status_code == 200
+
+
+def test_gunicorn_lets_large_header_fields_through_to_the_app():
+    import runpy
+    from pathlib import Path
+
+    from rongrian.security import MAX_HEADER_FIELD
+
+    conf = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
+    assert conf["limit_request_field_size"] > MAX_HEADER_FIELD
