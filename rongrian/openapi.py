@@ -32,7 +32,9 @@ from casework.tipline.filing import (
 _NOTHING = "".join(f"\\u{ord(ch):04x}" for ch in sorted(SHOWS_NOTHING))
 _SHOWS = r"\p{L}\p{N}\p{P}\p{S}"
 VISIBLE = f"(?![{_NOTHING}])[{_SHOWS}]"
-_BLANK = f"(?:[^{_SHOWS}]|[{_NOTHING}])*"
+# Text without such a character. Said as "no visible character ahead" rather than as a negated
+# class: fuzzers approximate \p{L} inside [^...] and would take "ʊ" for blank.
+_BLANK = f"(?![\\s\\S]*{VISIBLE})[\\s\\S]*"
 _DIGIT = "0-9\u0e50-\u0e59"  # Thai digits count as digits in a phone number
 _PHONE = f"[^{_DIGIT}]*(?:[{_DIGIT}][^{_DIGIT}]*){{9,10}}"
 _EMAIL = EMAIL.pattern.removeprefix("^").removesuffix("$")

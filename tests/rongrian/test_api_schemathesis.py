@@ -23,7 +23,7 @@ from casework.dates import clock
 from casework.extensions import db
 from rongrian import create_app, openapi
 
-EXAMPLES_PER_OPERATION = 40
+EXAMPLES_PER_OPERATION = 100
 
 
 @pytest.fixture(scope="module")
