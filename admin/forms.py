@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from casework.cases.categories import CODE_MAX
 from casework.cases.contact import EMAIL
+from casework.cases.received import RECEIVED_VIA_LABELS
 from casework.cases.textinput import LIMITS
 from casework.dates.workdays import MODES
 from casework.general.workflow import AGENCIES
@@ -111,17 +112,6 @@ class MergeForm(FlaskForm):
 
 
 OFFLINE_RECEIVED_VIA = [c for c in RECEIVED_VIA if c not in ("web", "line")]
-RECEIVED_VIA_LABELS = {
-    "phone": _l("Phone"),
-    "letter": _l("Letter"),
-    "walk_in": _l("In person (walk-in)"),
-    "complaint_box": _l("Complaint box"),
-    "facebook": _l("Facebook message"),
-    "email": _l("Email"),
-    "other": _l("Other"),
-    "web": _l("Website"),
-    "line": _l("LINE"),
-}
 
 
 class OfflineIntakeForm(ComplaintForm):

@@ -76,6 +76,7 @@ def _register(app: Flask, surface: str) -> None:
     own blueprints (when this surface serves them) and its own commands (always)."""
     import admin
     import complaints
+    import transparency
     import whistleblow
     from rongrian import api, cli, site
 
@@ -86,6 +87,7 @@ def _register(app: Flask, surface: str) -> None:
         csrf.exempt(api.bp)
     complaints.init_app(app, routes=public)
     whistleblow.init_app(app, routes=public)
+    transparency.init_app(app, routes=public)
     admin.init_app(app, routes=staff)
     cli.init_app(app)
 

@@ -97,6 +97,11 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         # Uploads (issue 8): an image larger than this is refused from its header, undecoded.
         "MAX_IMAGE_PIXELS": int(os.environ.get("MAX_IMAGE_PIXELS", "40000000")),
+        # Published figures: small tip-channel breakdown cells show as "< k"; medians need
+        # this many completed cases; /stats answers from a cache this many seconds old.
+        "PUBLISH_K": int(os.environ.get("PUBLISH_K", "3")),
+        "PUBLISH_MIN_SAMPLE": int(os.environ.get("PUBLISH_MIN_SAMPLE", "10")),
+        "STATS_CACHE_SECONDS": int(os.environ.get("STATS_CACHE_SECONDS", "300")),
     }
 
 

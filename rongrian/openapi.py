@@ -16,7 +16,8 @@ from casework.cases import attachments
 from casework.cases.contact import EMAIL
 from casework.cases.textinput import LIMITS, SHOWS_NOTHING
 from casework.cases.values import BE_THRESHOLD, EARLIEST_YEAR
-from casework.dates.thaidate import BE_OFFSET
+from casework.dates import periods
+from casework.dates.thaidate import BE_OFFSET, fiscal_year
 from casework.general.intake import TIME, TOKEN
 from casework.models.case import COMPLAINT_KINDS
 from casework.tipline.filing import (
@@ -594,6 +595,189 @@ SCHEMAS.update(
 )
 
 
+# The published statistics (transparency.api): both channels' figures for a fiscal-year period.
+_COUNT = {"type": "integer", "minimum": 0}
+_PCT = {"type": ["integer", "null"], "minimum": 0, "maximum": 100}
+_COUNTS = {
+    "received": _COUNT,
+    "completed": {**_COUNT, "description": "Received in the period and completed by as_of"},
+    "in_progress": {**_COUNT, "description": "Received in the period and not completed yet"},
+}
+_PERIOD = {
+    "period": {"type": "string", "enum": list(periods.CODES)},
+    "label_th": {
+        "type": "string",
+        "examples": ["ไตรมาสที่ 1 ปีงบประมาณ พ.ศ. 2570 (ตุลาคม – ธันวาคม 2569)"],
+    },
+    "label_en": {"type": "string"},
+    "start": {"type": "string", "format": "date", "description": "First day, Bangkok"},
+    "end": {"type": "string", "format": "date", "description": "Last day (inclusive)"},
+}
+_BREAKDOWN_ROW = {
+    "type": "object",
+    "required": ["code", "name_th", "name_en", "received", "suppressed"],
+    "additionalProperties": False,
+    "properties": {
+        "code": {"type": ["string", "null"], "description": "null: no department"},
+        "name_th": {"type": "string"},
+        "name_en": {"type": "string"},
+        "received": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "description": "null when suppressed (tip channel only)",
+        },
+        "suppressed": {
+            "enum": ["below_k", "complementary", None],
+            "description": "below_k: from 1 to k-1, published as '< k'; complementary: at "
+            "least k, hidden so that a below_k cell cannot be worked out from the total",
+        },
+        "completed": {**_COUNT, "description": "General complaints only"},
+        "in_progress": {**_COUNT, "description": "General complaints only"},
+    },
+}
+_ROWS = {"type": "array", "items": {"$ref": "#/components/schemas/StatsRow"}}
+_CHANNEL_STATS = {
+    "type": "object",
+    "required": [
+        *_COUNTS,
+        "by_category",
+        "by_received_via",
+        "by_department",
+        "days_to_completion",
+        "within_deadline",
+        "late",
+        "satisfaction",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        **_COUNTS,
+        "by_category": _ROWS,
+        "by_received_via": _ROWS,
+        "by_department": _ROWS,
+        "days_to_completion": {
+            "type": "object",
+            "required": ["sample", "median", "p90"],
+            "additionalProperties": False,
+            "description": "Bangkok calendar days from received to completed, nearest rank; "
+            "null below min_sample completed cases",
+            "properties": {
+                "sample": _COUNT,
+                "median": {"type": ["integer", "null"], "minimum": 0},
+                "p90": {"type": ["integer", "null"], "minimum": 0},
+            },
+        },
+        "within_deadline": {
+            "type": "object",
+            "required": ["completed", "on_time", "share_pct"],
+            "additionalProperties": False,
+            "properties": {"completed": _COUNT, "on_time": _COUNT, "share_pct": _PCT},
+        },
+        "late": {
+            "type": "object",
+            "required": ["late", "explained", "share_pct"],
+            "additionalProperties": False,
+            "description": "Completed after the first deadline, or open past it and not "
+            "waiting for the complainant; explained: the complainant was told why",
+            "properties": {"late": _COUNT, "explained": _COUNT, "share_pct": _PCT},
+        },
+        "satisfaction": {
+            "type": "object",
+            "required": ["responses", "satisfied", "share_pct", "target_pct", "meets_target"],
+            "additionalProperties": False,
+            "description": "Ratings of 4 or 5 out of 5 against the plans' 80 per cent target",
+            "properties": {
+                "responses": _COUNT,
+                "satisfied": _COUNT,
+                "share_pct": _PCT,
+                "target_pct": {"type": "integer"},
+                "meets_target": {"type": ["boolean", "null"]},
+            },
+        },
+    },
+}
+_PART = {
+    "type": "object",
+    "required": [*_PERIOD, "complaint", "tip"],
+    "additionalProperties": False,
+    "properties": {
+        **_PERIOD,
+        "complaint": {"$ref": "#/components/schemas/StatsCounts"},
+        "tip": {"$ref": "#/components/schemas/StatsCounts"},
+    },
+}
+STATS = {
+    "type": "object",
+    "required": ["fiscal_year", *_PERIOD, "as_of", "k", "min_sample", "complaint", "tip", "parts"],
+    "additionalProperties": False,
+    "properties": {
+        "fiscal_year": {"type": "integer", "examples": [2570]},
+        **_PERIOD,
+        "as_of": {"type": "string", "format": "date", "description": "Figures as of this day"},
+        "k": {"type": "integer", "description": "Tip breakdown cells below k are suppressed"},
+        "min_sample": {"type": "integer"},
+        "complaint": {"$ref": "#/components/schemas/ChannelStats"},
+        "tip": {"$ref": "#/components/schemas/ChannelStats"},
+        "parts": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "The months, quarters and halves inside the period",
+            "properties": {
+                name: {"type": "array", "items": {"$ref": "#/components/schemas/StatsPart"}}
+                for name in ("months", "quarters", "halves")
+            },
+        },
+    },
+}
+PATHS["/api/v1/stats"] = {
+    "get": {
+        "summary": "Published statistics of both channels for a period of a fiscal year",
+        "description": "General complaints (complaint) and corruption complaints (tip): "
+        "received, completed and in progress, by category, received via and department, days "
+        "to completion, completion within the deadline, late cases explained and satisfaction. "
+        "Each case received in the period counts once, as it stands on as_of.",
+        "parameters": [
+            {
+                "name": "fiscal_year",
+                "in": "query",
+                "required": False,
+                "description": "Thai fiscal year in B.E. (1 October to 30 September, named by "
+                "the year it ends in); default the current one",
+                "schema": {"type": "integer", "minimum": periods.FIRST_FISCAL_YEAR},
+            },
+            {
+                "name": "period",
+                "in": "query",
+                "required": False,
+                "description": "year; h1 (Oct–Mar), h2; q1 (Oct–Dec) … q4; m01 … m12 (the "
+                "calendar month within the fiscal year)",
+                "schema": {"type": "string", "enum": list(periods.CODES), "default": "year"},
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "The figures",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Stats"}}},
+            },
+            **_error_responses(400),
+        },
+    }
+}
+SCHEMAS.update(
+    {
+        "Stats": STATS,
+        "ChannelStats": _CHANNEL_STATS,
+        "StatsRow": _BREAKDOWN_ROW,
+        "StatsPart": _PART,
+        "StatsCounts": {
+            "type": "object",
+            "required": list(_COUNTS),
+            "additionalProperties": False,
+            "properties": _COUNTS,
+        },
+    }
+)
+
+
 def _refusals(method: str, op: dict) -> dict:
     """What any operation may answer besides its own: 431 and 500 everywhere; for a request
     with a body also 403 (rongrian.security.refuse_cross_site), 413, 415 and 429."""
@@ -601,6 +785,15 @@ def _refusals(method: str, op: dict) -> dict:
     if "requestBody" in op:
         codes = (403, 413, 415, 429, *codes)
     return {**op, "responses": {**op["responses"], **_error_responses(*codes)}}
+
+
+def _with_current_year(paths: dict, today: date) -> dict:
+    """The fiscal years the statistics answer for end with the current one."""
+    stats = paths["/api/v1/stats"]["get"]
+    year = {**stats["parameters"][0]}
+    year["schema"] = {**year["schema"], "maximum": fiscal_year(today)}
+    get = {**stats, "parameters": [year, *stats["parameters"][1:]]}
+    return {**paths, "/api/v1/stats": {"get": get}}
 
 
 def document(
@@ -622,7 +815,7 @@ def document(
         },
         "paths": {
             path: {method: _refusals(method, op) for method, op in operations.items()}
-            for path, operations in PATHS.items()
+            for path, operations in _with_current_year(PATHS, today).items()
         },
         "components": {"schemas": schemas},
     }

@@ -1,1 +1,21 @@
-"""Published statistics, ITA pages, open data and Open311. Not built yet."""
+"""Public surface for what the organization publishes: the statistics both channels' figures
+(ITA), the two handling manuals, open data and the statistics API. HTTP only: the figures and
+the rules live in ``casework.publishing``."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("transparency", __name__)
+
+from transparency import views  # noqa: E402,F401  (routes register on import)
+
+
+def init_app(app: Flask, *, routes: bool) -> None:
+    """Register the published pages and the statistics API when this surface serves them."""
+    if not routes:
+        return
+    from casework.extensions import csrf
+    from transparency.api import bp as api_bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
 from sqlalchemy import Select, func, select
 
 from casework.cases import lifecycle, sla
-from casework.dates import clock
+from casework.cases.figures import SATISFIED, TARGET_PCT, pct
+from casework.dates import clock, periods
 from casework.dates.thaidate import (
-    BANGKOK,
     fiscal_months,
     fiscal_year,
     fiscal_year_bounds,
@@ -31,13 +31,6 @@ from casework.dates.thaidate import (
 from casework.extensions import db
 from casework.general import queries
 from casework.models import Case, Category, Department, Organization
-
-SATISFIED = 4  # a rating of 4 or 5 out of 5 counts as satisfied
-TARGET_PCT = 80
-
-
-def _pct(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
 
 
 @dataclass
@@ -87,11 +80,11 @@ class Figures:
 
     @property
     def on_time_pct(self) -> int | None:
-        return _pct(self.on_time, self.completed)
+        return pct(self.on_time, self.completed)
 
     @property
     def satisfied_pct(self) -> int | None:
-        return _pct(self.satisfied, self.rated)
+        return pct(self.satisfied, self.rated)
 
     @property
     def average(self) -> float | None:
@@ -99,8 +92,8 @@ class Figures:
 
     @property
     def meets_target(self) -> bool | None:
-        pct = self.satisfied_pct
-        return None if pct is None else pct >= TARGET_PCT
+        share = self.satisfied_pct
+        return None if share is None else share >= TARGET_PCT
 
 
 @dataclass
@@ -127,10 +120,7 @@ class FiscalReport:
 
 def utc_bounds(fy_be: int) -> tuple[datetime, datetime]:
     """The fiscal year as a half-open range of naive UTC instants (days run in Bangkok)."""
-    first, last = fiscal_year_bounds(fy_be)
-    start = datetime.combine(first, time.min, tzinfo=BANGKOK).astimezone(UTC)
-    end = datetime.combine(date.fromordinal(last.toordinal() + 1), time.min, tzinfo=BANGKOK)
-    return start.replace(tzinfo=None), end.astimezone(UTC).replace(tzinfo=None)
+    return periods.period(fy_be).utc_bounds()
 
 
 def current_fiscal_year() -> int:

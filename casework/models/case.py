@@ -47,6 +47,8 @@ class Case(db.Model):
         UniqueConstraint("organization_id", "case_number"),
         UniqueConstraint("organization_id", "channel", "fiscal_year", "sequence"),
         Index("ix_cases_org_status", "organization_id", "status"),
+        # The published figures select a period's cases by when they were received.
+        Index("ix_cases_org_received", "organization_id", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -271,3 +271,26 @@ def test_oversize_and_rate_limited_answers_match_the_document(make_app):
     limited = client.post("/api/v1/track", json={"tracking_code": "x"})
     assert limited.status_code == 429
     conforms(doc, "/api/v1/track", "post", limited)
+
+
+def test_statistics_answers_match_the_document(client, doc, frozen):
+    """The figures, every period code, and the refusals; the document's fiscal-year range is
+    the one the server keeps (B.E. 2500 to the current fiscal year)."""
+    frozen(datetime(2027, 1, 15, 3, 0))
+    client.post("/api/v1/complaints", json=VALID)
+    path = "/api/v1/stats"
+    parameters = {p["name"]: p["schema"] for p in doc["paths"][path]["get"]["parameters"]}
+    year = parameters["fiscal_year"]
+    assert (year["minimum"], year["maximum"]) == (2500, 2570)
+    for code in parameters["period"]["enum"]:
+        conforms(doc, path, "get", client.get(f"{path}?fiscal_year=2570&period={code}"))
+    conforms(doc, path, "get", client.get(path))
+    for fiscal_year in (year["minimum"], year["maximum"]):
+        assert client.get(f"{path}?fiscal_year={fiscal_year}").status_code == 200
+    for bad in (year["minimum"] - 1, year["maximum"] + 1, "x"):
+        response = client.get(f"{path}?fiscal_year={bad}")
+        assert response.status_code == 400
+        conforms(doc, path, "get", response)
+    response = client.get(f"{path}?period=q9")
+    assert response.status_code == 400 and "period" in response.get_json()["fields"]
+    conforms(doc, path, "get", response)
