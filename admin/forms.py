@@ -225,6 +225,37 @@ class SlaSettingsForm(FlaskForm):
     )
 
 
+class ContactSettingsForm(FlaskForm):
+    """What the handling manuals and the site's footer publish about the office."""
+
+    address_th = TextAreaField(
+        _l("Office address in Thai"),
+        validators=[Length(max=500)],
+        render_kw={"rows": 3, "maxlength": 500},
+    )
+    address_en = TextAreaField(
+        _l("Office address in English"),
+        validators=[Length(max=500)],
+        render_kw={"rows": 3, "maxlength": 500},
+    )
+    phone = StringField(_l("Phone"), validators=[Length(max=64)], render_kw={"maxlength": 64})
+    email = StringField(
+        _l("Email"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(EMAIL, message=_l("Enter an email address like name@example.com.")),
+        ],
+        render_kw={"maxlength": 254},
+    )
+    office_hours_th = TextAreaField(
+        _l("Office hours in Thai"), validators=[Length(max=300)], render_kw={"rows": 2}
+    )
+    office_hours_en = TextAreaField(
+        _l("Office hours in English"), validators=[Length(max=300)], render_kw={"rows": 2}
+    )
+
+
 class HolidayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
     name_th = StringField(_l("Name in Thai"), validators=[DataRequired(_REQUIRED), Length(max=200)])

@@ -9,7 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
-from admin.forms import CategoryForm, DepartmentForm, HolidayForm, SlaSettingsForm, options
+from admin.forms import (
+    CategoryForm,
+    ContactSettingsForm,
+    DepartmentForm,
+    HolidayForm,
+    SlaSettingsForm,
+    options,
+)
 from admin.guard import require
 from casework import organization
 from casework.cases.errors import FieldErrors
@@ -42,6 +49,20 @@ def settings():
         )
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form, org=org), _status()
+
+
+@bp.route("/settings/contact", methods=["GET", "POST"])
+@require("admin.settings")
+def contact_settings():
+    """The office's address, phone, email and hours, as the handling manuals publish them; and
+    whether the list and map of general complaints are published, on which grid."""
+    org = current_org()
+    form = ContactSettingsForm(obj=org)
+    if form.validate_on_submit():
+        organization.save_contact(org, form.data, current_user.id)
+        flash(_("Saved. The handling manuals show the new details."), "success")
+        return redirect(url_for("admin.contact_settings"))
+    return render_template("admin/contact_settings.html", form=form), _status()
 
 
 @bp.route("/departments", methods=["GET", "POST"])

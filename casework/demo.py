@@ -20,6 +20,8 @@ ORG = {
     "email": "saraban@demo.go.th",
     "website": "https://demo.go.th",
     "signatory_title": "นายกเทศมนตรีเมืองตัวอย่าง",
+    "office_hours_th": "วันจันทร์ถึงวันศุกร์ เวลา 08.30–16.30 น. (เว้นวันหยุดราชการ)",
+    "office_hours_en": "Monday to Friday, 8:30–16:30 (except public holidays)",
 }
 
 DEPARTMENTS = [

@@ -85,6 +85,36 @@ def save_settings(org: Organization, data: Mapping, actor_id: int) -> None:
         )
 
 
+# --- what is published about the office ---------------------------------------------------
+
+CONTACT_SETTINGS = (
+    "address_th",
+    "address_en",
+    "phone",
+    "email",
+    "office_hours_th",
+    "office_hours_en",
+)
+# Whether the list and map of general complaints are published and on which grid, and how
+# close complaints must be to count as the same place in the recurrence analysis.
+PUBLISHING_SETTINGS = ("publish_case_list", "public_grid_m", "recurrence_radius_m")
+
+
+def save_contact(org: Organization, data: Mapping, actor_id: int) -> None:
+    """The office's address, phone, email and hours, which the handling manuals publish, and
+    the publishing settings given in ``data``."""
+    names = CONTACT_SETTINGS + tuple(n for n in PUBLISHING_SETTINGS if n in data)
+    before = {name: getattr(org, name) for name in names}
+    with transaction():
+        for name in CONTACT_SETTINGS:
+            setattr(org, name, (data.get(name) or "").strip())
+        for name in PUBLISHING_SETTINGS:
+            if name in data:
+                setattr(org, name, data[name])
+        changed = sorted(name for name in names if getattr(org, name) != before[name])
+        _audited(org.id, actor_id, "settings.contact", org.slug, {"changed": changed})
+
+
 # --- departments --------------------------------------------------------------------------
 
 

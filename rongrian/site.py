@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 from flask import Blueprint, redirect, render_template, request
 
 from casework.extensions import database_answers
+from casework.publishing import manuals
 from rongrian.i18n import COOKIE, LOCALES
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
@@ -16,7 +17,8 @@ bp = Blueprint("site", __name__)
 
 @bp.get("/")
 def home():
-    return render_template("home.html", org=current_org())
+    org = current_org()
+    return render_template("home.html", org=org, frame=manuals.time_frame(org))
 
 
 @bp.get("/lang/<code>")

@@ -3,7 +3,7 @@ URLs such as /stats?fiscal_year=2570&period=q1)."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, render_template
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -11,6 +11,7 @@ from casework.dates import clock, periods
 from casework.dates.thaidate import fiscal_year, fiscal_year_label, format_date
 from casework.extensions import db
 from casework.models import Case
+from casework.publishing import manuals
 from casework.publishing.stats import ChannelStats, Stats
 from rongrian.i18n import current_locale
 from rongrian.tenancy import current_org
@@ -123,3 +124,20 @@ def _short(period: periods.Period) -> str:
     if code in periods.QUARTERS:
         return _("Quarter %(n)d", n=int(code[1]))
     return format_date(period.first, current_locale(), "short").split(" ", 1)[1]
+
+
+MANUALS = {"complaints": "complaint", "corruption": "tip"}
+
+
+@bp.get("/manuals/<channel>")
+def manual(channel: str):
+    """The handling manual of one channel, generated from the configuration; prints on A4."""
+    if channel not in MANUALS:
+        abort(404)
+    org = current_org()
+    return render_template(
+        f"transparency/manual_{MANUALS[channel]}.html",
+        manual=manuals.manual(org, MANUALS[channel]),
+        org=org,
+        today=clock.today(),
+    )

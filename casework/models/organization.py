@@ -26,6 +26,9 @@ class Organization(db.Model):
     phone: Mapped[str] = mapped_column(String(64), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     website: Mapped[str] = mapped_column(String(254), default="")
+    # Office hours, published in the handling manuals beside the phone number and address.
+    office_hours_th: Mapped[str] = mapped_column(Text, default="")
+    office_hours_en: Mapped[str] = mapped_column(Text, default="")
     # "calendar" or "working": how the SLA clock counts days (the plans do not say).
     sla_mode: Mapped[str] = mapped_column(String(16), default="calendar")
     due_soon_days: Mapped[int] = mapped_column(default=3)

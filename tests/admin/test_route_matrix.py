@@ -75,6 +75,10 @@ ROUTES: dict[str, tuple[object, str]] = {
     "tips_api.file_tip": (PUBLIC, STRICT),
     "tips_api.post_message": (PUBLIC, STRICT),
     "tips_api.status": (PUBLIC, STRICT),
+    # what the organization publishes (statistics, manuals, open data)
+    "transparency.stats": (PUBLIC, STRICT),
+    "transparency.manual": (PUBLIC, STRICT),
+    "transparency_api.stats": (PUBLIC, STRICT),
     # signing in and out, own account
     "admin.login": (OPEN, STRICT),
     "admin.login_totp": (OPEN, STRICT),
@@ -117,6 +121,7 @@ ROUTES: dict[str, tuple[object, str]] = {
     "admin.categories": (ADMIN, STRICT),
     "admin.category_edit": (ADMIN, STRICT),
     "admin.holidays": (ADMIN, STRICT),
+    "admin.contact_settings": (ADMIN, STRICT),
     "admin.holiday_delete": (ADMIN, STRICT),
     "admin.outbox_status": (ADMIN, STRICT),
     "admin.outbox_retry": (ADMIN, STRICT),
@@ -205,6 +210,7 @@ def samples(app, login_as):
             "key_id": 999_999,
             "code": "th",
             "filename": "css/site.css",
+            "channel": "complaints",
         }
     return values
 

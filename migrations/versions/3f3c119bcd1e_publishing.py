@@ -1,0 +1,39 @@
+"""publishing: the published figures' index, the office hours the manuals print
+
+- ``ix_cases_org_received``: /stats and its API select a period's cases by when they were
+  received (grouped aggregates over this index).
+- ``organizations.office_hours_th`` / ``office_hours_en``: published in the handling manuals
+  beside the phone number and address (empty until an administrator sets them).
+
+Revision ID: 3f3c119bcd1e
+Revises: 5d369af9344b
+Create Date: 2026-12-01 15:15:52.574867
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '3f3c119bcd1e'
+down_revision = '5d369af9344b'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_org_received', ['organization_id', 'received_at'], unique=False)
+
+    with op.batch_alter_table('organizations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('office_hours_th', sa.Text(), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('office_hours_en', sa.Text(), nullable=False, server_default=''))
+
+
+def downgrade():
+    with op.batch_alter_table('organizations', schema=None) as batch_op:
+        batch_op.drop_column('office_hours_en')
+        batch_op.drop_column('office_hours_th')
+
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_org_received')
