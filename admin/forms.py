@@ -23,6 +23,7 @@ from casework.cases.textinput import LIMITS
 from casework.dates.workdays import MODES
 from casework.general.workflow import AGENCIES
 from casework.models.case import RECEIVED_VIA
+from casework.publishing.caselist import GRID_MAX_M, GRID_MIN_M
 from casework.staff import roles
 from complaints.forms import ComplaintForm
 from rongrian.formkit import options
@@ -253,6 +254,14 @@ class ContactSettingsForm(FlaskForm):
     )
     office_hours_en = TextAreaField(
         _l("Office hours in English"), validators=[Length(max=300)], render_kw={"rows": 2}
+    )
+    publish_case_list = BooleanField(_l("Publish the list and map of general complaints"))
+    public_grid_m = IntegerField(
+        _l("Show places on a grid of this many metres"),
+        validators=[
+            InputRequired(_REQUIRED),
+            NumberRange(GRID_MIN_M, GRID_MAX_M, _l("Between %(min)s and %(max)s.")),
+        ],
     )
 
 

@@ -102,6 +102,8 @@ def from_environment(instance_path: str) -> dict:
         "PUBLISH_K": int(os.environ.get("PUBLISH_K", "3")),
         "PUBLISH_MIN_SAMPLE": int(os.environ.get("PUBLISH_MIN_SAMPLE", "10")),
         "STATS_CACHE_SECONDS": int(os.environ.get("STATS_CACHE_SECONDS", "300")),
+        # The licence the open-data package declares (a Frictionless / CKAN licence id).
+        "OPEN_DATA_LICENSE": os.environ.get("OPEN_DATA_LICENSE", "CC-BY-4.0"),
     }
 
 

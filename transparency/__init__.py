@@ -6,7 +6,7 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("transparency", __name__)
 
-from transparency import views  # noqa: E402,F401  (routes register on import)
+from transparency import caselist, opendata, views  # noqa: E402,F401  (routes register on import)
 
 
 def init_app(app: Flask, *, routes: bool) -> None:

@@ -29,6 +29,10 @@ class Organization(db.Model):
     # Office hours, published in the handling manuals beside the phone number and address.
     office_hours_th: Mapped[str] = mapped_column(Text, default="")
     office_hours_en: Mapped[str] = mapped_column(Text, default="")
+    # The public list, map and open data of general complaints (never tips): on unless the
+    # organization switches them off; locations are shown snapped to a grid of this many metres.
+    publish_case_list: Mapped[bool] = mapped_column(default=True)
+    public_grid_m: Mapped[int] = mapped_column(default=500)
     # "calendar" or "working": how the SLA clock counts days (the plans do not say).
     sla_mode: Mapped[str] = mapped_column(String(16), default="calendar")
     due_soon_days: Mapped[int] = mapped_column(default=3)

@@ -4,6 +4,8 @@
   received (grouped aggregates over this index).
 - ``organizations.office_hours_th`` / ``office_hours_en``: published in the handling manuals
   beside the phone number and address (empty until an administrator sets them).
+- ``organizations.publish_case_list`` / ``public_grid_m``: the public list, map and open data
+  of general complaints (on), with places snapped to a grid of that many metres (500).
 
 Revision ID: 3f3c119bcd1e
 Revises: 5d369af9344b
@@ -28,10 +30,14 @@ def upgrade():
     with op.batch_alter_table('organizations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('office_hours_th', sa.Text(), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('office_hours_en', sa.Text(), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('publish_case_list', sa.Boolean(), nullable=False, server_default=sa.true()))
+        batch_op.add_column(sa.Column('public_grid_m', sa.Integer(), nullable=False, server_default='500'))
 
 
 def downgrade():
     with op.batch_alter_table('organizations', schema=None) as batch_op:
+        batch_op.drop_column('public_grid_m')
+        batch_op.drop_column('publish_case_list')
         batch_op.drop_column('office_hours_en')
         batch_op.drop_column('office_hours_th')
 

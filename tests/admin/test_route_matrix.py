@@ -79,6 +79,13 @@ ROUTES: dict[str, tuple[object, str]] = {
     "transparency.stats": (PUBLIC, STRICT),
     "transparency.manual": (PUBLIC, STRICT),
     "transparency_api.stats": (PUBLIC, STRICT),
+    "transparency.public_cases": (PUBLIC, STRICT),
+    "transparency.opendata_index": (PUBLIC, STRICT),
+    "transparency.opendata_stats_json": (PUBLIC, STRICT),
+    "transparency.opendata_stats_csv": (PUBLIC, STRICT),
+    "transparency.opendata_cases_csv": (PUBLIC, STRICT),
+    "transparency.opendata_cases_json": (PUBLIC, STRICT),
+    "transparency.opendata_package": (PUBLIC, STRICT),
     # signing in and out, own account
     "admin.login": (OPEN, STRICT),
     "admin.login_totp": (OPEN, STRICT),

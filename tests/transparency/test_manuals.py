@@ -88,6 +88,8 @@ def test_administrator_sets_the_office_hours_the_manuals_publish(app, client, lo
             "email": "help@demo.go.th",
             "office_hours_th": "จันทร์–เสาร์ 08.00–18.00 น.",
             "office_hours_en": "Monday to Saturday, 8:00–18:00",
+            "publish_case_list": "y",
+            "public_grid_m": "500",
         },
     )
     assert saved.status_code == 302
