@@ -19,6 +19,7 @@ from admin import (  # noqa: E402,F401  (routes register on import)
     inbox,
     intake,
     notices,
+    open311_keys,
     outbox_views,
     settings,
     tip_custody,  # the corruption-tip channel's identity custodians' pages

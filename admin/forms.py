@@ -112,7 +112,7 @@ class MergeForm(FlaskForm):
     )
 
 
-OFFLINE_RECEIVED_VIA = [c for c in RECEIVED_VIA if c not in ("web", "line")]
+OFFLINE_RECEIVED_VIA = [c for c in RECEIVED_VIA if c not in ("web", "line", "open311")]
 
 
 class OfflineIntakeForm(ComplaintForm):

@@ -76,6 +76,7 @@ def from_environment(instance_path: str) -> dict:
         "TIP_ERROR_LOG": os.environ.get("TIP_ERROR_LOG", str(instance / "tip-errors.log")),
         "TRACK_RATE_LIMIT": os.environ.get("TRACK_RATE_LIMIT", "10 per minute"),
         "SUBMIT_RATE_LIMIT": os.environ.get("SUBMIT_RATE_LIMIT", "20 per hour"),
+        "OPEN311_RATE_LIMIT": os.environ.get("OPEN311_RATE_LIMIT", "600 per hour"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", True),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

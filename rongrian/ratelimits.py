@@ -19,3 +19,5 @@ complaint_lookups = _budget("TRACK_RATE_LIMIT", "complaint-lookup")
 complaint_submissions = _budget("SUBMIT_RATE_LIMIT", "complaint-submission")
 tip_lookups = _budget("TRACK_RATE_LIMIT", "tip-lookup")
 tip_submissions = _budget("SUBMIT_RATE_LIMIT", "tip-submission")
+# Open311 clients file for many people from one server; a key's holder gets its own budget.
+open311_submissions = _budget("OPEN311_RATE_LIMIT", "open311-submission")

@@ -15,7 +15,9 @@ def init_app(app: Flask, *, routes: bool) -> None:
         return
     from casework.extensions import csrf
     from transparency.api import bp as api_bp
+    from transparency.open311 import bp as open311_bp
 
     app.register_blueprint(bp)
-    app.register_blueprint(api_bp)
-    csrf.exempt(api_bp)
+    for api in (api_bp, open311_bp):
+        app.register_blueprint(api)
+        csrf.exempt(api)

@@ -17,6 +17,7 @@ RECEIVED_VIA_LABELS = {
     "other": _l("Other"),
     "web": _l("Website"),
     "line": _l("LINE"),
+    "open311": _l("App (Open311)"),
 }
 assert set(RECEIVED_VIA_LABELS) == set(RECEIVED_VIA)
 

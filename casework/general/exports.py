@@ -59,6 +59,7 @@ RECEIVED_VIA_TH = {
     "complaint_box": "ตู้รับเรื่องร้องเรียน",
     "facebook": "Facebook",
     "email": "อีเมล",
+    "open311": "แอปพลิเคชัน (Open311)",
     "other": "อื่น ๆ",
 }
 KINDS_TH = {"complaint": "ร้องเรียน", "grievance": "ร้องทุกข์", "suggestion": "ข้อเสนอแนะ"}

@@ -6,6 +6,7 @@ from casework.models.case import Case, CaseCounter, CaseEvent, CaseMessage
 from casework.models.identity import ReporterIdentity
 from casework.models.organization import Category, DeclaredHoliday, Department, Organization
 from casework.models.outbox import OutboxMessage
+from casework.models.publishing import Open311Key
 from casework.models.staff import StaffSession, User
 from casework.models.tips import (
     ConflictExclusion,
@@ -29,6 +30,7 @@ __all__ = [
     "DeclaredHoliday",
     "Department",
     "Organization",
+    "Open311Key",
     "OutboxMessage",
     "ReporterIdentity",
     "StaffSession",

@@ -26,6 +26,7 @@ RECEIVED_VIA = (
     "complaint_box",
     "facebook",
     "email",
+    "open311",  # an app using the Open311 GeoReport v2 API with an issued key
     "other",
 )
 

@@ -6,7 +6,6 @@ is safe to publish:
 
 * general complaints only: no tip ever appears, and neither does a complaint that was
   transferred into the tip channel (its outcome would say a corruption case exists);
-* cases the responsible unit has taken up (not those still waiting at ``received``);
 * no text anyone wrote (no subject, details, place description, result text or comment), no
   identity or contact detail, no attachment;
 * the location snapped to the centre of a grid cell of ``public_grid_m`` metres, never the point
@@ -18,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, false, func, or_, select
 
@@ -26,10 +25,9 @@ from casework.cases import lifecycle
 from casework.dates import periods
 from casework.dates.thaidate import local_date
 from casework.extensions import db
-from casework.models import Case, Category, Organization
+from casework.models import Case, Category, Department, Organization
 
 CHANNEL = "complaint"
-HIDDEN_STATUSES = ("received",)  # not taken up yet
 HIDDEN_OUTCOMES = ("transferred",)  # moved into the tip channel
 METRES_PER_DEGREE = 111_320
 GRID_MIN_M, GRID_MAX_M = 100, 5000
@@ -41,14 +39,22 @@ class PublicCase:
     category: str  # code
     category_th: str
     category_en: str
+    department_th: str
+    department_en: str
     lat: float | None  # centre of the grid cell
     lng: float | None
     received_on: date
     due_on: date
     completed_on: date | None
     status: str
-    status_bucket: str  # in_progress | completed
+    status_bucket: str  # received | in_progress | completed
     outcome: str | None
+    received_at: datetime  # naive UTC, as stored
+    updated_at: datetime  # the last of received, accepted and completed
+
+    @property
+    def final(self) -> bool:
+        return self.status_bucket == lifecycle.COMPLETED
 
 
 def snap(value: float | None, grid_m: int) -> float | None:
@@ -76,12 +82,15 @@ def published_query(org: Organization, fiscal_year: int | None = None) -> Select
             Case.completed_at,
             Case.status,
             Case.outcome,
+            Case.accepted_at,
+            Department.name_th.label("department_th"),
+            Department.name_en.label("department_en"),
         )
         .join(Category, Case.category_id == Category.id)
+        .outerjoin(Department, Case.department_id == Department.id)
         .where(
             Case.organization_id == org.id,
             Case.channel == CHANNEL,
-            Case.status.not_in(HIDDEN_STATUSES),
             or_(Case.outcome.is_(None), Case.outcome.not_in(HIDDEN_OUTCOMES)),
         )
         .order_by(Case.received_at.desc(), Case.id.desc())
@@ -108,7 +117,15 @@ def _row(org: Organization, row) -> PublicCase:
         status=row.status,
         status_bucket=lifecycle.bucket(CHANNEL, row.status),
         outcome=row.outcome,
+        department_th=row.department_th or "",
+        department_en=row.department_en or "",
+        received_at=row.received_at,
+        updated_at=max(t for t in (row.received_at, row.accepted_at, row.completed_at) if t),
     )
+
+
+def rows(query: Select, org: Organization) -> list[PublicCase]:
+    return [_row(org, row) for row in db.session.execute(query)]
 
 
 def public_cases(

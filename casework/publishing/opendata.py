@@ -60,7 +60,12 @@ CASE_FIELDS: list[tuple[str, str, str, dict]] = [
     ("due_on", "date", "Current deadline", {}),
     ("completed_on", "date", "Day completed, if it is", {}),
     ("status", "string", "Status code", {}),
-    ("status_group", "string", "in_progress or completed", {"enum": ["in_progress", "completed"]}),
+    (
+        "status_group",
+        "string",
+        "received, in_progress or completed",
+        {"enum": ["received", "in_progress", "completed"]},
+    ),
     ("outcome", "string", "Why it was closed, once completed", {}),
 ]
 

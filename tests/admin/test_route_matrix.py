@@ -25,6 +25,7 @@ from casework.models import (
     Category,
     DeclaredHoliday,
     Department,
+    Open311Key,
     Organization,
     OutboxMessage,
     User,
@@ -39,6 +40,7 @@ PUBLIC = "public"  # anyone, signed in or not
 OPEN = "open"  # the sign-in steps: reachable before signing in
 STRICT, LOOSE = "strict", "loose"
 SIGN_OUT = "sign-out"  # allowed, and ends with a redirect to the login page
+API_KEY = "api-key"  # public, but refused with 403 without an issued api_key (Open311)
 
 CASE_READERS = frozenset({CLERK, OFFICER, SUPERVISOR, EXECUTIVE})
 CASE_WORKERS = frozenset({OFFICER, SUPERVISOR})
@@ -86,6 +88,12 @@ ROUTES: dict[str, tuple[object, str]] = {
     "transparency.opendata_cases_csv": (PUBLIC, STRICT),
     "transparency.opendata_cases_json": (PUBLIC, STRICT),
     "transparency.opendata_package": (PUBLIC, STRICT),
+    "open311.discovery": (PUBLIC, STRICT),
+    "open311.services": (PUBLIC, STRICT),
+    "open311.service_definition": (PUBLIC, STRICT),
+    "open311.requests_": (PUBLIC, STRICT),
+    "open311.request_one": (PUBLIC, STRICT),
+    "open311.post_request": (PUBLIC, API_KEY),
     # signing in and out, own account
     "admin.login": (OPEN, STRICT),
     "admin.login_totp": (OPEN, STRICT),
@@ -129,6 +137,8 @@ ROUTES: dict[str, tuple[object, str]] = {
     "admin.category_edit": (ADMIN, STRICT),
     "admin.holidays": (ADMIN, STRICT),
     "admin.contact_settings": (ADMIN, STRICT),
+    "admin.open311_keys": (ADMIN, STRICT),
+    "admin.open311_key_revoke": (ADMIN, STRICT),
     "admin.holiday_delete": (ADMIN, STRICT),
     "admin.outbox_status": (ADMIN, STRICT),
     "admin.outbox_retry": (ADMIN, STRICT),
@@ -201,6 +211,8 @@ def samples(app, login_as):
         db.session.add(failed)
         other = User(organization_id=org.id, email="other@staff.test", role="clerk")
         db.session.add(other)
+        open311_key = Open311Key(organization_id=org.id, name="แอป", key_hash="0" * 64)
+        db.session.add(open311_key)
         db.session.commit()
         values = {
             "case_id": case_id,
@@ -218,6 +230,9 @@ def samples(app, login_as):
             "code": "th",
             "filename": "css/site.css",
             "channel": "complaints",
+            "response_format": "json",
+            "service_request_id": "2570-000001",
+            "open311_key_id": open311_key.id,
         }
     return values
 
@@ -281,7 +296,7 @@ def test_role_route_matrix(app, login_as, samples):
                 if status >= 500:
                     problems.append(f"{where} (server error)")
                 elif who == PUBLIC:
-                    if to_login or status in (401, 403):
+                    if to_login or (status in (401, 403) and strictness != API_KEY):
                         problems.append(f"{where} (should be open)")
                 elif who == OPEN:
                     if status in (401, 403, 404):  # (a later step sends you back to step one)

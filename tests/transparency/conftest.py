@@ -10,7 +10,7 @@ import pytest
 from figures_direct import bangkok
 from sqlalchemy import select
 
-from casework.cases import lifecycle
+from casework.cases import lifecycle, numbering
 from casework.dates.thaidate import fiscal_year, local_date
 from casework.extensions import db
 from casework.models import Case, Category, Department, Organization
@@ -18,9 +18,9 @@ from casework.models import Case, Category, Department, Organization
 
 @pytest.fixture
 def add_case(app):
-    """``add_case(channel, category_code, received_at, status=..., **columns)`` -> a committed
-    case written directly (numbered, with a due date 15 days after the Bangkok day received)."""
-    counter = {"n": 0}
+    """``add_case(channel, category_code, received_at, status=..., **columns)`` -> the id of a
+    committed case written directly (numbered in the register, due the category's days after
+    the Bangkok day received)."""
 
     def add(channel, category, received_at, status="received", **columns):
         with app.app_context():
@@ -31,8 +31,8 @@ def add_case(app):
         cat = db.session.scalar(
             select(Category).filter_by(organization_id=org.id, channel=channel, code=category)
         )
-        counter["n"] += 1
         fy = fiscal_year(received_at)
+        sequence = numbering.next_sequence(org.id, channel, fy)
         values = {
             "due_date": local_date(received_at) + timedelta(days=cat.sla_days),
             "department_id": cat.department_id,
@@ -46,8 +46,8 @@ def add_case(app):
             organization_id=org.id,
             channel=channel,
             fiscal_year=fy,
-            sequence=counter["n"],
-            case_number=f"{'T' if channel == 'tip' else ''}{fy}/{counter['n']:06d}",
+            sequence=sequence,
+            case_number=numbering.format_number(channel, fy, sequence),
             status=status,
             category_id=cat.id,
             received_at=received_at,

@@ -64,11 +64,16 @@ def _csv(response) -> list[dict]:
 def test_public_list_shows_taken_up_general_complaints_only(client, listed):
     rows = _csv(client.get("/opendata/cases.csv"))
     numbers = [r["case_number"] for r in rows]
-    assert len(numbers) == 3 and not any(n.startswith("T") for n in numbers)  # no tip
+    assert len(numbers) == 4 and not any(n.startswith("T") for n in numbers)  # no tip
     statuses = {r["status"] for r in rows}
-    assert statuses == {"in_progress", "completed"}  # not the one still waiting
+    assert statuses == {"received", "in_progress", "completed"}
     assert "transferred" not in {r["outcome"] for r in rows}
-    assert [r["received_on"] for r in rows] == ["2026-12-01", "2026-11-02", "2026-09-30"]
+    assert [r["received_on"] for r in rows] == [
+        "2026-12-03",
+        "2026-12-01",
+        "2026-11-02",
+        "2026-09-30",
+    ]
     text = client.get("/opendata/cases.csv").get_data(as_text=True)
     text += client.get("/opendata/cases.json").get_data(as_text=True)
     text += client.get("/cases?fiscal_year=2570").get_data(as_text=True)
@@ -80,14 +85,15 @@ def test_public_list_shows_taken_up_general_complaints_only(client, listed):
     assert abs(lat - 13.756331) <= step / 2 and abs(lng - 100.501765) <= step / 2
     assert math.isclose((lat / step) % 1, 0.5, abs_tol=1e-3)  # the centre of its cell
     this_year = client.get("/opendata/cases.json?fiscal_year=2570").get_json()["cases"]
-    assert {c["received_on"] for c in this_year} == {"2026-12-01", "2026-11-02"}
+    assert {c["received_on"] for c in this_year} == {"2026-12-03", "2026-12-01", "2026-11-02"}
     assert client.get("/opendata/cases.json?fiscal_year=x").status_code == 400
 
 
 def test_public_list_page_and_map(client, listed):
     html = client.get("/cases?fiscal_year=2570").get_data(as_text=True)
     assert "ถนน ทางเท้า ท่อระบายน้ำ" in html and "ขยะและความสะอาด" in html
-    assert "ไฟฟ้าสาธารณะ" not in html  # still waiting: not listed
+    assert "ไฟฟ้าสาธารณะ" in html
+    assert "การให้บริการของเจ้าหน้าที่" not in html  # the transferred one is not listed
     assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in html
     assert html.count('<circle class="map-point"') == 1
 
