@@ -21,7 +21,10 @@ from admin import (  # noqa: E402,F401  (routes register on import)
     notices,
     open311_keys,
     outbox_views,
+    recurrence,
     settings,
+    summaries,
+    survey,
     tip_custody,  # the corruption-tip channel's identity custodians' pages
     tips,  # the corruption-tip channel's staff pages
     users,

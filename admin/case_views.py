@@ -21,10 +21,12 @@ from admin.guard import case_or_404
 from casework import organization
 from casework.cases import attachments, identity, lifecycle
 from casework.cases.lifecycle import IllegalTransition
-from casework.general import access, workflow
+from casework.dates import clock
+from casework.general import access, recurrence, workflow
 from casework.general.followup import case_attachments
 from casework.staff import accounts
 from rongrian.i18n import localized
+from rongrian.tenancy import current_org
 
 
 def _forms(case, **given):
@@ -93,6 +95,11 @@ def _page(case, status=200, contact=None, earlier=(), **forms):
             agencies=workflow.AGENCIES,
             received_via_label=RECEIVED_VIA_LABELS.get(case.received_via, case.received_via),
             tip_categories=_tip_categories(case),
+            similar=[
+                c
+                for c in recurrence.similar(case, current_org().recurrence_radius_m, clock.today())
+                if access.in_reach(current_user, c)
+            ],
         ),
         status,
     )

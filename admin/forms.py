@@ -263,6 +263,13 @@ class ContactSettingsForm(FlaskForm):
             NumberRange(GRID_MIN_M, GRID_MAX_M, _l("Between %(min)s and %(max)s.")),
         ],
     )
+    recurrence_radius_m = IntegerField(
+        _l("Complaints this many metres apart are at the same place"),
+        validators=[
+            InputRequired(_REQUIRED),
+            NumberRange(10, 2000, _l("Between %(min)s and %(max)s.")),
+        ],
+    )
 
 
 class HolidayForm(FlaskForm):

@@ -11,7 +11,7 @@ from casework.dates import clock, periods
 from casework.dates.thaidate import fiscal_year, fiscal_year_label, format_date
 from casework.extensions import db
 from casework.models import Case
-from casework.publishing import manuals
+from casework.publishing import manuals, summaries
 from casework.publishing.stats import ChannelStats, Stats
 from rongrian.i18n import current_locale
 from rongrian.tenancy import current_org
@@ -89,7 +89,10 @@ def _category_chart(stats: Stats, figures: ChannelStats) -> charts.Chart:
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"fiscal_year_label": lambda fy: fiscal_year_label(fy, current_locale())}
+    return {
+        "fiscal_year_label": lambda fy: fiscal_year_label(fy, current_locale()),
+        "period_label": lambda report: summaries.period_of(report).label(current_locale()),
+    }
 
 
 @bp.get("/stats")
@@ -140,4 +143,30 @@ def manual(channel: str):
         manual=manuals.manual(org, MANUALS[channel]),
         org=org,
         today=clock.today(),
+    )
+
+
+@bp.get("/reports")
+def summary_reports():
+    """The executive summary reports approved so far, newest first."""
+    org = current_org()
+    return render_template(
+        "transparency/summaries.html", reports=summaries.all_reports(org, approved_only=True)
+    )
+
+
+@bp.get("/reports/<int:fiscal_year>-<period>")
+def summary_report(fiscal_year: int, period: str):
+    """One approved report at its stable address; prints on A4."""
+    org = current_org()
+    report = summaries.find(org, fiscal_year, period) if period in summaries.PERIODS else None
+    if report is None or report.status != summaries.APPROVED:
+        abort(404)
+    return render_template(
+        "transparency/summary.html",
+        org=org,
+        report=report,
+        label=summaries.period_of(report).label(current_locale()),
+        figures=report.figures,
+        sections={name: summaries.render(getattr(report, name)) for name in summaries.SECTIONS},
     )

@@ -85,6 +85,26 @@ def _day_number_sqlite(element, compiler, **kw):
     return f"CAST(julianday({compiler.process(arg, **kw)}) - 2440587.5 AS INTEGER)"
 
 
+class floor_int(FunctionElement):  # noqa: N801
+    """The largest integer not above a number (grid cells of the recurrence analysis)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(floor_int)
+def _floor_pg(element, compiler, **kw):
+    (arg,) = element.clauses
+    return f"CAST(FLOOR({compiler.process(arg, **kw)}) AS INTEGER)"
+
+
+@compiles(floor_int, "sqlite")
+def _floor_sqlite(element, compiler, **kw):
+    (arg,) = element.clauses
+    a, b, c = (compiler.process(arg, **kw) for _ in range(3))  # each use binds its own value
+    return f"(CAST({a} AS INTEGER) - ({b} < CAST({c} AS INTEGER)))"
+
+
 def day_index(day: date) -> int:
     """``day`` as days since 1970-01-01, the unit ``local_day`` and ``day_number`` count in."""
     return day.toordinal() - EPOCH.toordinal()

@@ -34,6 +34,13 @@ RULES: dict[str, frozenset[str]] = {
     "intake.register": frozenset({roles.CLERK, roles.SUPERVISOR}),
     "board.view": frozenset({roles.OFFICER, roles.SUPERVISOR, roles.EXECUTIVE}),
     "reports.view": frozenset({roles.SUPERVISOR, roles.EXECUTIVE}),
+    # The executive summary report: the working group drafts, the executive approves.
+    "summary.draft": frozenset({roles.SUPERVISOR}),
+    "summary.approve": frozenset({roles.EXECUTIVE}),
+    # Satisfaction answers given by phone or on paper, recorded against a case.
+    "survey.record": frozenset({roles.CLERK, roles.OFFICER, roles.SUPERVISOR}),
+    # Recurring problems: top categories, places and units, places that keep coming back.
+    "recurrence.view": frozenset({roles.SUPERVISOR, roles.EXECUTIVE}),
     "export.cases": frozenset({roles.OFFICER, roles.SUPERVISOR, roles.EXECUTIVE}),
     "export.identity": frozenset({roles.SUPERVISOR}),
     "admin.users": frozenset({roles.SYSADMIN}),

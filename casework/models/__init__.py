@@ -6,7 +6,7 @@ from casework.models.case import Case, CaseCounter, CaseEvent, CaseMessage
 from casework.models.identity import ReporterIdentity
 from casework.models.organization import Category, DeclaredHoliday, Department, Organization
 from casework.models.outbox import OutboxMessage
-from casework.models.publishing import Open311Key
+from casework.models.publishing import Open311Key, SummaryReport, SurveyAnswer
 from casework.models.staff import StaffSession, User
 from casework.models.tips import (
     ConflictExclusion,
@@ -34,6 +34,8 @@ __all__ = [
     "OutboxMessage",
     "ReporterIdentity",
     "StaffSession",
+    "SummaryReport",
+    "SurveyAnswer",
     "User",
     "ConflictExclusion",
     "CustodianKey",

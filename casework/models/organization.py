@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import db
@@ -33,6 +33,11 @@ class Organization(db.Model):
     # organization switches them off; locations are shown snapped to a grid of this many metres.
     publish_case_list: Mapped[bool] = mapped_column(default=True)
     public_grid_m: Mapped[int] = mapped_column(default=500)
+    # The satisfaction survey's questions (casework.publishing.survey); None: the default,
+    # overall satisfaction 1-5 and an optional comment.
+    survey_questions: Mapped[list | None] = mapped_column(JSON)
+    # Recurrence analysis: cases within this many metres count as the same place.
+    recurrence_radius_m: Mapped[int] = mapped_column(default=100)
     # "calendar" or "working": how the SLA clock counts days (the plans do not say).
     sla_mode: Mapped[str] = mapped_column(String(16), default="calendar")
     due_soon_days: Mapped[int] = mapped_column(default=3)

@@ -120,6 +120,12 @@ def period_asked(fiscal_year: str | None, period: str | None, today: date) -> Pe
         raise FieldErrors({name: messages[name]}, _l("No such period.")) from None
 
 
+def recent_years(today: date, count: int = 5) -> list[int]:
+    """The current fiscal year and the ``count - 1`` before it, newest first."""
+    current = periods.parse(None, None, today).fiscal_year
+    return list(range(current, current - count, -1))
+
+
 def suppress(values: list[int], k: int) -> list[Cell]:
     """Cells for one breakdown's counts with 1..k-1 hidden, plus the complementary cell."""
     cells = [Cell(v, BELOW_K if 0 < v < k else None) for v in values]

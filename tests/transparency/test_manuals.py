@@ -90,6 +90,7 @@ def test_administrator_sets_the_office_hours_the_manuals_publish(app, client, lo
             "office_hours_en": "Monday to Saturday, 8:00–18:00",
             "publish_case_list": "y",
             "public_grid_m": "500",
+            "recurrence_radius_m": "100",
         },
     )
     assert saved.status_code == 302
