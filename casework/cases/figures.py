@@ -135,6 +135,23 @@ def _status_in(per_channel: dict[str, tuple[str, ...]]):
     )
 
 
+class Satisfaction:
+    """The satisfaction share of anything counting ``rated`` ratings, ``satisfied`` of them 4
+    or 5 (the back office's figures and the published ones alike)."""
+
+    rated: int
+    satisfied: int
+
+    @property
+    def satisfied_pct(self) -> int | None:
+        return pct(self.satisfied, self.rated)
+
+    @property
+    def meets_target(self) -> bool | None:
+        share = self.satisfied_pct
+        return None if share is None else share >= TARGET_PCT
+
+
 @dataclass
 class Counts:
     received: int = 0
@@ -155,7 +172,7 @@ class Counts:
 
 
 @dataclass
-class ChannelFigures:
+class ChannelFigures(Satisfaction):
     channel: str
     totals: Counts = field(default_factory=Counts)
     by_category: dict[int, Counts] = field(default_factory=lambda: defaultdict(Counts))
@@ -184,15 +201,6 @@ class ChannelFigures:
     @property
     def explained_pct(self) -> int | None:
         return pct(self.late_explained, self.late)
-
-    @property
-    def satisfied_pct(self) -> int | None:
-        return pct(self.satisfied, self.rated)
-
-    @property
-    def meets_target(self) -> bool | None:
-        share = self.satisfied_pct
-        return None if share is None else share >= TARGET_PCT
 
 
 def nearest_rank(histogram: dict[int, int], fraction: float) -> int | None:

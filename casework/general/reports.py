@@ -20,7 +20,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, select
 
 from casework.cases import lifecycle, sla
-from casework.cases.figures import SATISFIED, TARGET_PCT, pct
+from casework.cases.figures import SATISFIED, TARGET_PCT, Satisfaction, pct  # noqa: F401 - TARGET_PCT: the board shows it
 from casework.dates import clock, periods
 from casework.dates.thaidate import (
     fiscal_months,
@@ -34,7 +34,7 @@ from casework.models import Case, Category, Department, Organization
 
 
 @dataclass
-class Figures:
+class Figures(Satisfaction):
     total: int = 0  # received in the period
     waiting: int = 0  # received, not yet accepted by the responsible unit
     in_progress: int = 0  # accepted, waiting for information or forwarded, not completed
@@ -83,17 +83,8 @@ class Figures:
         return pct(self.on_time, self.completed)
 
     @property
-    def satisfied_pct(self) -> int | None:
-        return pct(self.satisfied, self.rated)
-
-    @property
     def average(self) -> float | None:
         return round(self.rating_sum / self.rated, 2) if self.rated else None
-
-    @property
-    def meets_target(self) -> bool | None:
-        share = self.satisfied_pct
-        return None if share is None else share >= TARGET_PCT
 
 
 @dataclass

@@ -17,6 +17,17 @@ from casework.models import Case, Category, Department, Organization
 
 
 @pytest.fixture
+def jan_2027(app):
+    """Today is 15 January 2027 in Bangkok (fiscal year 2570), and /stats caches nothing."""
+    from casework.dates import clock
+
+    app.config["STATS_CACHE_SECONDS"] = 0
+    clock.freeze(bangkok(2027, 1, 15))
+    yield date(2027, 1, 15)
+    clock.freeze(None)
+
+
+@pytest.fixture
 def add_case(app):
     """``add_case(channel, category_code, received_at, status=..., **columns)`` -> the id of a
     committed case written directly (numbered in the register, due the category's days after

@@ -12,9 +12,10 @@ import pytest
 from figures_direct import bangkok
 from sqlalchemy import select
 
-from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case, ReporterIdentity, User
+
+pytestmark = pytest.mark.usefixtures("jan_2027")
 
 # GeoReport v2 (wiki.open311.org/GeoReport_v2), field by field.
 SERVICE = [
@@ -63,13 +64,6 @@ DISCOVERY = ["changeset", "contact", "key_service", "endpoints"]
 ENDPOINT = ["specification", "url", "changeset", "type", "formats"]
 BASE = "/open311/v2"
 SECRETS = ("สมหญิง", "0812345678", "somying@example.com", "ท่อประปาแตก หน้าบ้านเลขที่ 5")
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    clock.freeze(bangkok(2027, 1, 15))
-    yield
-    clock.freeze(None)
 
 
 @pytest.fixture

@@ -15,17 +15,10 @@ import pytest
 from figures_direct import bangkok
 from sqlalchemy import select
 
-from casework.dates import clock
 from casework.extensions import db
 from casework.models import Organization
 
-
-@pytest.fixture(autouse=True)
-def _today(app):
-    app.config["STATS_CACHE_SECONDS"] = 0
-    clock.freeze(bangkok(2027, 1, 15))
-    yield
-    clock.freeze(None)
+pytestmark = pytest.mark.usefixtures("jan_2027")
 
 
 @pytest.fixture

@@ -12,19 +12,10 @@ from datetime import date, datetime
 import pytest
 from figures_direct import bangkok, direct_count
 
-from casework.dates import clock
-
 
 @pytest.fixture
-def today():
-    clock.freeze(bangkok(2027, 1, 15))
-    yield date(2027, 1, 15)
-    clock.freeze(None)
-
-
-@pytest.fixture(autouse=True)
-def _no_cache(app):
-    app.config["STATS_CACHE_SECONDS"] = 0
+def today(jan_2027):
+    return jan_2027
 
 
 def section(html: str, channel: str) -> str:

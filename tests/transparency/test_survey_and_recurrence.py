@@ -13,13 +13,7 @@ from casework.dates import clock
 from casework.extensions import db
 from casework.models import Case, SurveyAnswer
 
-
-@pytest.fixture(autouse=True)
-def _today(app):
-    app.config["STATS_CACHE_SECONDS"] = 0
-    clock.freeze(bangkok(2027, 1, 15))
-    yield
-    clock.freeze(None)
+pytestmark = pytest.mark.usefixtures("jan_2027")
 
 
 def test_staff_record_answers_given_by_phone_or_on_paper(app, client, login_as, add_case):
