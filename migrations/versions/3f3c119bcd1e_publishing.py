@@ -14,7 +14,7 @@ summary reports, survey answers and the recurrence radius
 - ``organizations.recurrence_radius_m``: complaints this close are at the same place (100).
 
 Revision ID: 3f3c119bcd1e
-Revises: 5d369af9344b
+Revises: 7c2e5a91d4b3
 Create Date: 2026-12-01 15:15:52.574867
 
 """
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3f3c119bcd1e'
-down_revision = '5d369af9344b'
+down_revision = '7c2e5a91d4b3'
 branch_labels = None
 depends_on = None
 
