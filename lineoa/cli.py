@@ -155,12 +155,10 @@ def _show(sim: Simulator, status: int) -> None:
             prefix = "bot> " if sent["how"] == "reply" else "push> "
             for n, text in enumerate(lines):
                 click.echo((prefix if n == 0 else "     ") + text)
-            sim.actions = actions or sim.actions
-        buttons = "  ".join(
-            f"[{i}] {a.get('label', a.get('type'))}" for i, a in enumerate(sim.actions, 1)
-        )
+            sim.actions += actions
     if sim.actions:
-        click.echo(f"     {buttons}")
+        labels = (a.get("label") or a.get("type") for a in sim.actions)
+        click.echo("     " + "  ".join(f"[{i}] {label}" for i, label in enumerate(labels, 1)))
 
 
 @line_cli.command("richmenu")

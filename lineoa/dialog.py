@@ -128,6 +128,7 @@ class Conversation:
             self.prompt()
         elif isinstance(event, FollowEvent):
             self.turn.chat.following = True
+            self.turn.chat.language = None  # read the profile again: it may have changed
             self.say("welcome")
             self.prompt()
         elif isinstance(event, MessageEvent):
@@ -190,7 +191,9 @@ class Conversation:
         self.say("not_understood", quick="menu")
 
     def text_track(self, text: str) -> None:
-        self.turn.move(IDLE)
+        if _is_tip(text):
+            self.turn.move(IDLE)
+            return self.say("tip", url=_tip_url(), quick="menu")
         self.track(text)
 
     def text_category(self, text: str) -> None:
@@ -469,22 +472,21 @@ class Conversation:
             if state == IDLE:
                 self.turn.move("track")
             return self.say("ask_track", quick="track")
+        quick = None if busy else "menu"  # in the middle of something: its question again
         if name == "mine":
             cases = linechat.linked_cases(self.turn.chat)
             if cases:
-                self.say("my_cases", case_ids=[c.id for c in cases])
+                self.say("my_cases", case_ids=[c.id for c in cases], quick=quick)
             else:
-                self.say("no_cases")
+                self.say("no_cases", quick=quick)
         elif name == "tip":
-            self.say("tip", url=_tip_url())
+            self.say("tip", url=_tip_url(), quick=quick)
         elif name == "contact":
-            self.say("contact")
-        elif name == "help":
-            self.say("help")
+            self.say("contact", quick=quick)
+        else:
+            self.say("help", quick=quick)
         if busy:
             self.prompt()
-        else:
-            self.say("menu_again", quick="menu")
 
     def cancel(self) -> None:
         had = self.turn.state != IDLE
@@ -496,13 +498,16 @@ class Conversation:
             return self.say("track_limited", quick="menu")
         case = lookup.find_by_code(self.turn.org, text)
         if case is None:
-            self.say("track_unknown", quick="track")
-        else:
-            self.say("status", case_id=case.id)
-            if self.turn.state != IDLE:
+            self.say("track_unknown", quick={"track": "track", IDLE: "menu"}.get(self.turn.state))
+            if self.turn.state not in (IDLE, "track"):
                 self.prompt()
-            else:
-                self.say("menu_again", quick="menu")
+        else:
+            if self.turn.state == "track":
+                self.turn.move(IDLE)
+            idle = self.turn.state == IDLE
+            self.say("status", case_id=case.id, quick="menu" if idle else None)
+            if not idle:
+                self.prompt()
 
 
 def _is_tip(text: str) -> bool:

@@ -61,7 +61,6 @@ TEXTS = {
         "photos and a location, follow your cases, and hear about their progress."
     ),
     "menu": _l("What would you like to do? Tap a button below, or use the menu."),
-    "menu_again": _l("Anything else? Tap a button below."),
     "help": _l(
         "File a complaint: I ask a few questions, one at a time. Track a case: type its "
         "tracking code. My cases: the cases filed from this LINE account. Type “cancel” at "
@@ -191,7 +190,6 @@ STATUS_LINE = _l("Case %(case_number)s: %(status)s")
 STATUS_WAITING = _l("We asked you: %(question)s")
 STATUS_RESULT = _l("Result: %(outcome)s")
 STATUS_LATEST = _l("Latest: %(label)s")
-STATUS_DETAILS = _l("Details: %(url)s (type your tracking code there)")
 MY_CASES = _l("My cases")
 FILED_ON = _l("Filed on %(date)s")
 CATEGORIES_ALT = _l("Choose a category")
@@ -333,7 +331,7 @@ def _status(org: Organization, part: dict) -> dict | None:
         lines.append(str(STATUS_RESULT) % {"outcome": view.outcome_label})
         if case.result_text:
             lines.append(case.result_text)
-    lines.append(str(STATUS_DETAILS) % {"url": line.track_url()})
+    lines.append(str(line.TRACK_HINT) % {"url": line.track_url()})
     return text("\n".join(lines))
 
 

@@ -108,7 +108,9 @@ def line_config(api: FakeLineApi, **extra) -> dict:
 
 
 @pytest.fixture
-def line_app(make_app, line_api):
+def app(make_app, line_api):
+    """The app of these tests has LINE on, pointed at the fake API (``client``, ``ctx`` and
+    ``login_as`` use it)."""
     app = make_app(line_config(line_api))
     with app.app_context():
         from casework import demo
@@ -118,11 +120,21 @@ def line_app(make_app, line_api):
 
 
 @pytest.fixture
-def chat(line_app, line_api):
+def chat(app, line_api):
     """A LINE user chatting with the bot (lineoa.simulator.Simulator on the fake API)."""
+    return new_chat(app, line_api, "somchai")
+
+
+@pytest.fixture
+def other_chat(app, line_api):
+    """Another LINE user of the same account."""
+    return new_chat(app, line_api, "malee")
+
+
+def new_chat(app, api, name: str) -> Chat:
     from lineoa.simulator import Simulator, simulated_user
 
-    return Chat(Simulator(line_app, line_api, simulated_user("somchai"), SECRET))
+    return Chat(Simulator(app, api, simulated_user(name), SECRET))
 
 
 class Chat:
