@@ -10,10 +10,14 @@ photos sent over LINE are stored through it (casework.general.linechat).
 from __future__ import annotations
 
 import io
+import logging
 
 from PIL import Image, ImageOps
 
 from casework.cases.attachments import decoded_image
+
+# Pillow logs EXIF values (camera serial numbers, GPS positions) at DEBUG while it reads them.
+logging.getLogger("PIL").setLevel(logging.INFO)
 
 
 def reencode_image(data: bytes, kind: str) -> bytes:

@@ -108,6 +108,12 @@ def line_config(api: FakeLineApi, **extra) -> dict:
 
 
 @pytest.fixture
+def line_settings(line_api):
+    """``line_settings(**extra)``: the LINE configuration of these tests, for ``make_app``."""
+    return lambda **extra: line_config(line_api, **extra)
+
+
+@pytest.fixture
 def app(make_app, line_api):
     """The app of these tests has LINE on, pointed at the fake API (``client``, ``ctx`` and
     ``login_as`` use it)."""
