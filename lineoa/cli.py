@@ -16,6 +16,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from casework.extensions import db
 from casework.notify import line as line_transport
 from lineoa import richmenu
 from lineoa.simulator import SAMPLE_PLACE, FakeLine, Simulator, describe, simulated_user
@@ -49,10 +50,27 @@ def simulate(user: str, lang: str) -> None:
         app = create_app(Simulator.config(dict(current_app.config), fake), surface="public")
         sim = Simulator(app, fake, simulated_user(user), app.config["LINE_CHANNEL_SECRET"])
         click.echo(f"LINE simulator: user {user} ({lang}); /help lists the commands.")
-        _show(sim, sim.post(sim.event("follow", follow={"isUnblocked": False})))
-        for raw in sys.stdin:
-            if not _step(sim, raw.strip()):
-                break
+        try:
+            with app.app_context():
+                known = line_transport.chat_of(_org_id(app), sim.user) is not None
+            if known:  # back again: what the back office queued meanwhile
+                _show(sim, 200)
+            else:  # a new friend of the account
+                _show(sim, sim.post(sim.event("follow", follow={"isUnblocked": False})))
+            for raw in sys.stdin:
+                if not _step(sim, raw.strip()):
+                    break
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+def _org_id(app: Flask) -> int:
+    from rongrian.tenancy import current_org
+
+    with app.test_request_context():
+        return current_org().id
 
 
 def _step(sim: Simulator, typed: str) -> bool:

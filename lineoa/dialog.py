@@ -424,7 +424,7 @@ class Conversation:
             self.say(key, case_id=case.id, quick="menu")
 
         try:
-            linechat.answer(self.turn, case, text or _photos_only(photos), photos, then)
+            linechat.answer(self.turn, case, text, photos, then)
         except FieldErrors as error:
             self.turn.move(IDLE)
             self.say("refused", problems=_problems(error), quick="menu")
@@ -526,10 +526,6 @@ def _subject(details: str) -> str:
         return first
     cut = first[:80].rsplit(" ", 1)[0] if " " in first[:80] else first[:80]
     return cut + "…"
-
-
-def _photos_only(photos: list[str]) -> str:
-    return f"({len(photos)} × LINE)"
 
 
 def _problems(error: FieldErrors) -> str:

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from casework.cases import lifecycle
 from casework.cases.categories import active_categories
 from casework.dates import thaidate
 from casework.extensions import db
@@ -234,7 +235,7 @@ def _plain(org: Organization, part: dict) -> dict | None:
     if "number" in values:
         values["case_number"] = values.pop("number")
     values.setdefault("org", localized(org))
-    return text(str(TEXTS[key]) % values if "%(" in str(TEXTS[key]) else str(TEXTS[key]))
+    return text(str(TEXTS[key]) % values)
 
 
 def _summary(org: Organization, part: dict) -> dict:
@@ -336,8 +337,6 @@ def _status(org: Organization, part: dict) -> dict | None:
 
 
 def _my_cases(org: Organization, part: dict) -> dict | None:
-    from casework.cases import lifecycle
-
     bubbles = []
     for case_id in part.get("case_ids", [])[:10]:
         case = db.session.get(Case, case_id)

@@ -181,18 +181,18 @@ def publish(png: bytes) -> str:
 
     timeout = float(current_app.config.get("LINE_API_TIMEOUT", 10))
     request = RichMenuRequest.from_dict(request_body())
-    created = line._call(lambda api: api.create_rich_menu(request, _request_timeout=timeout))
+    created = line.call_api(lambda api: api.create_rich_menu(request, _request_timeout=timeout))
     menu_id = created.rich_menu_id
-    line._call(
+    line.call_api(
         lambda api: api.set_rich_menu_image(
             menu_id, png, _headers={"Content-Type": "image/png"}, _request_timeout=timeout
         ),
         data=True,
     )
-    line._call(lambda api: api.set_default_rich_menu(menu_id, _request_timeout=timeout))
-    menus = line._call(lambda api: api.get_rich_menu_list(_request_timeout=timeout)).richmenus
+    line.call_api(lambda api: api.set_default_rich_menu(menu_id, _request_timeout=timeout))
+    menus = line.call_api(lambda api: api.get_rich_menu_list(_request_timeout=timeout)).richmenus
     for menu in menus or []:
         if menu.name == NAME and menu.rich_menu_id != menu_id:
             old = menu.rich_menu_id
-            line._call(lambda api, old=old: api.delete_rich_menu(old, _request_timeout=timeout))
+            line.call_api(lambda api, old=old: api.delete_rich_menu(old, _request_timeout=timeout))
     return menu_id

@@ -86,12 +86,12 @@ class Turn:
             self._moved = False
         if self.chat.state != IDLE or self.chat.draft_sealed is not None:
             self.chat.touched_at = clock.utcnow()  # idleness counts from the last turn
-        if self.parts:
+        if self.parts and self.reply_token:  # the bot answers what it can reply to
             spec = {"kind": "dialog", "parts": self.parts}
             self.rows.append(
                 line.enqueue(self.chat, spec, to=self.user, reply_token=self.reply_token)
             )
-            self.parts = []
+        self.parts = []
         db.session.flush()
 
     def commit(self) -> None:

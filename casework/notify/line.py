@@ -296,7 +296,7 @@ def _timeout() -> float:
     return float(current_app.config.get("LINE_API_TIMEOUT", 10))
 
 
-def _call(call: Callable, *, data: bool = False):
+def call_api(call: Callable, *, data: bool = False):
     """Run ``call(api)`` and turn an error answer into LineApiError (status and LINE's
     message only; never the request)."""
     from linebot.v3.messaging import MessagingApi, MessagingApiBlob
@@ -326,7 +326,7 @@ def _reply(token: str, messages: list[dict]) -> None:
     # The answer is not parsed (_preload_content=False): once LINE took the message, nothing
     # it says back may turn the delivery into a failure that would be sent again.
     _release(
-        _call(
+        call_api(
             lambda api: api.reply_message_with_http_info(
                 request, _request_timeout=_timeout(), _preload_content=False
             )
@@ -339,7 +339,7 @@ def _push(to: str, messages: list[dict], retry_key: str | None) -> None:
 
     request = PushMessageRequest.from_dict({"to": to, "messages": messages})
     try:
-        sent = _call(
+        sent = call_api(
             lambda api: api.push_message_with_http_info(
                 request,
                 x_line_retry_key=retry_key,
@@ -365,14 +365,14 @@ def _release(response) -> None:
 
 
 def _profile(user: str) -> str | None:
-    response = _call(lambda api: api.get_profile(user, _request_timeout=_timeout()))
+    response = call_api(lambda api: api.get_profile(user, _request_timeout=_timeout()))
     return response.language
 
 
 def fetch_content(message_id: str) -> bytes | None:
     """The bytes of a photo the user sent (the data API); None when LINE no longer has it."""
     try:
-        response = _call(
+        response = call_api(
             lambda api: api.get_message_content_with_http_info(
                 message_id, _request_timeout=_timeout()
             ),
