@@ -39,10 +39,18 @@ from casework.notify import line
 
 CANCEL = {"ยกเลิก", "cancel", "ยกเลิกเรื่อง", "stop"}
 COMMANDS = {
-    "file": {"แจ้งเรื่อง", "ร้องเรียน", "แจ้งเรื่องร้องเรียน", "แจ้งปัญหา", "file a complaint"},
+    "file": {
+        "ยื่นเรื่องร้องเรียน",
+        "ยื่นเรื่อง",
+        "แจ้งเรื่อง",
+        "ร้องเรียน",
+        "แจ้งเรื่องร้องเรียน",
+        "แจ้งปัญหา",
+        "file a complaint",
+    },
     "track": {"ติดตามเรื่อง", "ติดตาม", "track", "track a case"},
     "mine": {"เรื่องของฉัน", "my cases"},
-    "tip": {"แจ้งเบาะแส", "แจ้งเบาะแสทุจริต", "report corruption"},
+    "tip": {"แจ้งเบาะแส", "แจ้งเบาะแสทุจริต", "แจ้งเบาะแสการทุจริต", "report corruption"},
     "contact": {"ติดต่อ", "ติดต่อเรา", "contact", "contact us"},
     "help": {"ช่วยเหลือ", "เมนู", "สวัสดี", "help", "menu", "hi", "hello"},
 }
@@ -61,6 +69,13 @@ TIP_WORDS = (
     "bribe",
     "kickback",
 )
+# Buttons that only move one step on: action -> (the step they belong to, the next step).
+BUTTON_STEPS = {
+    "next": ("photos", "place"),
+    "skip_place": ("place", "contact"),
+    "give_contact": ("contact", "name"),
+    "skip_phone": ("phone", "consent"),
+}
 DRAFT_STATES = ("category", "details", "photos", "place", "contact", "name", "phone", "consent")
 
 
@@ -205,65 +220,55 @@ class Conversation:
         self.prompt()
 
     def text_details(self, text: str) -> None:
-        if _is_tip(text):
-            self.say("tip_detected", url=_tip_url())
-            return self.prompt()
-        if len(text) > LIMITS["details"]:
-            self.say("too_long", n=LIMITS["details"])
-            return self.prompt()
-        self.turn.update(details=text)
-        self.turn.move("photos", self.turn.draft)
-        self.prompt()
+        if not self.refused_tip(text) and self.keep("details", text, LIMITS["details"]):
+            self.next("photos")
 
     def text_photos(self, text: str) -> None:
-        if _is_tip(text):
-            self.say("tip_detected", url=_tip_url())
-            return self.prompt()
-        details = f"{self.turn.draft.get('details', '')}\n{text}".strip()
-        if len(details) > LIMITS["details"]:
-            self.say("too_long", n=LIMITS["details"])
-        else:
-            self.turn.update(details=details)
+        more = f"{self.turn.draft.get('details', '')}\n{text}".strip()
+        if not self.refused_tip(text) and self.keep("details", more, LIMITS["details"]):
             self.say("details_added")
-        self.prompt()
+            self.prompt()
 
     def text_place(self, text: str) -> None:
-        if len(text) > LIMITS["location"]:
-            self.say("too_long", n=LIMITS["location"])
-            return self.prompt()
-        self.turn.update(location=clean(text))
-        self.turn.move("contact", self.turn.draft)
-        self.prompt()
+        if self.keep("location", clean(text), LIMITS["location"]):
+            self.next("contact")
 
     def text_name(self, text: str) -> None:
-        name = clean(text)
-        if len(name) > LIMITS["name"]:
-            self.say("too_long", n=LIMITS["name"])
-            return self.prompt()
-        self.turn.update(name=name)
-        self.turn.move("phone", self.turn.draft)
-        self.prompt()
+        if self.keep("name", clean(text), LIMITS["name"]):
+            self.next("phone")
 
     def text_phone(self, text: str) -> None:
         phone = clean(text)
-        if len(phone) > LIMITS["phone"] or contact.problems({"phone": phone}, "reporter"):
+        if contact.problems({"phone": phone}, "reporter"):
             self.say("bad_phone")
             return self.prompt()
-        self.turn.update(phone=phone)
-        self.turn.move("consent", self.turn.draft)
-        self.prompt()
+        if self.keep("phone", phone, LIMITS["phone"]):
+            self.next("consent")
 
     def text_answer(self, text: str) -> None:
-        if _is_tip(text):
-            self.say("tip_detected", url=_tip_url())
-            return self.prompt()
-        answer = f"{self.turn.draft.get('text', '')}\n{text}".strip()
-        if len(answer) > LIMITS["message"]:
-            self.say("too_long", n=LIMITS["message"])
-        else:
-            self.turn.update(text=answer)
+        more = f"{self.turn.draft.get('text', '')}\n{text}".strip()
+        if not self.refused_tip(text) and self.keep("text", more, LIMITS["message"]):
             self.say("answer_noted", quick="answer")
-            return
+
+    def refused_tip(self, text: str) -> bool:
+        """A corruption tip is not kept: say why and where to go, and ask again."""
+        if not _is_tip(text):
+            return False
+        self.say("tip_detected", url=_tip_url())
+        self.prompt()
+        return True
+
+    def keep(self, name: str, value: str, limit: int) -> bool:
+        """Put ``value`` in the draft; too long, say so and ask again."""
+        if len(value) > limit:
+            self.say("too_long", n=limit)
+            self.prompt()
+            return False
+        self.turn.update(**{name: value})
+        return True
+
+    def next(self, state: str) -> None:
+        self.turn.move(state, self.turn.draft)
         self.prompt()
 
     # --- photos and places ----------------------------------------------------------
@@ -303,9 +308,8 @@ class Conversation:
         place = clean(message.address or message.title or "")[: LIMITS["location"]]
         self.turn.update(location=place, lat=message.latitude, lng=message.longitude)
         if self.turn.state == "place":
-            self.turn.move("contact", self.turn.draft)
-        else:
-            self.say("location_saved")
+            return self.next("contact")
+        self.say("location_saved")
         self.prompt()
 
     # --- postbacks ------------------------------------------------------------------
@@ -316,6 +320,8 @@ class Conversation:
             return self.cancel()
         if action in COMMANDS:
             return self.command(action)
+        if action in BUTTON_STEPS:
+            return self.advance(*BUTTON_STEPS[action])
         handler = getattr(self, f"postback_{action}", None)
         if handler is None:
             return self.prompt()
@@ -337,40 +343,23 @@ class Conversation:
             self.say("pick_category")
             return self.prompt()
         self.turn.update(category=code)
-        self.turn.move("details", self.turn.draft)
-        self.prompt()
-
-    def postback_next(self, data: dict) -> None:
-        if self.expect("photos"):
-            self.turn.move("place", self.turn.draft)
-            self.prompt()
-
-    def postback_skip_place(self, data: dict) -> None:
-        if self.expect("place"):
-            self.turn.move("contact", self.turn.draft)
-            self.prompt()
+        self.next("details")
 
     def postback_anonymous(self, data: dict) -> None:
-        if self.turn.state in ("contact", "name", "phone", "consent"):
-            self.turn.update(name="", phone="", consent=False)
-            self.turn.move("confirm", self.turn.draft)
-        self.prompt()
-
-    def postback_give_contact(self, data: dict) -> None:
-        if self.expect("contact"):
-            self.turn.move("name", self.turn.draft)
-            self.prompt()
-
-    def postback_skip_phone(self, data: dict) -> None:
-        if self.expect("phone"):
-            self.turn.move("consent", self.turn.draft)
-            self.prompt()
+        if self.turn.state not in ("contact", "name", "phone", "consent"):
+            return self.prompt()
+        self.turn.update(name="", phone="", consent=False)
+        self.next("confirm")
 
     def postback_consent(self, data: dict) -> None:
         if self.expect("consent"):
             self.turn.update(consent=True)
-            self.turn.move("confirm", self.turn.draft)
-            self.prompt()
+            self.next("confirm")
+
+    def advance(self, step: str, then: str) -> None:
+        """A button that moves ``step`` on to ``then`` (elsewhere: the current question)."""
+        if self.expect(step):
+            self.next(then)
 
     def postback_confirm(self, data: dict) -> None:
         if not self.expect("confirm"):

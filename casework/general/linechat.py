@@ -106,18 +106,14 @@ class Turn:
         )
 
 
-def _draft_aad(chat: LineChat) -> bytes:
-    return f"line-draft:{chat.organization_id}:{chat.user_tag}".encode()
-
-
 def seal_draft(chat: LineChat, draft: dict) -> bytes:
-    return fields.encrypt_json(keys.keyring(), draft, _draft_aad(chat))
+    return fields.encrypt_json(keys.keyring(), draft, line.draft_aad(chat))
 
 
 def open_draft(chat: LineChat) -> dict:
     if not chat.draft_sealed:
         return {}
-    return fields.decrypt_json(keys.keyring(), chat.draft_sealed, _draft_aad(chat))
+    return fields.decrypt_json(keys.keyring(), chat.draft_sealed, line.draft_aad(chat))
 
 
 def idle_limit() -> timedelta:

@@ -26,6 +26,9 @@ class OutboxMessage(db.Model):
     # LINE pushes: the X-Line-Retry-Key (a UUID) every attempt of this row sends, so that
     # LINE accepts the message once however often a retry follows an unclear failure.
     retry_key: Mapped[str | None] = mapped_column(String(36))
+    # LINE rows: what the message says (or the job does), AES-GCM sealed, since a reply can
+    # carry a tracking code; dropped once LINE has it.
+    body_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = created_at()

@@ -1,7 +1,7 @@
 """LINE as a transport of the outbox, beside email: replies and pushes to a LINE chat, and the
 slow work a chat leaves behind (downloading photos), all sent by the outbox worker.
 
-What a row says is sealed in its payload (AES-GCM, bound to the row's retry key): a reply can
+What a row says is sealed in ``body_sealed`` (AES-GCM, bound to the row's retry key): a reply can
 carry a tracking code, and a queued row must not hold it readably. Once sent, the sealed part
 is dropped. The message is rendered only when it is sent, in the chat's language, which the
 first send learns from the user's LINE profile (Thai unless the profile says English).
@@ -17,7 +17,6 @@ Nothing here logs a message, a user id or a message id.
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -29,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from casework.cases import lifecycle
-from casework.crypto import blindindex, fields, keys
+from casework.crypto import blindindex, fields, keys, rotation
 from casework.dates import clock, thaidate
 from casework.extensions import db
 from casework.models import Case, LineChat, LineLink, OutboxMessage
@@ -135,8 +134,13 @@ def track_url() -> str:
 # --- queueing ---------------------------------------------------------------------------
 
 
-def _spec_aad(org_id: int, retry_key: str) -> bytes:
-    return f"line-outbox:{org_id}:{retry_key}".encode()
+def _body_aad(row: OutboxMessage) -> bytes:
+    return f"line-outbox:{row.organization_id}:{row.retry_key}".encode()
+
+
+def draft_aad(chat: LineChat) -> bytes:
+    """The associated data of a chat's sealed draft (casework.general.linechat)."""
+    return f"line-draft:{chat.organization_id}:{chat.user_tag}".encode()
 
 
 def enqueue(
@@ -150,9 +154,7 @@ def enqueue(
 ) -> OutboxMessage:
     """Queue ``spec`` (what to say, rendered when sent) for the chat, in the caller's
     transaction. ``to`` spares decrypting the user id when the caller has it."""
-    retry_key = str(uuid.uuid4())
-    sealed = fields.encrypt_json(keys.keyring(), spec, _spec_aad(chat.organization_id, retry_key))
-    payload = {"sealed": base64.b64encode(sealed).decode()}
+    payload = {}
     if case is not None:
         payload["case_number"] = case.case_number
     if reply_token:
@@ -166,7 +168,8 @@ def enqueue(
         case=case,
         payload=payload,
     )
-    row.retry_key = retry_key
+    row.retry_key = str(uuid.uuid4())
+    row.body_sealed = fields.encrypt_json(keys.keyring(), spec, _body_aad(row))
     return row
 
 
@@ -181,16 +184,14 @@ def enqueue_case_push(case: Case, template: str, **params) -> OutboxMessage | No
 
 
 def spec_of(row: OutboxMessage) -> dict:
-    sealed = base64.b64decode(row.payload["sealed"])
-    return fields.decrypt_json(
-        keys.keyring(), sealed, _spec_aad(row.organization_id, row.retry_key)
-    )
+    return fields.decrypt_json(keys.keyring(), row.body_sealed, _body_aad(row))
 
 
 def _done(row: OutboxMessage, how: str) -> None:
     """Drop what the row said (and the reply token) once LINE has it."""
     kept = {k: v for k, v in row.payload.items() if k == "case_number"}
     row.payload = {**kept, "sent_as": how}
+    row.body_sealed = None
 
 
 # --- rendering --------------------------------------------------------------------------
@@ -275,6 +276,22 @@ def init_app() -> None:
     outbox.register_transport(LINE, send, ready=configured)
     outbox.register_transport(JOB, run_job, ready=configured)
     register_renderer("case", _render_case)
+
+
+def _register_rotation() -> None:
+    """The sealed LINE columns join the key-rotation registry (casework.crypto.rotation), so
+    `keys rotate` re-encrypts them and never retires a key they still use."""
+    known = {(entry.model, entry.column) for entry in rotation.REGISTRY}
+    for model, column, aad in (
+        (LineChat, "user_sealed", lambda c: _user_aad(c.organization_id, c.user_tag)),
+        (LineChat, "draft_sealed", draft_aad),
+        (OutboxMessage, "body_sealed", _body_aad),
+    ):
+        if (model, column) not in known:
+            rotation.register(model, column, aad)
+
+
+_register_rotation()
 
 
 # --- the Messaging API, through line-bot-sdk v3 ------------------------------------------

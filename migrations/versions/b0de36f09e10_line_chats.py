@@ -3,7 +3,7 @@
 The LINE Official Account (lineoa): each user's chat (the userId sealed, found by a keyed
 hash; the conversation's state and sealed draft, versioned for optimistic locking), the cases
 filed from a chat, the webhook event ids already handled, and the X-Line-Retry-Key each LINE
-push keeps across retries.
+push keeps across retries, and what a queued LINE message says, sealed.
 
 Revision ID: b0de36f09e10
 Revises: 5d369af9344b
@@ -72,11 +72,13 @@ def upgrade():
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('retry_key', sa.String(length=36), nullable=True))
+        batch_op.add_column(sa.Column('body_sealed', sa.LargeBinary(), nullable=True))
 
 
 
 def downgrade():
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_column('body_sealed')
         batch_op.drop_column('retry_key')
 
     with op.batch_alter_table('line_links', schema=None) as batch_op:

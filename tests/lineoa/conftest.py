@@ -126,6 +126,24 @@ def app(make_app, line_api):
 
 
 @pytest.fixture
+def officer(ctx):
+    """An officer of the works department (roads, lighting), in the test's app context."""
+    from casework.extensions import db
+    from casework.models import Department, User
+
+    works = db.session.scalar(db.select(Department).filter_by(code="works"))
+    user = User(
+        organization_id=works.organization_id,
+        email="officer-works@staff.test",
+        role="officer",
+        department_id=works.id,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
 def chat(app, line_api):
     """A LINE user chatting with the bot (lineoa.simulator.Simulator on the fake API)."""
     return new_chat(app, line_api, "somchai")

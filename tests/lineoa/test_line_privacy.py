@@ -63,7 +63,7 @@ def test_the_database_never_holds_the_user_id_a_draft_a_tip_or_a_code(app, chat,
         assert line.chat_of(row.organization_id, chat.user).id == row.id
 
 
-def test_nothing_of_the_conversation_is_logged(app, chat, ctx, caplog, line_api, gps_jpeg):
+def test_nothing_of_the_conversation_is_logged(app, chat, ctx, caplog, line_api, gps_jpeg, officer):
     caplog.set_level(logging.DEBUG)
     chat.follow()
     chat.say(TIP)
@@ -82,9 +82,7 @@ def test_nothing_of_the_conversation_is_logged(app, chat, ctx, caplog, line_api,
     chat.say(code)  # tracking by code
     line_api.push_failures = [(500, False), (400, False)]
     case = db.session.scalar(db.select(Case))
-    from tests.lineoa.test_line_notifications import _officer_or_make
-
-    workflow.public_update(case, _officer_or_make(ctx), "ข้อความจากเจ้าหน้าที่ลับ")
+    workflow.public_update(case, officer, "ข้อความจากเจ้าหน้าที่ลับ")
     chat.collect()
     chat.collect()
     assert chat.sim.post(chat.sim.text(TIP), signature="forged") == 400
@@ -104,3 +102,27 @@ def test_nothing_of_the_conversation_is_logged(app, chat, ctx, caplog, line_api,
         "SERIAL-123456",
     ):
         assert secret not in logged, secret
+
+
+def test_key_rotation_reencrypts_the_line_columns_and_the_chat_goes_on(app, chat, ctx, officer):
+    from casework.crypto import fields, keys
+    from casework.models import OutboxMessage
+
+    chat.file_complaint()  # a linked case
+    chat.tap("file")
+    chat.tap("category", code="waste")
+    chat.say(DETAILS)  # a draft in progress
+    case = db.session.scalar(db.select(Case))
+    workflow.public_update(case, officer, "กำลังเก็บขยะ")  # a push still queued
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["keys", "rotate", "--retire"])
+    assert result.exit_code == 0 and "retired data key version 1" in result.output
+    keys.replace(app, None)  # reload from the file, as a restarted server would
+    row = db.session.scalar(db.select(LineChat))
+    db.session.refresh(row)
+    assert fields.token_version(row.user_sealed) == fields.token_version(row.draft_sealed) == 2
+    queued = db.session.scalar(db.select(OutboxMessage).filter_by(template="update"))
+    assert fields.token_version(queued.body_sealed) == 2
+    assert "กำลังเก็บขยะ" in " ".join(str(m) for m in chat.collect())
+    chat.tap("next")  # the draft opens with the new key
+    assert "เกิดขึ้นที่ไหน" in chat.text
