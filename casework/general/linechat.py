@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.cases import attachments, timeline
-from casework.cases.attachments import Upload
+from casework.cases.attachments import ImageRefused, Upload
 from casework.cases.errors import FollowUpError
 from casework.cases.images import reencode_image
 from casework.crypto import fields, keys
@@ -310,7 +310,7 @@ def _photos(message_ids: list[str]) -> list[Upload]:
             continue
         try:
             clean = reencode_image(data, kind)
-        except (OSError, ValueError):  # not a picture Pillow can read
+        except ImageRefused:  # too large to decode, or not a picture after all
             continue
         extension = attachments.EXTENSIONS[kind]
         uploads.append(Upload(f"LINE-photo-{len(uploads) + 1}.{extension}", clean))

@@ -4,8 +4,9 @@ Images (JPEG, PNG) are decoded and re-encoded with Pillow from their pixels alon
 (camera serial numbers, owner names, software), GPS, XMP, IPTC, ICC profiles and PNG text
 chunks are all dropped; the EXIF orientation is applied to the pixels first so the picture
 still stands the right way up (casework.cases.images, shared with the photos citizens send in
-LINE). Images are measured and decoded by ``casework.cases.attachments.decoded_image``, which refuses an image too large to decode or
-one that does not decode; the tip forms refuse those before anything is filed.
+LINE). Images are measured and decoded by ``casework.cases.attachments.decoded_image``, which
+refuses an image too large to decode or one that does not decode; the tip forms refuse those
+before anything is filed.
 
 PDF files are rebuilt with pikepdf (qpdf), which reads the file as a PDF reader does, so names
 spelt with escapes (``/Au#74hor`` is ``/Author``) and objects inside compressed object
@@ -31,6 +32,7 @@ uploading, and the officers see how many files were not fully scrubbed.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import pikepdf
