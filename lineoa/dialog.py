@@ -95,8 +95,10 @@ def handle(org: Organization, raw: dict) -> list[int]:
     user = source.get("userId") if source.get("type") == "user" else None
     event_id = _string(raw.get("webhookEventId"))
     event = parse(raw)
-    if not isinstance(user, str) or not user or (event is None and raw.get("type") != "message"):
-        # Groups, rooms, events without a user, types nobody knows yet: nothing to do here.
+    unknown = event is None and raw.get("type") != "message"
+    if not isinstance(user, str) or not user or unknown or raw.get("mode") == "standby":
+        # Groups, rooms, events without a user, types nobody knows yet, and events another
+        # webhook of the channel is answering (standby mode): nothing to do here.
         linechat.record_only(org, event_id)
         return []
     if isinstance(event, UnfollowEvent):

@@ -88,6 +88,7 @@ def test_every_event_type_and_source_is_accepted(chat, ctx):
         sim.event("membership", membership={"type": "joined", "membershipId": 1}),
         sim.event("videoPlayComplete", videoPlayComplete={"trackingId": "t"}),
         sim.event("somethingLINEAddsNextYear", whatever={"x": [1, 2]}),
+        {**sim.text("ยกเลิก"), "mode": "standby"},  # another webhook answers the chat
         sim.event("message", {"type": "galaxy", "id": "x"}, message=text),
         {"type": "message"},  # no id, no source
         "not even an object",
