@@ -126,21 +126,12 @@ def app(make_app, line_api):
 
 
 @pytest.fixture
-def officer(ctx):
+def officer(ctx, login_as):
     """An officer of the works department (roads, lighting), in the test's app context."""
     from casework.extensions import db
-    from casework.models import Department, User
+    from casework.models import User
 
-    works = db.session.scalar(db.select(Department).filter_by(code="works"))
-    user = User(
-        organization_id=works.organization_id,
-        email="officer-works@staff.test",
-        role="officer",
-        department_id=works.id,
-    )
-    db.session.add(user)
-    db.session.commit()
-    return user
+    return db.session.get(User, login_as("officer", "works"))
 
 
 @pytest.fixture
