@@ -88,7 +88,7 @@ def parse(raw: dict) -> Event | None:
 
 
 def handle(org: Organization, raw: dict) -> list[int]:
-    """Handle one webhook event; returns the ids of the outbox rows it queued."""
+    """Handle one webhook event; returns the ids of the replies it queued."""
     if not isinstance(raw, dict):
         return []
     source = raw.get("source") if isinstance(raw.get("source"), dict) else {}

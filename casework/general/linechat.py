@@ -59,7 +59,8 @@ class Turn:
     draft: dict
     expired: bool = False  # an unfinished complaint was dropped for idleness just now
     parts: list[dict] = field(default_factory=list)
-    rows: list[OutboxMessage] = field(default_factory=list)
+    replies: list[OutboxMessage] = field(default_factory=list)
+    reply_ids: list[int] = field(default_factory=list)  # known once staged
     committed: bool = False
     _moved: bool = False
 
@@ -88,22 +89,21 @@ class Turn:
             self.chat.touched_at = clock.utcnow()  # idleness counts from the last turn
         if self.parts and self.reply_token:  # the bot answers what it can reply to
             spec = {"kind": "dialog", "parts": self.parts}
-            self.rows.append(
+            self.replies.append(
                 line.enqueue(self.chat, spec, to=self.user, reply_token=self.reply_token)
             )
         self.parts = []
         db.session.flush()
+        self.reply_ids = [row.id for row in self.replies]
 
     def commit(self) -> None:
         self.stage()
         db.session.commit()
         self.committed = True
 
-    def push(self, spec: dict, *, case: Case | None = None, job: bool = False) -> None:
-        transport = line.JOB if job else line.LINE
-        self.rows.append(
-            line.enqueue(self.chat, spec, to=self.user, case=case, transport=transport)
-        )
+    def job(self, spec: dict, *, case: Case) -> None:
+        """Slow work for the outbox worker (never for the web worker after the response)."""
+        line.enqueue(self.chat, spec, to=self.user, case=case, transport=line.JOB)
 
 
 def seal_draft(chat: LineChat, draft: dict) -> bytes:
@@ -168,8 +168,8 @@ def run_turn(
     act: Callable[[Turn], None],
 ) -> list[int]:
     """Run ``act`` on the user's chat as one transaction; again from the top when another
-    worker moved the chat meanwhile. Returns the ids of the outbox rows it queued (none for a
-    redelivered event)."""
+    worker moved the chat meanwhile. Returns the ids of the replies it queued (none for a
+    redelivered event), which the webhook may send at once."""
     for attempt in range(TRIES):
         try:
             turn = _begin(org, event_id, user, reply_token)
@@ -179,7 +179,7 @@ def run_turn(
             act(turn)
             if not turn.committed:
                 turn.commit()
-            return [row.id for row in turn.rows]
+            return turn.reply_ids
         except (StaleDataError, IntegrityError):
             # Another worker moved this chat (or created it, or handled this event) first.
             db.session.rollback()
@@ -212,7 +212,7 @@ def file(turn: Turn, sub: intake.ComplaintSubmission, photos: list[str]) -> inta
         )
         if photos:
             job = {"kind": "job", "job": "case_photos", "case_id": case.id, "photos": photos}
-            turn.push(job, case=case, job=True)
+            turn.job(job, case=case)
         turn.say("receipt", case_id=case.id, code=filed.tracking_code)
         turn.move(IDLE)
         turn.stage()
@@ -228,7 +228,7 @@ def answer(turn: Turn, case: Case, text: str, photos: list[str], then: Callable[
     FollowUpError as on the web; ``then()`` says what happened, in the same transaction."""
     if photos:
         job = {"kind": "job", "job": "answer", "case_id": case.id, "text": text, "photos": photos}
-        turn.push(job, case=case, job=True)
+        turn.job(job, case=case)
         then()
         turn.commit()
         return

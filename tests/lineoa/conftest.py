@@ -141,6 +141,12 @@ def chat(app, line_api):
 
 
 @pytest.fixture
+def chat_on(line_api):
+    """``chat_on(app, name)``: a chat with another app of these tests (other settings)."""
+    return lambda app, name: new_chat(app, line_api, name)
+
+
+@pytest.fixture
 def other_chat(app, line_api):
     """Another LINE user of the same account."""
     return new_chat(app, line_api, "malee")

@@ -144,6 +144,31 @@ def test_replies_go_out_after_the_acknowledgement(app, make_app, line_settings, 
         assert outbox.run_once().sent == 0
 
 
+def test_after_the_acknowledgement_only_replies_go_out_downloads_wait(
+    app, make_app, line_settings, line_api, chat_on
+):
+    from casework.notify.line import postback_data
+
+    eager = make_app(line_settings(LINE_REPLY_AFTER_RESPONSE=True))
+    chat = chat_on(eager, "eager")
+    chat.tap("file")
+    chat.tap("category", code="roads")
+    chat.say("ถนนยุบ")
+    chat.photo()
+    chat.tap("next")
+    chat.tap("skip_place")
+    chat.tap("anonymous")
+    fetched = len([r for r in line_api.server.log if "/content" in r[0].path])
+    body = json.dumps({"events": [chat.sim.postback(postback_data("confirm"))]}).encode()
+    response = _post(eager.test_client(), body, chat.sim.sign(body))
+    captured = len(line_api.captured)
+    response.close()
+    assert len(line_api.captured) == captured + 1  # the receipt, right away
+    assert len([r for r in line_api.server.log if "/content" in r[0].path]) == fetched
+    with eager.app_context():
+        assert outbox.run_once().sent == 1  # the photo: the outbox worker's job
+
+
 def test_a_reply_token_line_refuses_becomes_a_push(chat, line_api):
     line_api.reply_failures = [400]  # an expired or used reply token
     said = chat.say("เรื่องของฉัน")
