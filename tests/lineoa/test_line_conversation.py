@@ -52,10 +52,10 @@ def test_out_of_order_messages_get_the_current_question_never_silence(chat, ctx)
     chat.tap("confirm")  # nothing to confirm yet
     assert chat.buttons and "ยื่นเรื่องร้องเรียน" in [b["label"] for b in chat.buttons]
     chat.location()
-    assert "ไม่ถูกเก็บไว้" in chat.text
+    assert "ไม่ได้เก็บ" in chat.text
     chat.tap("file")
     chat.photo()  # a photo before the category
-    assert "ไม่ถูกเก็บไว้" in chat.text and "เลือกประเภทเรื่อง" in chat.text
+    assert "ไม่ได้เก็บ" in chat.text and "เลือกประเภทเรื่อง" in chat.text
     chat.say("อะไรก็ได้")
     assert "กรุณาเลือกประเภทเรื่องจากรายการ" in chat.text
     chat.tap("category", code="no-such-category")

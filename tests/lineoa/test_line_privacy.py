@@ -34,7 +34,7 @@ def test_the_database_never_holds_the_user_id_a_draft_a_tip_or_a_code(app, chat,
     chat.tap("file")
     chat.tap("category", code="water")
     chat.say(TIP)  # again, as a complaint's details
-    assert "ไม่ถูกเก็บไว้" in chat.text and "/whistleblow/" in chat.text
+    assert "ไม่ได้เก็บ" in chat.text and "/whistleblow/" in chat.text
     chat.say(DETAILS)
     chat.tap("next")
     chat.tap("skip_place")
