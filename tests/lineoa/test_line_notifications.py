@@ -25,7 +25,7 @@ def test_back_office_shows_photos_and_location_and_one_push_survives_a_500(
     login_as("officer", "works")
     page = client.get(f"/admin/cases/{case_id}").get_data(as_text=True)
     assert page.count("LINE-photo-") == 2  # downloaded by the worker, listed on the case
-    assert "13.75633" in page and "100.50177" in page and "openstreetmap.org" in page
+    assert 'href="geo:13.75633,100.50177"' in page  # the device's own map application
     assert 'id="line-reachable"' in page
     assert chat.user not in page  # officers never see the LINE user id
 
