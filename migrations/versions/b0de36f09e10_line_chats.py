@@ -6,7 +6,7 @@ filed from a chat, the webhook event ids already handled, and the X-Line-Retry-K
 push keeps across retries, and what a queued LINE message says, sealed.
 
 Revision ID: b0de36f09e10
-Revises: 5d369af9344b
+Revises: 3f3c119bcd1e
 Create Date: 2026-12-01 15:10:11.674237
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b0de36f09e10'
-down_revision = '5d369af9344b'
+down_revision = '3f3c119bcd1e'
 branch_labels = None
 depends_on = None
 
