@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 export PORT
 
-.PHONY: run test test-sqlite test-postgresql lint setup db demo serve clean bench
+.PHONY: run test test-sqlite test-postgresql lint setup db demo serve clean bench line-richmenu
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,12 +30,12 @@ run: demo serve
 test: test-sqlite test-postgresql
 
 test-sqlite: $(STAMP)
-	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium; fi
+	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium; scripts/ensure-fonts; fi
 	$(BIN)/pytest --db=sqlite
 
 # CI sets TEST_DATABASE_URL and CI=true: there the PostgreSQL pass is required, not skipped.
 test-postgresql: $(STAMP)
-	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium; fi
+	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium; scripts/ensure-fonts; fi
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		$(BIN)/pytest --db=postgresql; \
 	elif [ "$$CI" = "true" ]; then \
@@ -51,6 +51,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Draw the LINE rich menu (with a Thai font the machine has) and make it the account's default.
+line-richmenu: $(STAMP)
+	scripts/ensure-fonts
+	$(BIN)/flask --app wsgi line richmenu
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

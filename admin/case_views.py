@@ -22,7 +22,7 @@ from casework import organization
 from casework.cases import attachments, identity, lifecycle
 from casework.cases.lifecycle import IllegalTransition
 from casework.dates import clock
-from casework.general import access, recurrence, workflow
+from casework.general import access, linechat, recurrence, workflow
 from casework.general.followup import case_attachments
 from casework.staff import accounts
 from rongrian.i18n import localized
@@ -88,6 +88,7 @@ def _page(case, status=200, contact=None, earlier=(), **forms):
             contact=contact,
             earlier=earlier,
             has_identity=identity.row_for(case) is not None,
+            line_reachable=linechat.reachable(case),
             forms=_forms(case, **forms),
             users=accounts.by_id(case.organization_id),
             can=lambda action: access.can(current_user, action, case),

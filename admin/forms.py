@@ -112,7 +112,9 @@ class MergeForm(FlaskForm):
     )
 
 
-OFFLINE_RECEIVED_VIA = [c for c in RECEIVED_VIA if c not in ("web", "line", "open311")]
+# A clerk may register what came in a LINE chat (the account's chat screen) too; the website
+# and Open311 clients file by themselves.
+OFFLINE_RECEIVED_VIA = [c for c in RECEIVED_VIA if c not in ("web", "open311")]
 
 
 class OfflineIntakeForm(ComplaintForm):

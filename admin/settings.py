@@ -21,6 +21,7 @@ from admin.guard import require
 from casework import organization
 from casework.cases.errors import FieldErrors
 from casework.dates import clock
+from casework.notify import line
 from rongrian.formkit import attach_errors, chosen_id
 from rongrian.i18n import localized
 from rongrian.tenancy import current_org
@@ -48,7 +49,10 @@ def settings():
             "success",
         )
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, org=org), _status()
+    return (
+        render_template("admin/settings.html", form=form, org=org, line_on=line.configured()),
+        _status(),
+    )
 
 
 @bp.route("/settings/contact", methods=["GET", "POST"])

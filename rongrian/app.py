@@ -76,6 +76,7 @@ def _register(app: Flask, surface: str) -> None:
     own blueprints (when this surface serves them) and its own commands (always)."""
     import admin
     import complaints
+    import lineoa
     import transparency
     import whistleblow
     from rongrian import api, cli, site
@@ -89,6 +90,7 @@ def _register(app: Flask, surface: str) -> None:
     whistleblow.init_app(app, routes=public)
     transparency.init_app(app, routes=public)
     admin.init_app(app, routes=staff)
+    lineoa.init_app(app, routes=public)
     cli.init_app(app)
 
 

@@ -105,6 +105,22 @@ def from_environment(instance_path: str) -> dict:
         "STATS_CACHE_SECONDS": int(os.environ.get("STATS_CACHE_SECONDS", "300")),
         # The licence the open-data package declares (a Frictionless / CKAN licence id).
         "OPEN_DATA_LICENSE": os.environ.get("OPEN_DATA_LICENSE", "CC-BY-4.0"),
+        # The LINE Official Account (lineoa): off until both the secret and the token are set.
+        "LINE_CHANNEL_SECRET": os.environ.get("LINE_CHANNEL_SECRET", ""),
+        # While a new channel secret is issued, webhooks signed with the old one still count.
+        "LINE_CHANNEL_SECRET_PREVIOUS": os.environ.get("LINE_CHANNEL_SECRET_PREVIOUS", ""),
+        "LINE_CHANNEL_ACCESS_TOKEN": os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", ""),
+        "LINE_API_BASE_URL": os.environ.get("LINE_API_BASE_URL", "https://api.line.me"),
+        "LINE_DATA_API_BASE_URL": os.environ.get(
+            "LINE_DATA_API_BASE_URL", "https://api-data.line.me"
+        ),
+        "LINE_API_TIMEOUT": float(os.environ.get("LINE_API_TIMEOUT", "10")),
+        "LINE_CONVERSATION_IDLE_MINUTES": int(
+            os.environ.get("LINE_CONVERSATION_IDLE_MINUTES", "30")
+        ),
+        # Send a webhook's replies from the web worker right after LINE has its 200 (else the
+        # outbox worker sends them on its next pass).
+        "LINE_REPLY_AFTER_RESPONSE": _bool("LINE_REPLY_AFTER_RESPONSE", True),
     }
 
 

@@ -4,13 +4,12 @@ casework rules beside the fields they belong to."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from casework.cases import values
+from casework.cases.categories import active_categories
 from casework.cases.errors import FieldErrors
-from casework.extensions import db
-from casework.models import Category, Organization
+from casework.models import Organization
 from rongrian.i18n import localized
 
 
@@ -21,11 +20,7 @@ def options(pairs) -> list[SelectChoice]:
 
 def category_options(org: Organization, channel: str) -> list[SelectChoice]:
     """The active categories of one channel, in the current language, after a blank choice."""
-    rows = db.session.scalars(
-        select(Category)
-        .filter_by(organization_id=org.id, channel=channel, active=True)
-        .order_by(Category.sort_order, Category.id)
-    )
+    rows = active_categories(org, channel)
     return options([("", _("— choose —"))] + [(c.code, localized(c)) for c in rows])
 
 

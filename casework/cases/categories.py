@@ -31,6 +31,17 @@ def find_category(org: Organization, code: str, channel: str) -> Category | None
     )
 
 
+def active_categories(org: Organization, channel: str) -> list[Category]:
+    """The organization's active categories of ``channel``, in their set order."""
+    return list(
+        db.session.scalars(
+            select(Category)
+            .filter_by(organization_id=org.id, channel=channel, active=True)
+            .order_by(Category.sort_order, Category.id)
+        )
+    )
+
+
 def clean_code(
     organization_id: int, channel: str, typed: str | None, current: Category | None = None
 ) -> str:

@@ -51,6 +51,7 @@ KINDS: dict[str, EventKind] = {
     "citizen_info": EventKind(_l("The complainant added information"), _l("You added information")),
     "merged_in": EventKind(_l("A duplicate was merged into this case"), UPDATE),
     "rated": EventKind(_l("Rated by the complainant"), UPDATE),
+    "line_unlinked": EventKind(_l("The complainant stopped hearing about it in LINE"), UPDATE),
     "transferred": EventKind(
         _l("Moved to the corruption-tip channel"), _l("Moved to the corruption-tip channel")
     ),

@@ -71,8 +71,11 @@ def explained_date(event: CaseEvent) -> date | None:
         return None
 
 
-def add_information(case: Case, text: str, uploads: list[Upload]) -> CaseMessage:
-    """More details or files from the citizen while the case is open. Commits."""
+def add_information(
+    case: Case, text: str, uploads: list[Upload], *, before_commit=None
+) -> CaseMessage:
+    """More details or files from the citizen while the case is open. Commits;
+    ``before_commit(message)`` runs in the same transaction (the LINE chat's reply)."""
     text = clean(text, multiline=True)
     errors: dict[str, object] = {}
     if lifecycle.state(case.channel, case.status).final:
@@ -112,6 +115,8 @@ def add_information(case: Case, text: str, uploads: list[Upload]) -> CaseMessage
                 case=case,
                 data={"status": "in_progress", "by": "citizen", **(event.data or {})},
             )
+        if before_commit is not None:
+            before_commit(message)
     return message
 
 
@@ -139,8 +144,9 @@ def case_attachments(case: Case) -> list:
     return list(db.session.scalars(select(Attachment).filter_by(case_id=case.id)))
 
 
-def rate(case: Case, score, comment: str) -> None:
-    """A satisfaction rating (1–5) once the case is completed; only once. Commits."""
+def rate(case: Case, score, comment: str, *, before_commit=None) -> None:
+    """A satisfaction rating (1–5) once the case is completed; only once. Commits;
+    ``before_commit()`` runs in the same transaction (the LINE chat's reply)."""
     comment = clean(comment, multiline=True)
     errors: dict[str, object] = {}
     try:
@@ -162,3 +168,5 @@ def rate(case: Case, score, comment: str) -> None:
         case.rating_comment = comment
         case.rated_at = clock.utcnow()
         timeline.record(case, "rated", public=False, data={"rating": score})
+        if before_commit is not None:
+            before_commit()

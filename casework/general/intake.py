@@ -169,7 +169,8 @@ def file_complaint(
     org: Organization, sub: ComplaintSubmission, *, actor_id=None, before_commit=None
 ) -> Filed:
     """Validate and file; raises IntakeError with field messages. Commits on success.
-    ``before_commit(case)`` runs in the same transaction (the clerk's audit entry)."""
+    ``before_commit(filed)`` runs in the same transaction, with the case and its tracking
+    code (the clerk's audit entry; the LINE chat's receipt)."""
     if sub.idempotency_token is not None and not usable_token(sub.idempotency_token):
         raise IntakeError({"idempotency_token": str(BAD_TOKEN)})
     errors = normalize(sub)
@@ -235,7 +236,7 @@ def file_complaint(
                 case, reporter["email"], "receipt", due_date=case.due_date.isoformat()
             )
         if before_commit is not None:
-            before_commit(case)
+            before_commit(Filed(case, code))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -46,12 +46,12 @@ def register(org: Organization, sub: intake.ComplaintSubmission, clerk: User) ->
     """File the complaint for the clerk (IntakeError on bad input) and audit it, in one
     transaction: a failure leaves neither the case nor its entry behind."""
 
-    def audited(case) -> None:
+    def audited(filed: intake.Filed) -> None:
         audit.record(
             org.id,
             "case.register_offline",
             actor_id=clerk.id,
-            case=case,
+            case=filed.case,
             data={"received_via": sub.received_via},
         )
 

@@ -8,6 +8,8 @@ For every open general complaint:
   unit sends the complainant an explanation with a new date (the deadline moves);
 * forwarded to an outside agency: a reminder to follow up when the follow-up date arrives.
 
+It also forgets LINE conversations left idle past their time (casework.general.linechat).
+
 Every message carries a ``dedupe_key`` (unique in the outbox) naming the case and the deadline or
 day it is about, so running the sweep twice sends nothing twice.
 """
@@ -23,6 +25,7 @@ from casework import audit
 from casework.cases import lifecycle, sla, timeline
 from casework.dates import clock
 from casework.extensions import db, transaction
+from casework.general import linechat
 from casework.models import Case, Organization, OutboxMessage, User
 from casework.notify import outbox
 from casework.staff import roles
@@ -186,7 +189,9 @@ def _sweep(org: Organization) -> SweepStats:
 
 
 def run() -> dict[str, SweepStats]:
-    return {
+    stats = {
         org.slug: sweep_org(org)
         for org in db.session.scalars(select(Organization).order_by(Organization.id))
     }
+    linechat.purge()  # LINE drafts left idle, event ids LINE can no longer redeliver
+    return stats

@@ -22,7 +22,7 @@ from casework.dates import clock
 from casework.extensions import db, transaction
 from casework.general import access
 from casework.models import Attachment, Case, Department, Organization, User
-from casework.notify import outbox
+from casework.notify import line, outbox
 from casework.staff import roles
 
 # Outside agencies a complaint can be forwarded to (ส่งต่อหน่วยงานภายนอก).
@@ -71,6 +71,12 @@ def _citizen_email(case: Case, template: str, **payload) -> None:
         outbox.enqueue_citizen_email(case, email, template, **payload)
 
 
+def _citizen_line(case: Case, template: str, **params) -> None:
+    """A push to the LINE chat the case was filed from (when it still is linked). Unlike the
+    email, it carries the officer's words, so the complainant can answer in the chat."""
+    line.enqueue_case_push(case, template, **params)
+
+
 def _org(case: Case) -> Organization:
     return db.session.get(Organization, case.organization_id)
 
@@ -83,6 +89,7 @@ def accept(case: Case, actor: User) -> None:
         case.accepted_at = clock.utcnow()
         if case.assignee_id is None and actor.role == roles.OFFICER:
             case.assignee_id = actor.id
+        _citizen_line(case, "accepted")
         return {"status": "in_progress"}
 
     _commit(case, actor, "case.accept", change)
@@ -158,6 +165,7 @@ def public_update(case: Case, actor: User, text: str) -> None:
     def change():
         timeline.record(case, "public_update", public=True, actor_id=actor.id, body=text)
         _citizen_email(case, "update")
+        _citizen_line(case, "update", text=text)
         return None
 
     _commit(case, actor, "case.public_update", change)
@@ -173,6 +181,7 @@ def request_info(case: Case, actor: User, text: str) -> None:
     def change():
         casefile.change_status(case, "awaiting_info", actor_id=actor.id, note=text)
         _citizen_email(case, "info_request")
+        _citizen_line(case, "info_request", text=text)
         return {"status": "awaiting_info"}
 
     _commit(case, actor, "case.request_info", change)
@@ -223,6 +232,7 @@ def forward(
         case.forwarded_reference = reference
         case.forwarded_follow_up_on = follow_up_on
         _citizen_email(case, "forwarded", agency=name)
+        _citizen_line(case, "forwarded", agency=name, reference=reference, text=note)
         return {"agency": agency, "reference": reference, "follow_up_on": follow_up_on.isoformat()}
 
     _commit(case, actor, "case.forward", change)
@@ -242,6 +252,7 @@ def complete(case: Case, actor: User, outcome: str, result_text: str) -> None:
             case, "completed", actor_id=actor.id, outcome=outcome, note=result_text
         )
         _citizen_email(case, "result")
+        _citizen_line(case, "result", text=result_text)
         return {"outcome": outcome}
 
     _commit(case, actor, "case.complete", change)
@@ -278,6 +289,7 @@ def explain_delay(case: Case, actor: User, text: str, new_date) -> None:
             data={"new_date": new_date.isoformat(), "old_date": old.isoformat()},
         )
         _citizen_email(case, "explanation", new_date=new_date.isoformat())
+        _citizen_line(case, "explanation", text=text, new_date=new_date.isoformat())
         return {"old_date": old.isoformat(), "new_date": new_date.isoformat()}
 
     _commit(case, actor, "case.explain_delay", change)

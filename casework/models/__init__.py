@@ -4,6 +4,7 @@ from casework.models.attachment import Attachment
 from casework.models.audit import AuditEntry, AuditHead
 from casework.models.case import Case, CaseCounter, CaseEvent, CaseMessage
 from casework.models.identity import ReporterIdentity
+from casework.models.line import LineChat, LineEvent, LineLink
 from casework.models.organization import Category, DeclaredHoliday, Department, Organization
 from casework.models.outbox import OutboxMessage
 from casework.models.publishing import Open311Key, SummaryReport, SurveyAnswer
@@ -29,6 +30,9 @@ __all__ = [
     "Category",
     "DeclaredHoliday",
     "Department",
+    "LineChat",
+    "LineEvent",
+    "LineLink",
     "Organization",
     "Open311Key",
     "OutboxMessage",

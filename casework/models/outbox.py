@@ -17,12 +17,18 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = org_fk()
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
-    transport: Mapped[str] = mapped_column(String(16))  # email | line
+    transport: Mapped[str] = mapped_column(String(16))  # email | line | line_job
     template: Mapped[str] = mapped_column(String(64))
     # The recipient address, encrypted: citizens' emails and LINE ids are identity.
     recipient_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    # LINE pushes: the X-Line-Retry-Key (a UUID) every attempt of this row sends, so that
+    # LINE accepts the message once however often a retry follows an unclear failure.
+    retry_key: Mapped[str | None] = mapped_column(String(36))
+    # LINE rows: what the message says (or the job does), AES-GCM sealed, since a reply can
+    # carry a tracking code; dropped once LINE has it.
+    body_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = created_at()

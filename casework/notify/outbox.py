@@ -100,18 +100,34 @@ def enqueue_staff_email(
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
 
+class PermanentFailure(Exception):
+    """A transport's refusal that no retry can change (a 400 from LINE): the row fails now."""
+
+
 def _email(row: OutboxMessage, to: str) -> None:
     from casework.notify import mailer
 
     mailer.send(row, to)
 
 
+def _mail_ready() -> bool:
+    from casework.notify import mailer
+
+    return mailer.configured()
+
+
 TRANSPORTS: dict[str, Callable[[OutboxMessage, str], None]] = {"email": _email}
+READY: dict[str, Callable[[], bool]] = {"email": _mail_ready}
 
 
-def register_transport(name: str, send: Callable[[OutboxMessage, str], None]) -> None:
-    """Let another transport (e.g. LINE) deliver its own rows through this worker."""
+def register_transport(
+    name: str, send: Callable[[OutboxMessage, str], None], ready: Callable[[], bool] | None = None
+) -> None:
+    """Let another transport (LINE) deliver its own rows through this worker; ``ready`` says
+    whether it is configured (its rows stay queued until it is)."""
     TRANSPORTS[name] = send
+    if ready is not None:
+        READY[name] = ready
 
 
 @dataclass
@@ -123,9 +139,7 @@ class RunStats:
 
 
 def _ready_transports() -> list[str]:
-    from casework.notify import mailer
-
-    return [t for t in TRANSPORTS if t != "email" or mailer.configured()]
+    return [t for t in TRANSPORTS if READY.get(t, lambda: True)()]
 
 
 def _due_ids(limit: int) -> list[int]:
@@ -179,7 +193,9 @@ def deliver(row_id: int) -> str:
         db.session.rollback()
         row = db.session.get(OutboxMessage, row_id, populate_existing=True)
         row.last_error = describe_error(error, to)
-        if row.attempts >= current_app.config.get("OUTBOX_MAX_ATTEMPTS", 6):
+        if isinstance(error, PermanentFailure) or row.attempts >= current_app.config.get(
+            "OUTBOX_MAX_ATTEMPTS", 6
+        ):
             row.status = FAILED
         else:
             row.status = PENDING

@@ -3,9 +3,10 @@
 Images (JPEG, PNG) are decoded and re-encoded with Pillow from their pixels alone, so EXIF
 (camera serial numbers, owner names, software), GPS, XMP, IPTC, ICC profiles and PNG text
 chunks are all dropped; the EXIF orientation is applied to the pixels first so the picture
-still stands the right way up. Images are measured and decoded by
-``casework.cases.attachments.decoded_image``, which refuses an image too large to decode or
-one that does not decode; the tip forms refuse those before anything is filed.
+still stands the right way up (casework.cases.images, shared with the photos citizens send in
+LINE). Images are measured and decoded by ``casework.cases.attachments.decoded_image``, which
+refuses an image too large to decode or one that does not decode; the tip forms refuse those
+before anything is filed.
 
 PDF files are rebuilt with pikepdf (qpdf), which reads the file as a PDF reader does, so names
 spelt with escapes (``/Au#74hor`` is ``/Author``) and objects inside compressed object
@@ -35,9 +36,9 @@ import io
 from dataclasses import dataclass
 
 import pikepdf
-from PIL import Image, ImageOps
 
-from casework.cases.attachments import IMAGE_TYPES, ImageRefused, Upload, decoded_image, sniff
+from casework.cases.attachments import IMAGE_TYPES, ImageRefused, Upload, sniff
+from casework.cases.images import reencode_image
 
 # Keys that date or name an author wherever they appear (information dictionaries of
 # embedded files, threads and editing applications included).
@@ -65,26 +66,6 @@ def scrub(upload: Upload) -> Scrubbed:
         data, complete = scrub_pdf(upload.data)
         return Scrubbed(Upload(upload.filename, data), complete)
     return Scrubbed(upload, False)
-
-
-def reencode_image(data: bytes, kind: str) -> bytes:
-    """Re-encode from pixels only: no EXIF, GPS, XMP, ICC or text chunks survive."""
-    with decoded_image(data, kind) as image:
-        image = ImageOps.exif_transpose(image)
-        if kind == "image/jpeg":
-            image = image.convert("RGB") if image.mode not in ("RGB", "L") else image
-        elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-            image = image.convert("RGBA")
-        clean = Image.new(image.mode, image.size)
-        if image.mode == "P":
-            clean.putpalette(image.getpalette() or [])
-        clean.paste(image)
-        out = io.BytesIO()
-        if kind == "image/jpeg":
-            clean.save(out, "JPEG", quality=90, optimize=True)
-        else:
-            clean.save(out, "PNG", optimize=True)
-    return out.getvalue()
 
 
 def scrub_pdf(data: bytes) -> tuple[bytes, bool]:
