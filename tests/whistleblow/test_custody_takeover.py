@@ -103,7 +103,9 @@ def test_the_system_administrator_alone_cannot_unmask_a_tipster(
         seen.append(admin.post(f"/admin/users/{keeper_id}", data=form).get_data(as_text=True))
     # 4. A new tip; his officer asks for reveals and his custodian approves them.
     _tip(client, name="นายผู้แจ้ง รายใหม่")
-    # 5. A real custodian shares identities with "newer custodians", as the page invites.
+    # 5. A real custodian (signed in again) shares identities with "newer custodians", as the
+    # page invites.
+    login_as(CUSTODIAN, email=_user(app, a_id).email, on=keeper_a)
     keeper_a.post("/admin/tips/custody/reseal", data={"passphrase": PASS})
     if officer_id is not None:
         officer = app.test_client()
