@@ -20,6 +20,11 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _optional_int(name: str) -> int | None:
+    value = (os.environ.get(name) or "").strip()
+    return int(value) if value else None
+
+
 def normalize_database_url(url: str) -> str:
     """Point plain PostgreSQL URLs at the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -105,6 +110,8 @@ def from_environment(instance_path: str) -> dict:
         "STATS_CACHE_SECONDS": int(os.environ.get("STATS_CACHE_SECONDS", "300")),
         # The licence the open-data package declares (a Frictionless / CKAN licence id).
         "OPEN_DATA_LICENSE": os.environ.get("OPEN_DATA_LICENSE", "CC-BY-4.0"),
+        # How many custodians approve a reveal (unset: 2 where at least two may decide the tip).
+        "REVEAL_APPROVALS": _optional_int("REVEAL_APPROVALS"),
     }
 
 
