@@ -9,6 +9,7 @@ from flask import Blueprint, Flask
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 from admin import (  # noqa: E402,F401  (routes register on import)
+    approvals,  # second-person approval of custodian, integrity and supervisor accounts
     audit_views,
     auth,
     board,

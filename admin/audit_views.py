@@ -59,6 +59,14 @@ ACTIONS = {
     "export.cases": _l("Exported the case list"),
     "export.identity": _l("Exported the case list with contact details"),
     audit.KEYED: trail.ACTIONS[audit.KEYED],  # (both chains were keyed the same way)
+    "custody.key_enrolled": _l("Created a custodian key"),
+    "custody.first_key_ceremony": _l("First custodian key of the organization (ceremony)"),
+    "custody.key_approved": _l("Approved another custodian's key"),
+    "custody.passphrase_changed": _l("Changed their custodian passphrase"),
+    "account_change.requested": _l("Asked for an account change that needs a second person"),
+    "account_change.approved": _l("Approved an account change"),
+    "account_change.refused": _l("Refused an account change"),
+    "account_change.withdrawn": _l("Withdrew an account change"),
 }
 LETTERS = {
     "acknowledgement": _l("Acknowledgement of receipt"),
@@ -66,7 +74,16 @@ LETTERS = {
     "result": _l("Result"),
 }
 # Entries whose details are safe to show: accounts and settings, never a case or a search.
-DETAILED = ("login.", "user.", "totp.", "settings.", "department.", "category.", "holiday.")
+DETAILED = (
+    "login.",
+    "user.",
+    "totp.",
+    "settings.",
+    "department.",
+    "category.",
+    "holiday.",
+    "account_change.",
+)
 
 
 def details(entry: AuditEntry) -> str:

@@ -17,7 +17,7 @@ from casework import audit, organization
 from casework.general import sweep
 from casework.models import Organization
 from casework.notify import outbox
-from casework.staff import accounts, roles
+from casework.staff import accounts, changes, roles
 from rongrian.tenancy import current_org
 
 users_cli = AppGroup("users", help="Staff accounts.")
@@ -48,7 +48,10 @@ def _read_password() -> str:
 @click.option("--department", "department_code", default=None, help="Department code.")
 @click.option("--name", default="", help="Display name.")
 def users_create(email: str, role: str, department_code: str | None, name: str) -> None:
-    """Create a staff account. The password is read from a hidden prompt, or from stdin."""
+    """Create a staff account. The password is read from a hidden prompt, or from stdin.
+
+    Custodian, integrity-officer and supervisor accounts only until the organization's first
+    custodian key exists; after that a second person approves them in the back office."""
     org = _org()
     department_id = None
     if department_code:
@@ -60,7 +63,7 @@ def users_create(email: str, role: str, department_code: str | None, name: str) 
     # (messages about the input are translated: give them a request context, in English)
     with current_app.test_request_context(), force_locale("en"):
         try:
-            user = accounts.create(
+            user = changes.bootstrap_create(
                 org.id, email, role, password=password, department_id=department_id, name=name
             )
         except accounts.StaffError as error:

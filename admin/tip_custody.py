@@ -12,7 +12,7 @@ from admin import bp
 from admin.tips import REQUEST_STATUS, flash_errors
 from casework import audit
 from casework.models import Case, RevealRequest
-from casework.tipline import access, custody, reveal, trail
+from casework.tipline import access, closure, custody, reveal, trail
 from casework.tipline.custody import CustodyError
 
 
@@ -26,9 +26,13 @@ def _custodian():
 def tip_custody():
     user = _custodian()
     key = custody.key_of(user)
+    ceremony = custody.ceremony_of(user.organization_id)
     return render_template(
         "admin/tips/custody.html",
         key=key,
+        approved=custody.active_key_of(user) is not None,
+        ceremony=ceremony,
+        ceremony_holder=custody.ceremony_holder(ceremony),
         fingerprint=custody.fingerprint(key) if key else "",
         pending=custody.pending_for(user),
         queue=reveal.queue_for(user),
@@ -37,6 +41,7 @@ def tip_custody():
         to_share=len(custody.awaiting_reseal(user)),
         not_mine=custody.not_sealed_to(user),
         request_status=REQUEST_STATUS,
+        closures=closure.queue_for(user),
     )
 
 
@@ -125,6 +130,16 @@ def tip_reveal_approve(request_id: int):
     except CustodyError as error:
         flash_errors(error)
         return redirect(url_for("admin.tip_custody"))
+    if identity is None:
+        flash(
+            _(
+                "Your approval is recorded. %(n)d more custodian(s) must approve before the "
+                "identity opens.",
+                n=row.approvals_needed - len(reveal.approvers_of(row)),
+            ),
+            "success",
+        )
+        return redirect(url_for("admin.tip_custody"))
     fields = [
         (label, identity[k]) for k, label in custody.IDENTITY_LABELS.items() if identity.get(k)
     ]
@@ -141,7 +156,7 @@ def tip_reveal_approve(request_id: int):
 def tip_reveal_refuse(request_id: int):
     row, case = _request_or_404(request_id)
     try:
-        reveal.refuse(row, case, current_user)
+        reveal.refuse(row, case, current_user, request.form.get("refusal", ""))
         flash(_("The request was refused."), "success")
     except CustodyError as error:
         flash_errors(error)

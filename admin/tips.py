@@ -18,9 +18,11 @@ from casework.cases import attachments, lifecycle, values
 from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.models import Case, Category
+from casework.staff.roles import ROLES
 from casework.tipline import (
     access,
     categories,
+    closure,
     custody,
     filing,
     messages,
@@ -33,7 +35,7 @@ from casework.tipline import (
 from rongrian.formkit import attach_errors
 
 REQUEST_STATUS = {
-    "pending": _l("Waiting for a custodian"),
+    "pending": _l("Waiting for the custodians' approval"),
     "approved": _l("Approved: the custodian opened the identity"),
     "refused": _l("Refused"),
 }
@@ -111,6 +113,10 @@ def tip(case_id: int):
         "request_status": REQUEST_STATUS,
         "has_identity": custody.has_identity(case),
         "today": clock.today(),
+        "closure": workflow.pending_closure(case),
+        "closure_decider": closure.can_decide(current_user, case, workflow.pending_closure(case)),
+        "requester_of": closure.requester_of,
+        "refusal_of": reveal.refusal_of,
     }
     if readable:
         context.update(
@@ -146,22 +152,30 @@ def tip_assign(case_id: int):
 
 @bp.post("/tips/<int:case_id>/exclude")
 def tip_exclude(case_id: int):
+    """An officer declares their own conflict of interest and steps aside (nobody excludes
+    anyone else by hand)."""
     case = _readable(case_id)
-    user = access.colleague(case, request.form.get("user_id", type=int))
-    if user is None:
-        abort(404)
-    access.declare_conflict(case, user.id, actor_id=current_user.id)
-    flash(_("The account is excluded from this tip."), "success")
-    if user.id == current_user.id:
-        return redirect(url_for("admin.tips"))
-    return _back(case)
-
-
-def _act(case: Case, action, done: str):
-    """Run one officer action on ``case``; flash ``done``, or each field error it raises."""
+    named = request.form.get("user_id", type=int)
+    if named is not None and named != current_user.id:
+        flash(_("You can only declare your own conflict of interest."), "error")
+        return _back(case)
     try:
-        action()
-        flash(done, "success")
+        access.declare_conflict(case, current_user, request.form.get("statement", ""))
+    except access.ExclusionError as error:
+        flash_errors(error)
+        return _back(case)
+    flash(_("You stepped aside from this tip."), "success")
+    return redirect(url_for("admin.tips"))
+
+
+def _act(case: Case, action, done: str, waiting: str = ""):
+    """Run one officer action on ``case``; flash ``done`` (or ``waiting`` when the action
+    returns something that waits for a second person), or each field error it raises."""
+    try:
+        if action() is not None and waiting:
+            flash(waiting, "warning")
+        else:
+            flash(done, "success")
     except FieldErrors as error:
         flash_errors(error)
     return _back(case)
@@ -196,7 +210,75 @@ def tip_status(case_id: int):
             penalty=form.get("penalty", ""),
         ),
         _("Status changed."),
+        _(
+            "Closing without action needs a second person: another integrity officer "
+            "assigned to this tip, or a custodian, must approve it."
+        ),
     )
+
+
+def _closure_or_404(case_id: int):
+    found = closure.closure_for(current_user, case_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _after_closure(case: Case):
+    if access.is_custodian(current_user):
+        return redirect(url_for("admin.tip_custody"))
+    return _back(case)
+
+
+@bp.post("/tips/<int:case_id>/closure/approve")
+def tip_closure_approve(case_id: int):
+    """A second integrity officer, or a custodian, approves closing the tip without action."""
+    row, case = _closure_or_404(case_id)
+    try:
+        closure.approve(row, case, current_user)
+        flash(_("The tip is closed."), "success")
+    except workflow.WorkflowError as error:
+        flash_errors(error)
+    return _after_closure(case)
+
+
+@bp.post("/tips/<int:case_id>/closure/refuse")
+def tip_closure_refuse(case_id: int):
+    row, case = _closure_or_404(case_id)
+    closure.refuse(row, case, current_user)
+    flash(_("The closure was refused: the tip stays open."), "success")
+    return _after_closure(case)
+
+
+# --- conflict-of-interest exclusions, for supervisors and custodians ------------------------
+
+
+@bp.get("/tips/exclusions")
+def tip_exclusions():
+    """Every exclusion of every tip (accounts and case numbers, never the tip's content)."""
+    if not access.can_oversee(current_user):
+        abort(403)
+    return render_template(
+        "admin/tips/exclusions.html",
+        tips=access.exclusions_for(current_user),
+        roles=ROLES,
+        state_label=_state_label,
+    )
+
+
+@bp.post("/tips/<int:case_id>/exclusions/<int:user_id>/reverse")
+def tip_exclusion_reverse(case_id: int, user_id: int):
+    if not access.can_oversee(current_user):
+        abort(403)
+    case = access.overseen_tip(current_user, case_id)
+    if case is None:
+        abort(404)
+    try:
+        access.reinstate(case, user_id, current_user)
+        flash(_("The exclusion was reversed."), "success")
+    except access.ExclusionError as error:
+        flash_errors(error)
+    return redirect(url_for("admin.tip_exclusions"))
 
 
 @bp.post("/tips/<int:case_id>/explain")

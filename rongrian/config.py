@@ -20,6 +20,11 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _optional_int(name: str) -> int | None:
+    value = (os.environ.get(name) or "").strip()
+    return int(value) if value else None
+
+
 def normalize_database_url(url: str) -> str:
     """Point plain PostgreSQL URLs at the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -121,6 +126,8 @@ def from_environment(instance_path: str) -> dict:
         # Send a webhook's replies from the web worker right after LINE has its 200 (else the
         # outbox worker sends them on its next pass).
         "LINE_REPLY_AFTER_RESPONSE": _bool("LINE_REPLY_AFTER_RESPONSE", True),
+        # How many custodians approve a reveal (unset: 2 where at least two may decide the tip).
+        "REVEAL_APPROVALS": _optional_int("REVEAL_APPROVALS"),
     }
 
 

@@ -47,8 +47,11 @@ RULES: dict[str, frozenset[str]] = {
     "admin.settings": frozenset({roles.SYSADMIN}),
     "admin.outbox": frozenset({roles.SYSADMIN}),
     "admin.audit": frozenset({roles.SYSADMIN}),
+    # Account changes that need a second person (casework.staff.changes decides which).
+    "accounts.approvals": frozenset({roles.SYSADMIN, roles.SUPERVISOR, roles.CUSTODIAN}),
     # The corruption channel's own rules (which tip, which identity) live in casework.tipline.
     "tips.view": frozenset({roles.INTEGRITY, roles.CUSTODIAN}),
+    "tips.exclusions": frozenset({roles.SUPERVISOR, roles.CUSTODIAN}),
 }
 
 CASE_ROLES = RULES["case.view"]

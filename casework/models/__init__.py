@@ -8,18 +8,22 @@ from casework.models.line import LineChat, LineEvent, LineLink
 from casework.models.organization import Category, DeclaredHoliday, Department, Organization
 from casework.models.outbox import OutboxMessage
 from casework.models.publishing import Open311Key, SummaryReport, SurveyAnswer
-from casework.models.staff import StaffSession, User
+from casework.models.staff import AccountChange, StaffSession, User
 from casework.models.tips import (
     ConflictExclusion,
     CustodianKey,
+    CustodyCeremony,
     Referral,
+    RevealApproval,
     RevealRequest,
     TipAssignment,
+    TipClosure,
     TipDetails,
     TipIdentity,
 )
 
 __all__ = [
+    "AccountChange",
     "Attachment",
     "AuditEntry",
     "AuditHead",
@@ -43,9 +47,12 @@ __all__ = [
     "User",
     "ConflictExclusion",
     "CustodianKey",
+    "CustodyCeremony",
     "Referral",
+    "RevealApproval",
     "RevealRequest",
     "TipAssignment",
+    "TipClosure",
     "TipDetails",
     "TipIdentity",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import db
@@ -57,3 +57,25 @@ class StaffSession(db.Model):
     created_at: Mapped[datetime] = created_at()
     last_seen_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class AccountChange(db.Model):
+    """A change to a custodian, integrity or supervisor account that the system administrator
+    asked for and a second person must approve (casework.staff.changes): creating the account,
+    changing it (role, activation, password, anything else), or resetting its two-step
+    verification. ``payload`` holds the proposed values; a new password only as its hash,
+    dropped once the request is decided."""
+
+    __tablename__ = "account_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    action: Mapped[str] = mapped_column(String(16))  # create | update | reset_totp
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = created_at()
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str] = mapped_column(Text, default="")  # why it was refused

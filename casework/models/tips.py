@@ -70,8 +70,9 @@ class TipIdentity(db.Model):
 class CustodianKey(db.Model):
     """A custodian's X25519 public key and its private half wrapped under their passphrase.
 
-    Identities are sealed only to active keys: the organization's first key is active at once,
-    every later one once another custodian has approved it (``approved_by``)."""
+    Identities are sealed only to approved keys: the organization's first key (its
+    ``CustodyCeremony``), and every later one once an active custodian has approved it
+    (``approved_by``). Nothing else makes a key active."""
 
     __tablename__ = "custodian_keys"
 
@@ -81,9 +82,25 @@ class CustodianKey(db.Model):
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
     wrapped: Mapped[str] = mapped_column(Text)  # custodian_keys.WrappedKey JSON
     created_on: Mapped[date]
-    active: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=False)
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_on: Mapped[date | None]
+
+
+class CustodyCeremony(db.Model):
+    """The organization's first custodian key, activated without a second custodian (there was
+    none). One row per organization, written once and never removed: however many custodians
+    leave later, every later key waits for an active custodian's approval."""
+
+    __tablename__ = "custody_ceremonies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), unique=True
+    )
+    custodian_key_id: Mapped[int] = mapped_column(ForeignKey("custodian_keys.id"))
+    held_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    held_on: Mapped[date]
 
 
 class TipAssignment(db.Model):
@@ -114,10 +131,15 @@ class ConflictExclusion(db.Model):
     case_id: Mapped[int] = _case_fk()
     user_key: Mapped[str] = mapped_column(String(64))
     created_on: Mapped[date]
+    # A personal conflict the excluded person declared, in their words (AES-GCM under the
+    # server keyring); empty for the tip's own conflicts (it names them or their unit).
+    statement_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class RevealRequest(db.Model):
-    """An integrity officer's request to learn a tipster's identity, and a custodian's answer."""
+    """An integrity officer's request to learn a tipster's identity, and the custodians'
+    answer: ``approvals_needed`` different custodians approve it (``RevealApproval``), the last
+    of them opens it; one refusal ends it."""
 
     __tablename__ = "tip_reveal_requests"
 
@@ -127,6 +149,46 @@ class RevealRequest(db.Model):
     requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     requested_on: Mapped[date]
     reason_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|approved|refused
+    # Fixed when the request is filed, so no later change of custodians lowers it.
+    approvals_needed: Mapped[int] = mapped_column(default=1, server_default="1")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_on: Mapped[date | None]
+    # Why a custodian refused (sealed like the reason).
+    refusal_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class RevealApproval(db.Model):
+    """One custodian's approval of a reveal request, given with their passphrase."""
+
+    __tablename__ = "tip_reveal_approvals"
+    __table_args__ = (UniqueConstraint("request_id", "custodian_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    case_id: Mapped[int] = _case_fk()
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("tip_reveal_requests.id", ondelete="CASCADE"), index=True
+    )
+    custodian_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approved_on: Mapped[date]
+
+
+class TipClosure(db.Model):
+    """An integrity officer's request to close a tip without action (unfounded, or not enough
+    facts), which a second person (another integrity officer or a custodian) approves or
+    refuses. The notes wait sealed until the closure is applied."""
+
+    __tablename__ = "tip_closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    case_id: Mapped[int] = _case_fk()
+    outcome: Mapped[str] = mapped_column(String(16))
+    public_note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    internal_note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|approved|refused
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_on: Mapped[date | None]

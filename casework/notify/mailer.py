@@ -32,6 +32,7 @@ SUBJECTS = {
     "overdue": _l("Case %(case_number)s is overdue"),
     "escalation": _l("Overdue case %(case_number)s needs attention"),
     "follow_up": _l("Time to follow up case %(case_number)s with the outside agency"),
+    "custody": _l("A change in the custody of tipsters' identities"),
 }
 
 
@@ -57,6 +58,7 @@ def compose(row: OutboxMessage, to: str) -> EmailMessage:
             p=payload,
             track_url=f"{base}/complaints/track",
             case_url=f"{staff_base}/admin/cases/{row.case_id}" if row.case_id else staff_base,
+            staff_url=staff_base,
             thai_date=lambda iso: (
                 thaidate.format_date(date.fromisoformat(iso), "th") if iso else ""
             ),

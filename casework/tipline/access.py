@@ -2,6 +2,13 @@
 read its content; only custodians open identities; anyone the tip names (or whose unit it
 names) is excluded from the case automatically, whatever their role.
 
+Nobody excludes anyone else by hand: beyond the tip's own conflicts, an account is excluded only
+when its holder declares a personal conflict, in their own words (``declare_conflict``).
+Custodians are never excluded that way, nor the last integrity officer able to act on the tip,
+so one officer cannot step everyone else aside and bury a tip. Supervisors and custodians see
+every exclusion (``exclusions_for``: accounts and case numbers, never the tip's content) and can
+reverse one (``reinstate``).
+
 An exclusion is stored as ``HMAC(index key, case, user)``, never as the account's id, and each
 tip carries decoy rows up to a multiple of eight: the database alone shows neither whom a tip
 accuses nor how large the unit it names is.
@@ -11,18 +18,21 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from casework.cases.textinput import fold
+from casework.cases.errors import FieldErrors
+from casework.cases.textinput import LIMITS, clean, fold
 from casework.crypto import keys
 from casework.crypto.blindindex import keyed_tag
 from casework.dates import clock
 from casework.dates.thaidate import local_date
-from casework.extensions import db
+from casework.extensions import db, transaction
 from casework.models import Case, ConflictExclusion, Department, TipAssignment, User
-from casework.staff.roles import CUSTODIAN, INTEGRITY
-from casework.tipline import trail
+from casework.staff.roles import CUSTODIAN, INTEGRITY, SUPERVISOR
+from casework.tipline import sealing, trail
 
 # Honorifics and ranks stripped before names are compared (Thai and English).
 _TITLES = (
@@ -113,10 +123,14 @@ def _exclusion(case: Case, user_key: str) -> ConflictExclusion:
     return row
 
 
-def exclude(case: Case, user_id: int) -> ConflictExclusion | None:
+class ExclusionError(FieldErrors):
+    """An exclusion that cannot be declared or reversed as asked."""
+
+
+def exclude(case: Case, user_id: int, statement: str = "") -> ConflictExclusion | None:
     """Exclude an account from a tip (idempotent; drops any assignment). A decoy row makes way
     for it, so the number of rows stays a multiple of eight. A step of filing's transaction:
-    the caller commits (an officer's exclusion is ``declare_conflict``)."""
+    the caller commits (a declared personal conflict is ``declare_conflict``)."""
     if is_excluded(user_id, case):
         return None
     for row in db.session.scalars(
@@ -133,21 +147,131 @@ def exclude(case: Case, user_id: int) -> ConflictExclusion | None:
     if decoy is not None:
         db.session.delete(decoy)
     row = _exclusion(case, _user_key(case.id, user_id))
+    if statement:
+        row.statement_sealed = sealing.seal_text("tip-conflict-statement", case, statement)
     pad_exclusions(case)
     return row
 
 
-def declare_conflict(case: Case, user_id: int, *, actor_id: int) -> None:
-    """An officer excludes an account of the tip's organization from the tip. Commits.
+def able_to_act(case: Case) -> list[User]:
+    """The active integrity officers the tip does not exclude (who could take it)."""
+    return integrity_officers(case.organization_id, case)
 
-    Who was excluded can say whom the tip accuses: the trail keeps only that it happened."""
-    try:
-        if exclude(case, user_id):
-            trail.record(case, "excluded", actor_id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+
+def declare_conflict(case: Case, user: User, statement: str) -> None:
+    """``user`` declares a personal conflict of interest in the tip, in their own words, and
+    steps aside. Never a custodian, and never the last integrity officer able to act on the
+    tip. Commits; ExclusionError.
+
+    The trail records that the declarer stepped aside (they are its actor), not the
+    statement, which is sealed with the exclusion for supervisors and custodians to read."""
+    statement = clean(statement, multiline=True)
+    errors = {}
+    if user.role == CUSTODIAN:
+        errors["statement"] = _l(
+            "Custodians cannot be excluded from a tip. If you have a conflict, refuse the "
+            "reveal request and say why."
+        )
+    elif [u.id for u in able_to_act(case)] == [user.id]:
+        errors["statement"] = _l(
+            "You are the last integrity officer who can act on this tip, so you cannot step "
+            "aside. Ask a supervisor or a custodian to have another integrity officer appointed."
+        )
+    elif not statement:
+        errors["statement"] = _l("Say what your conflict of interest is.")
+    elif len(statement) > LIMITS["message"]:
+        errors["statement"] = _l("At most %(n)d characters.", n=LIMITS["message"])
+    if errors:
+        raise ExclusionError(errors)
+    with transaction():
+        if exclude(case, user.id, statement):
+            trail.record(case, "excluded", user.id, declared=True)
+
+
+def can_oversee(user, case: Case | None = None) -> bool:
+    """Supervisors and custodians see every exclusion and can reverse one (never on a tip
+    that excludes them)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    if user.role not in (SUPERVISOR, CUSTODIAN):
+        return False
+    return case is None or (_in_org(user, case) and not is_excluded(user.id, case))
+
+
+@dataclass
+class Exclusion:
+    """One account excluded from a tip, as supervisors and custodians see it."""
+
+    user: User
+    declared: bool  # the holder declared a personal conflict (else the tip names them or
+    # their unit)
+    statement: str  # the declared conflict, in the declarer's words
+
+
+@dataclass
+class TipExclusions:
+    case: Case
+    excluded: list[Exclusion]
+    able: int  # integrity officers still able to act on the tip
+
+
+def exclusions_of(case: Case) -> list[Exclusion]:
+    """The accounts a tip excludes and why, by account."""
+    rows = {
+        r.user_key: r
+        for r in db.session.scalars(select(ConflictExclusion).filter_by(case_id=case.id))
+    }
+    found = []
+    for user in db.session.scalars(
+        select(User).filter_by(organization_id=case.organization_id).order_by(User.id)
+    ):
+        row = rows.get(_user_key(case.id, user.id))
+        if row is not None:
+            statement = sealing.open_text("tip-conflict-statement", case, row.statement_sealed)
+            found.append(Exclusion(user, bool(statement), statement))
+    return found
+
+
+def exclusions_for(user) -> list[TipExclusions]:
+    """Every tip of the organization with an exclusion, for a supervisor or a custodian
+    (never a tip that excludes them), newest first."""
+    if not can_oversee(user):
+        return []
+    tips = db.session.scalars(
+        select(Case)
+        .where(Case.organization_id == user.organization_id, Case.channel == "tip")
+        .order_by(Case.id.desc())
+    )
+    found = []
+    for case in tips:
+        if is_excluded(user.id, case):
+            continue
+        excluded = exclusions_of(case)
+        if excluded:
+            found.append(TipExclusions(case, excluded, len(able_to_act(case))))
+    return found
+
+
+def overseen_tip(user, case_id: int) -> Case | None:
+    """A tip whose exclusions ``user`` may reverse, or None."""
+    case = db.session.get(Case, case_id)
+    return case if case is not None and can_oversee(user, case) else None
+
+
+def reinstate(case: Case, user_id: int, actor: User) -> None:
+    """A supervisor or a custodian reverses an exclusion (a decoy takes its row's place).
+    Commits; ExclusionError."""
+    if not can_oversee(actor, case) or actor.id == user_id or not is_excluded(user_id, case):
+        raise ExclusionError({"user_id": str(_l("This exclusion cannot be reversed."))})
+    with transaction():
+        db.session.execute(
+            ConflictExclusion.__table__.delete().where(
+                ConflictExclusion.case_id == case.id,
+                ConflictExclusion.user_key == _user_key(case.id, user_id),
+            )
+        )
+        pad_exclusions(case)
+        trail.record(case, "exclusion_reversed", actor.id)
 
 
 def pad_exclusions(case: Case) -> None:

@@ -10,10 +10,14 @@ size, and every identity is padded to a multiple of 256 bytes: the boxes show ne
 excluded nor how long the tipster's name is. A custodian who enrols later receives the identities
 filed before them when an earlier custodian re-seals them with their passphrase.
 
-Only the first custodian's key is active at once. Every later key waits until an active
-custodian approves it with their own passphrase (after comparing its fingerprint in person), which
-also seals the identities they hold to it: a system administrator who creates a custodian account
-for themselves receives no identity.
+Only the organization's very first key is active at once: its enrolment is the first-key
+ceremony (a ``CustodyCeremony`` row and a ``custody.first_key_ceremony`` audit entry), and that
+path closes for good: however many custodians leave later, every later key waits until an
+active custodian approves it with their own passphrase (after comparing its fingerprint in
+person), which also seals the identities they hold to it. Identities are sealed, and re-sealed,
+only to approved keys of active custodian accounts: a system administrator who creates a
+custodian account for themselves receives no identity. Every change of custody is emailed to
+all custodians (``notify_custodians``: what happened and who did it, never a tip).
 
 The custodians' pages call the operations (``enrol_key``, ``new_passphrase``, ``approve``,
 ``share``), each one transaction with its audit entries. ``enrol``, ``change_passphrase``,
@@ -28,7 +32,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from casework import audit
 from casework.cases.errors import FieldErrors
@@ -37,7 +42,9 @@ from casework.crypto.custodian_keys import PassphraseCost, WrappedKey, WrongPass
 from casework.crypto.fields import DecryptionError
 from casework.dates import clock
 from casework.extensions import db
-from casework.models import AuditEntry, Case, CustodianKey, TipIdentity, User
+from casework.models import AuditEntry, Case, CustodianKey, CustodyCeremony, TipIdentity, User
+from casework.notify import outbox
+from casework.staff.roles import CUSTODIAN
 from casework.tipline import access, trail
 
 MIN_PASSPHRASE = 12
@@ -88,16 +95,30 @@ def fingerprint(key: CustodianKey) -> str:
 
 
 def _keys(organization_id: int, *conditions) -> list[CustodianKey]:
-    """Keys of the organization's active accounts that meet ``conditions``."""
+    """Keys of the organization's active custodian accounts that meet ``conditions``."""
     return list(
         db.session.scalars(
             select(CustodianKey)
             .join(User, User.id == CustodianKey.user_id)
-            .where(CustodianKey.organization_id == organization_id, User.active.is_(True))
+            .where(
+                CustodianKey.organization_id == organization_id,
+                User.active.is_(True),
+                User.role == CUSTODIAN,
+            )
             .where(*conditions)
             .order_by(CustodianKey.id)
         )
     )
+
+
+# A key is approved when a custodian approved it, or when it is the organization's first key.
+_APPROVED = (
+    CustodianKey.active.is_(True),
+    or_(
+        CustodianKey.approved_by.is_not(None),
+        CustodianKey.id.in_(select(CustodyCeremony.custodian_key_id)),
+    ),
+)
 
 
 def pending_keys(organization_id: int) -> list[CustodianKey]:
@@ -108,8 +129,27 @@ def pending_keys(organization_id: int) -> list[CustodianKey]:
 
 
 def active_keys(organization_id: int) -> list[CustodianKey]:
-    """The keys identities are sealed to."""
-    return _keys(organization_id, CustodianKey.active.is_(True))
+    """The keys identities are sealed to: approved keys of active custodian accounts."""
+    return _keys(organization_id, *_APPROVED)
+
+
+def active_key_of(user: User) -> CustodianKey | None:
+    """The user's key when it is one identities are sealed to (approved, and the account an
+    active custodian's), else None: only such a key approves keys or decides reveals."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    keys_ = _keys(user.organization_id, CustodianKey.user_id == user.id, *_APPROVED)
+    return keys_[-1] if keys_ else None
+
+
+def ceremony_of(organization_id: int) -> CustodyCeremony | None:
+    """The organization's first-key ceremony, once it happened."""
+    return db.session.scalar(select(CustodyCeremony).filter_by(organization_id=organization_id))
+
+
+def ceremony_holder(ceremony: CustodyCeremony | None) -> User | None:
+    """Whose key the first-key ceremony activated (every custodian can check it was theirs)."""
+    return db.session.get(User, ceremony.held_by) if ceremony is not None else None
 
 
 @dataclass
@@ -122,8 +162,7 @@ class PendingKey:
 def pending_for(user: User) -> list[PendingKey]:
     """Other custodians' keys waiting for approval, shown to a custodian whose key is active
     (nobody else can approve them)."""
-    mine = key_of(user)
-    if mine is None or not mine.active:
+    if active_key_of(user) is None:
         return []
     return [
         PendingKey(k, holder(k), fingerprint(k))
@@ -145,9 +184,12 @@ def _check_new(passphrase: str, confirm: str) -> dict[str, str]:
 
 def enrol(user: User, passphrase: str, confirm: str) -> CustodianKey:
     """Generate the custodian's key pair under their passphrase (the caller commits). The
-    organization's first key is active at once; later ones wait for ``approve_key``."""
+    organization's very first key is active at once, and that is its first-key ceremony
+    (``ceremony_of``), which happens once; every later key waits for ``approve_key``."""
     errors = _check_new(passphrase, confirm)
-    if key_of(user) is not None:
+    if user.role != CUSTODIAN or not user.active:
+        errors["passphrase"] = str(_l("Only an identity custodian can create a key."))
+    elif key_of(user) is not None:
         errors["passphrase"] = str(_l("You already have a key. Change its passphrase instead."))
     if errors:
         raise CustodyError(errors)
@@ -158,9 +200,25 @@ def enrol(user: User, passphrase: str, confirm: str) -> CustodianKey:
         public_key=wrapped.public_key,
         wrapped=wrapped.to_json(),
         created_on=clock.today(),
-        active=not active_keys(user.organization_id),
+        active=False,
     )
     db.session.add(row)
+    db.session.flush()
+    if ceremony_of(user.organization_id) is None:
+        try:
+            with db.session.begin_nested():  # two first keys at once: one ceremony wins
+                db.session.add(
+                    CustodyCeremony(
+                        organization_id=user.organization_id,
+                        custodian_key_id=row.id,
+                        held_by=user.id,
+                        held_on=clock.today(),
+                    )
+                )
+        except IntegrityError:
+            pass
+        else:
+            row.active = True
     return row
 
 
@@ -168,12 +226,16 @@ def approve_key(approver: User, passphrase: str, key: CustodianKey) -> dict[int,
     """An active custodian approves another's pending key with their own passphrase; the
     identities the approver holds are sealed to it at once. Returns ``{case id: boxes}``.
     The caller audits and commits."""
-    mine = key_of(approver)
-    if mine is None or not mine.active:
+    if active_key_of(approver) is None:
         raise CustodyError(
             {"passphrase": str(_l("Only a custodian whose key is active can do this."))}
         )
-    if key.user_id == approver.id or key.active or key.organization_id != approver.organization_id:
+    if (
+        key.user_id == approver.id
+        or key.active
+        or key.organization_id != approver.organization_id
+        or key not in pending_keys(approver.organization_id)
+    ):
         raise CustodyError({"passphrase": str(_l("This key cannot be approved."))})
     mine, private = _unlock(approver, passphrase)
     key.active = True
@@ -213,9 +275,62 @@ def _committed(user: User, action: str, change, **details):
     return result
 
 
+# What each custody notice says happened (the email template words it in Thai).
+NOTICES = (
+    "first_key_ceremony",
+    "key_enrolled",
+    "key_approved",
+    "account_change_requested",
+    "account_change_approved",
+    "account_change_refused",
+    "account_change_direct",
+    "reveal_requested",
+    "reveal_approval",
+    "reveal_opened",
+    "reveal_refused",
+)
+
+
+def _display(user: User | None) -> str:
+    return (user.name or user.email) if user is not None else ""
+
+
+def notify_custodians(organization_id: int, event: str, actor: User | None, **details) -> None:
+    """Queue an email to every active custodian account of the organization about a change of
+    custody (in the caller's transaction): what happened and which staff member did it, with
+    ``details`` about staff accounts only, never a tip, its number or anyone it names."""
+    if event not in NOTICES:
+        raise ValueError(f"unknown custody notice {event!r}")
+    payload = {"event": event, "actor": _display(actor), **details}
+    for keeper in db.session.scalars(
+        select(User)
+        .filter_by(organization_id=organization_id, role=CUSTODIAN, active=True)
+        .order_by(User.id)
+    ):
+        if keeper.email:
+            outbox.enqueue(organization_id, "email", keeper.email, "custody", payload=payload)
+
+
 def enrol_key(user: User, passphrase: str, confirm: str) -> CustodianKey:
-    """A custodian enrols their key (``enrol``), audited. Commits; CustodyError."""
-    return _committed(user, "custody.key_enrolled", lambda: enrol(user, passphrase, confirm))
+    """A custodian enrols their key (``enrol``), audited; the organization's first key also
+    records its first-key ceremony. Every custodian is told. Commits; CustodyError."""
+
+    def change():
+        key = enrol(user, passphrase, confirm)
+        if key.active:
+            audit.record(
+                user.organization_id,
+                "custody.first_key_ceremony",
+                actor_id=user.id,
+                target=user.email,
+                data={"key": key.id, "fingerprint": fingerprint(key)},
+            )
+            notify_custodians(user.organization_id, "first_key_ceremony", user)
+        else:
+            notify_custodians(user.organization_id, "key_enrolled", user)
+        return key
+
+    return _committed(user, "custody.key_enrolled", change)
 
 
 def new_passphrase(user: User, old: str, new: str, confirm: str) -> CustodianKey:
@@ -232,7 +347,11 @@ def approve(approver: User, passphrase: str, key: CustodianKey) -> dict[int, int
     ``{case id: boxes added}``."""
 
     def change():
-        return _trail_reseal(approver, approve_key(approver, passphrase, key))
+        added = _trail_reseal(approver, approve_key(approver, passphrase, key))
+        notify_custodians(
+            approver.organization_id, "key_approved", approver, subject=_display(holder(key))
+        )
+        return added
 
     return _committed(
         approver,
@@ -302,8 +421,8 @@ def has_identity(case: Case) -> bool:
 
 def _unlock(user: User, passphrase: str) -> tuple[CustodianKey, bytes]:
     """This custodian's key row and raw private key; CustodyError on a wrong passphrase."""
-    key = key_of(user)
-    if key is None or not key.active:
+    key = active_key_of(user)
+    if key is None:
         raise CustodyError({"passphrase": str(_l("You have no key yet."))})
     try:
         return key, custodian_keys.unwrap(WrappedKey.from_json(key.wrapped), passphrase or "")
@@ -325,10 +444,15 @@ def _open(case: Case, key: CustodianKey, private: bytes, row: TipIdentity) -> di
     return json.loads(plaintext)
 
 
+def check_passphrase(user: User, passphrase: str) -> None:
+    """CustodyError unless ``user`` holds an approved key and ``passphrase`` unlocks it."""
+    _unlock(user, passphrase)
+
+
 def open_identity(case: Case, user: User, passphrase: str) -> dict:
     """Open the identity with this custodian's passphrase; CustodyError when they cannot."""
-    key = key_of(user)
-    row = _box(case, key) if key is not None and key.active else None
+    key = active_key_of(user)
+    row = _box(case, key) if key is not None else None
     if row is None:
         raise CustodyError({"passphrase": str(_l("This identity was not sealed to your key."))})
     key, private = _unlock(user, passphrase)
@@ -346,8 +470,8 @@ def _missing_keys(case: Case) -> list[CustodianKey]:
 def awaiting_reseal(user: User) -> list[Case]:
     """Tips whose identity this custodian holds and could share with custodians enrolled after
     it was sealed (never tips the custodian is excluded from)."""
-    key = key_of(user)
-    if key is None or not key.active:
+    key = active_key_of(user)
+    if key is None:
         return []
     cases = db.session.scalars(
         select(Case)
@@ -360,8 +484,8 @@ def awaiting_reseal(user: User) -> list[Case]:
 
 def not_sealed_to(user: User) -> int:
     """How many tips carry an identity that is not sealed to this custodian's key yet."""
-    key = key_of(user)
-    if key is None or not key.active:
+    key = active_key_of(user)
+    if key is None:
         return 0
     cases = db.session.scalars(
         select(Case)
@@ -373,9 +497,10 @@ def not_sealed_to(user: User) -> int:
 
 
 def reseal(user: User, passphrase: str, cases: list[Case]) -> dict[int, int]:
-    """Share the identities of ``cases`` with every active custodian who lacks them (a decoy
-    for those the tip excludes), opening each with this custodian's key, unwrapped once.
-    Returns ``{case id: boxes added}``. The caller audits and commits."""
+    """Share the identities of ``cases`` with every approved custodian key that lacks them
+    (``active_keys``: never a key waiting for approval; a decoy for those the tip excludes),
+    opening each with this custodian's key, unwrapped once. Returns ``{case id: boxes
+    added}``. The caller audits and commits."""
     key, private = _unlock(user, passphrase)
     return _reseal_with(user, key, private, cases)
 

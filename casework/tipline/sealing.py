@@ -10,7 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from casework.crypto import fields, keys, rotation
-from casework.models import Case, CaseEvent, CaseMessage, RevealRequest, TipDetails
+from casework.models import (
+    Case,
+    CaseEvent,
+    CaseMessage,
+    ConflictExclusion,
+    RevealRequest,
+    TipClosure,
+    TipDetails,
+)
 
 
 def aad(purpose: str, organization_id: int, case_id: int) -> bytes:
@@ -60,6 +68,10 @@ def _register_rotation() -> None:
         (TipDetails, "committee_sealed", "tip-committee"),
         (TipDetails, "penalty_sealed", "tip-penalty"),
         (RevealRequest, "reason_sealed", "tip-reveal-reason"),
+        (RevealRequest, "refusal_sealed", "tip-reveal-refusal"),
+        (ConflictExclusion, "statement_sealed", "tip-conflict-statement"),
+        (TipClosure, "public_note_sealed", "tip-closure-public"),
+        (TipClosure, "internal_note_sealed", "tip-closure-internal"),
         (CaseMessage, "body_sealed", "case-message"),
         (CaseEvent, "body_sealed", "case-event"),
     ):

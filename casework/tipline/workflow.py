@@ -9,6 +9,9 @@ is closed, the outside body's reference number when it is referred.
 The SLA clock is the general channel's (casework.cases.sla, the category's days): each stage a tip
 enters has the category's days until the tipster's next answer, and an officer who needs longer
 explains why and gives a new date, which the tipster sees (the plans' "explain within 15 days").
+
+Closing a tip without action (unfounded, or not enough facts to act on) waits for a second
+person's approval, another integrity officer's or a custodian's (casework.tipline.closure).
 """
 
 from __future__ import annotations
@@ -17,37 +20,58 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from casework.cases import casefile, lifecycle, sla, timeline, values
 from casework.cases.errors import FieldErrors
 from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
-from casework.extensions import db
-from casework.models import Case, Organization
+from casework.extensions import db, transaction
+from casework.models import Case, Organization, TipClosure
 from casework.tipline import access, referral, sealing, trail
 from casework.tipline.filing import details_of
 
 # The register's order: what is late first, what is done last.
 DUE_ORDER = {sla.OVERDUE: 0, sla.DUE_SOON: 1, sla.ON_TIME: 2, sla.PAUSED: 3, sla.DONE: 4}
+# Closing a tip with no action taken needs a second person's approval (one officer alone
+# could otherwise bury a tip).
+NO_ACTION = frozenset({"unfounded", "insufficient"})
 
 
 class WorkflowError(FieldErrors):
     """An officer's action on a tip that cannot be taken as given."""
 
 
-def change(
+@dataclass
+class Checked:
+    """A status change that passed ``check``, its texts cleaned."""
+
+    target: str
+    outcome: str | None
+    public_note: str = ""
+    internal_note: str = ""
+    order_number: str = ""
+    committee: str = ""
+    penalty: str = ""
+
+    @property
+    def without_action(self) -> bool:
+        """Closing the tip with no action taken: a second person must approve it."""
+        return self.target == "closed" and self.outcome in NO_ACTION
+
+
+def check(
     case: Case,
     target: str,
     *,
-    actor_id: int,
     outcome: str | None = None,
     public_note: str = "",
     internal_note: str = "",
     order_number: str = "",
     committee: str = "",
     penalty: str = "",
-) -> None:
-    """Validate and apply one status change. Commits; WorkflowError with field messages."""
+) -> Checked:
+    """Validate one status change; WorkflowError with field messages."""
     public_note = clean(public_note, multiline=True)
     internal_note = clean(internal_note, multiline=True)
     order_number = clean(order_number)
@@ -87,32 +111,84 @@ def change(
         errors["order_number"] = _l("At most %(n)d characters.", n=100)
     if errors:
         raise WorkflowError(errors)
-    try:
-        before = case.status
-        event = casefile.change_status(case, target, actor_id=actor_id, outcome=outcome)
-        if public_note:
-            event.body_sealed = sealing.seal_text("case-event", case, public_note)
-        if internal_note:
-            note = timeline.record(case, "note", public=False, actor_id=actor_id)
-            db.session.flush()
-            note.body_sealed = sealing.seal_text("case-event", case, internal_note)
-        details = details_of(case)
-        if order_number:
-            details.order_number = order_number
-        if committee:
-            details.committee_sealed = sealing.seal_text("tip-committee", case, committee)
-        if penalty:
-            details.penalty_sealed = sealing.seal_text("tip-penalty", case, penalty)
-        if not lifecycle.state("tip", target).final:
-            org = db.session.get(Organization, case.organization_id)
-            case.due_date = sla.initial_due_date(org, case.category, clock.utcnow())
-        trail.record(
-            case, "status", actor_id, status_from=before, status_to=target, outcome=outcome
+    return Checked(target, outcome, public_note, internal_note, order_number, committee, penalty)
+
+
+def apply(case: Case, checked: Checked, *, actor_id: int) -> None:
+    """Apply a checked status change with its timeline and trail entries (a step: the caller
+    commits)."""
+    before = case.status
+    event = casefile.change_status(case, checked.target, actor_id=actor_id, outcome=checked.outcome)
+    if checked.public_note:
+        event.body_sealed = sealing.seal_text("case-event", case, checked.public_note)
+    if checked.internal_note:
+        note = timeline.record(case, "note", public=False, actor_id=actor_id)
+        db.session.flush()
+        note.body_sealed = sealing.seal_text("case-event", case, checked.internal_note)
+    details = details_of(case)
+    if checked.order_number:
+        details.order_number = checked.order_number
+    if checked.committee:
+        details.committee_sealed = sealing.seal_text("tip-committee", case, checked.committee)
+    if checked.penalty:
+        details.penalty_sealed = sealing.seal_text("tip-penalty", case, checked.penalty)
+    if not lifecycle.state("tip", checked.target).final:
+        org = db.session.get(Organization, case.organization_id)
+        case.due_date = sla.initial_due_date(org, case.category, clock.utcnow())
+    trail.record(
+        case,
+        "status",
+        actor_id,
+        status_from=before,
+        status_to=checked.target,
+        outcome=checked.outcome,
+    )
+
+
+def pending_closure(case: Case) -> TipClosure | None:
+    """The closure without action waiting for a second person, if any."""
+    return db.session.scalar(select(TipClosure).filter_by(case_id=case.id, status="pending"))
+
+
+def _ask_second(case: Case, actor_id: int, checked: Checked) -> TipClosure:
+    if pending_closure(case) is not None:
+        raise WorkflowError(
+            {"target": str(_l("A closure of this tip is already waiting for approval."))}
         )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    row = TipClosure(
+        organization_id=case.organization_id,
+        case_id=case.id,
+        outcome=checked.outcome,
+        requested_by=actor_id,
+        requested_on=clock.today(),
+    )
+    with transaction():
+        db.session.add(row)
+        if checked.public_note:
+            row.public_note_sealed = sealing.seal_text(
+                "tip-closure-public", case, checked.public_note
+            )
+        if checked.internal_note:
+            row.internal_note_sealed = sealing.seal_text(
+                "tip-closure-internal", case, checked.internal_note
+            )
+        trail.record(case, "closure_requested", actor_id, outcome=checked.outcome)
+    return row
+
+
+def change(case: Case, target: str, *, actor_id: int, **fields) -> TipClosure | None:
+    """Validate (``check``, which names the ``fields``: outcome, public_note, internal_note,
+    order_number, committee, penalty) and apply one status change. Commits; WorkflowError
+    with field messages.
+
+    Closing the tip without action (unfounded, or not enough facts) is not applied: it waits
+    for a second person (casework.tipline.closure) and is returned."""
+    checked = check(case, target, **fields)
+    if checked.without_action:
+        return _ask_second(case, actor_id, checked)
+    with transaction():
+        apply(case, checked, actor_id=actor_id)
+    return None
 
 
 def explain_delay(case: Case, *, actor_id: int, text: str, new_date: date | str | None) -> None:

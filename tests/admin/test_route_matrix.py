@@ -45,6 +45,7 @@ API_KEY = "api-key"  # public, but refused with 403 without an issued api_key (O
 CASE_READERS = frozenset({CLERK, OFFICER, SUPERVISOR, EXECUTIVE})
 CASE_WORKERS = frozenset({OFFICER, SUPERVISOR})
 ADMIN = frozenset({SYSADMIN})
+APPROVERS = frozenset({SYSADMIN, SUPERVISOR, CUSTODIAN})
 
 # endpoint -> (who, strictness). who: PUBLIC, OPEN, or a set of roles.
 ROUTES: dict[str, tuple[object, str]] = {
@@ -151,6 +152,11 @@ ROUTES: dict[str, tuple[object, str]] = {
     "admin.outbox_status": (ADMIN, STRICT),
     "admin.outbox_retry": (ADMIN, STRICT),
     "admin.audit_log": (ADMIN, STRICT),
+    # a second person approves changes to custodian, integrity and supervisor accounts
+    "admin.approvals": (APPROVERS, STRICT),
+    "admin.approval_approve": (APPROVERS, LOOSE),
+    "admin.approval_refuse": (APPROVERS, LOOSE),
+    "admin.approval_withdraw": (APPROVERS, LOOSE),
     # the corruption channel's back office (its own tests check the details)
     "admin.tips": (frozenset({INTEGRITY, CUSTODIAN}), LOOSE),
     "admin.tip": (frozenset({INTEGRITY}), LOOSE),
@@ -172,6 +178,10 @@ ROUTES: dict[str, tuple[object, str]] = {
     "admin.tip_custody_passphrase": (frozenset({CUSTODIAN}), LOOSE),
     "admin.tip_reveal_approve": (frozenset({CUSTODIAN}), LOOSE),
     "admin.tip_reveal_refuse": (frozenset({CUSTODIAN}), LOOSE),
+    "admin.tip_closure_approve": (frozenset({INTEGRITY, CUSTODIAN}), LOOSE),
+    "admin.tip_closure_refuse": (frozenset({INTEGRITY, CUSTODIAN}), LOOSE),
+    "admin.tip_exclusions": (frozenset({SUPERVISOR, CUSTODIAN}), STRICT),
+    "admin.tip_exclusion_reverse": (frozenset({SUPERVISOR, CUSTODIAN}), LOOSE),
     "admin.tip_transfer": (CASE_WORKERS, LOOSE),
 }
 
@@ -235,6 +245,7 @@ def samples(app, login_as):
             "request_id": 999_999,
             "file_id": 999_999,
             "key_id": 999_999,
+            "change_id": 999_999,
             "code": "th",
             "filename": "css/site.css",
             "channel": "complaints",

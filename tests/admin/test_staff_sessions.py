@@ -133,11 +133,24 @@ def test_deactivation_by_an_administrator_ends_sessions(app, account, login_as):
     thief = _copy(app, victim)
     admin = app.test_client()
     login_as("sysadmin", on=admin)
+    # (a supervisor account: the administrator asks, a second supervisor approves)
+    second = app.test_client()
+    login_as("supervisor", email="second-supervisor@demo.go.th", on=second)
+
+    def approve_the_request():
+        with app.app_context():
+            from casework.models import AccountChange
+
+            change_id = db.session.scalar(db.select(AccountChange.id).filter_by(status="pending"))
+        assert second.post(f"/admin/approvals/{change_id}/approve").status_code == 302
+
     form = {"email": "victim@demo.go.th", "role": "supervisor", "department": ""}
     assert admin.post(f"/admin/users/{account}", data=form).status_code == 302  # unticked
+    approve_the_request()
     assert not _opens_admin(victim) and not _opens_admin(thief)
     form["active"] = "y"
     assert admin.post(f"/admin/users/{account}", data=form).status_code == 302
+    approve_the_request()
     assert not _opens_admin(victim) and not _opens_admin(thief)
 
 

@@ -173,3 +173,62 @@ def test_the_migration_that_keys_the_audit_chain_pins_the_entries_before_it(bare
     assert verdict.ok and verdict.checked == 4 and verdict.unkeyed == 3
     pin = db.session.scalar(db.select(AuditEntry).filter_by(seq=4))
     assert pin.action == audit.KEYED and pin.prev_hash == prev
+
+
+def test_the_custody_migration_closes_the_first_key_path_on_existing_data(bare):
+    """An organization upgraded with keys: its earliest key becomes its first-key ceremony, a
+    key the old rule activated without approval goes back to waiting for one, and a reveal
+    approved under the one-custodian rule keeps its approver as its one approval."""
+    from casework.models import CustodianKey, CustodyCeremony, RevealApproval
+
+    upgrade(revision=BEFORE)
+    with db.engine.begin() as conn:
+        org = _insert(conn, "organizations", slug="old")
+        users = [
+            _insert(conn, "users", organization_id=org, email=f"c{n}@old.test", role="custodian")
+            for n in (1, 2, 3)
+        ]
+        # 1: the first key; 2: approved by 1; 3: activated alone while 1 and 2 were away.
+        keys = [
+            _insert(
+                conn,
+                "custodian_keys",
+                organization_id=org,
+                user_id=user,
+                created_on=date(2026, 1, n),
+                active=True,
+                approved_by=users[0] if n == 2 else None,
+            )
+            for n, user in zip((1, 2, 3), users, strict=True)
+        ]
+        cat = _insert(conn, "categories", organization_id=org, channel="tip", code="t")
+        case = _insert(
+            conn,
+            "cases",
+            organization_id=org,
+            case_number="T2570/00001",
+            channel="tip",
+            category_id=cat,
+            fiscal_year=2570,
+            sequence=1,
+        )
+        _insert(
+            conn,
+            "tip_reveal_requests",
+            organization_id=org,
+            case_id=case,
+            requested_by=users[0],
+            status="approved",
+            decided_by=users[1],
+            decided_on=date(2026, 2, 1),
+        )
+    upgrade()
+    [ceremony] = db.session.scalars(db.select(CustodyCeremony)).all()
+    assert (ceremony.organization_id, ceremony.custodian_key_id) == (org, keys[0])
+    assert ceremony.held_by == users[0] and ceremony.held_on == date(2026, 1, 1)
+    active = {k.id: k.active for k in db.session.scalars(db.select(CustodianKey))}
+    assert active == {keys[0]: True, keys[1]: True, keys[2]: False}
+    [approval] = db.session.scalars(db.select(RevealApproval)).all()
+    assert approval.custodian_id == users[1] and approval.approved_on == date(2026, 2, 1)
+    db.session.remove()
+    downgrade(revision="base")

@@ -29,6 +29,7 @@ from casework.models import (
 from casework.staff.roles import CLERK, CUSTODIAN, INTEGRITY, OFFICER, SUPERVISOR
 from casework.tipline import (
     access,
+    closure,
     custody,
     filing,
     messages,
@@ -209,8 +210,11 @@ def test_refused_reveal_and_anonymous_tip_has_nothing_to_reveal(org):
         reveal.request(anon, officer, "เหตุผล")
     case = file(org, confidential=True, identity={"name": "ก ข"}, consent=True).case
     row = reveal.request(case, officer, "เหตุผล")
-    reveal.refuse(row, case, keeper)
+    with pytest.raises(CustodyError):  # a refusal says why
+        reveal.refuse(row, case, keeper, " ")
+    reveal.refuse(row, case, keeper, "เหตุผลยังไม่เพียงพอที่จะเปิดเผยตัวตน")
     assert row.status == "refused"
+    assert reveal.refusal_of(row, case) == "เหตุผลยังไม่เพียงพอที่จะเปิดเผยตัวตน"
     with pytest.raises(CustodyError):
         reveal.approve(row, case, keeper, PASS)
     assert reveal.access_days(case) == []
@@ -313,13 +317,17 @@ def test_workflow_asks_for_committee_order_and_reason(org):
     with pytest.raises(workflow.WorkflowError) as error:
         workflow.change(second, "closed", actor_id=officer.id, outcome="insufficient")
     assert "public_note" in error.value.fields
-    workflow.change(
+    asked = workflow.change(
         second,
         "closed",
         actor_id=officer.id,
         outcome="insufficient",
         public_note="ไม่ระบุชื่อผู้ถูกกล่าวหาและเวลา",
     )
+    assert second.status == "received"  # closing without action waits for a second person
+    colleague = staff(org, INTEGRITY, "วิภา ดีงาม", "wipa@demo.go.th")
+    access.assign(second, colleague)
+    closure.approve(asked, second, colleague)
     assert second.status == "closed" and second.result_text == ""
 
 
@@ -522,7 +530,7 @@ def test_a_later_custodian_waits_for_approval_then_receives_the_identities(org):
         custody.open_identity(case, later, PASS)
     asked = reveal.request(case, officer, "เชิญมาให้ถ้อยคำ")
     with pytest.raises(CustodyError):  # a pending custodian decides nothing
-        reveal.refuse(asked, case, later)
+        reveal.refuse(asked, case, later, "ไม่อนุมัติ")
     with pytest.raises(CustodyError):  # nobody approves their own key
         custody.approve_key(later, PASS, key)
     with pytest.raises(CustodyError):
@@ -552,8 +560,11 @@ def test_a_later_custodian_waits_for_approval_then_receives_the_identities(org):
     assert custody.open_identity(third, newest, PASS) == {"name": "ค ง"}
     with pytest.raises(CustodyError):
         custody.open_identity(third, accused, PASS)  # a decoy, never the identity
-    # The newcomer can now approve a reveal on their own.
+    # The newcomer can now take part in a reveal: with the first custodian, two of the three
+    # who may decide it (the accused one may not).
     row = reveal.request(third, officer, "ต้องสอบปากคำ")
+    assert row.approvals_needed == 2
+    assert reveal.approve(row, third, first, PASS) is None
     assert reveal.approve(row, third, newest, PASS) == {"name": "ค ง"}
 
 

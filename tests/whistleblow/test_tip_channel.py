@@ -429,6 +429,13 @@ def test_a_tip_closed_as_insufficient_tells_the_tipster_why(app, client, signed_
         f"/admin/tips/{case_id}/status",
         data={"target": "closed", "outcome": "insufficient", "public_note": reason},
     )
+    # Closing without action waits for a second integrity officer, who reads it and approves.
+    status = client.post("/api/v1/tips/status", json={"receipt": receipt}).get_json()
+    assert status["status"] == "received" and reason not in str(status)
+    assert staff.post(f"/admin/tips/{case_id}/closure/approve").status_code == 404
+    second, _second = signed_in(INTEGRITY, "วิภา ดีงาม")
+    second.post(f"/admin/tips/{case_id}/assign", data={})
+    assert second.post(f"/admin/tips/{case_id}/closure/approve").status_code == 302
     status = client.post("/api/v1/tips/status", json={"receipt": receipt}).get_json()
     assert status["status"] == "closed" and status["outcome"] == "insufficient"
     assert status["next_answer_due"] is None

@@ -236,6 +236,12 @@ def test_no_row_of_a_tip_keeps_a_time_finer_than_the_day(
         f"/admin/tips/{tip_id}/referral",
         data={"body": "nacc", "reference_number": "ปช 1/2569", "referred_on": "2026-03-09"},
     )
+    # A closure without action waits for a second person; the custodian refuses it.
+    officer_client.post(
+        f"/admin/tips/{tip_id}/status",
+        data={"target": "closed", "outcome": "unfounded", "internal_note": "ไม่มีมูล"},
+    )
+    keeper_client.post(f"/admin/tips/{tip_id}/closure/refuse")
     officer_client.post(
         f"/admin/tips/{tip_id}/status",
         data={"target": "closed", "outcome": "substantiated", "public_note": "ลงโทษแล้ว"},
@@ -276,7 +282,8 @@ def test_no_row_of_a_tip_keeps_a_time_finer_than_the_day(
                 assert not {"ip", "ip_address", "remote_addr", "user_agent"} & set(row.keys())
         assert {"cases", "case_events", "case_messages", "attachments", "audit_entries"} <= seen
         assert {"tip_details", "tip_identities", "tip_exclusions", "tip_referrals"} <= seen
-        assert {"tip_reveal_requests", "tip_assignments"} <= seen
+        assert {"tip_reveal_requests", "tip_reveal_approvals", "tip_assignments"} <= seen
+        assert "tip_closures" in seen
         # Nothing of the channel is queued for sending, to anyone.
         assert not db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.case_id.in_(tip_ids))

@@ -64,13 +64,16 @@ def test_declare_conflict_commits_and_the_trail_names_nobody(staff, file_tip, tr
     colleague = staff(INTEGRITY, "วิภา ดีงาม")
     tip = file_tip()
     access.assign(tip, colleague)
-    access.declare_conflict(tip, colleague.id, actor_id=officer.id)
+    access.declare_conflict(tip, colleague, "ผู้ถูกกล่าวหาเป็นญาติของข้าพเจ้า")
     db.session.rollback()
-    assert access.is_excluded(colleague.id, tip)
+    assert access.is_excluded(colleague.id, tip) and not access.is_excluded(officer.id, tip)
     assert db.session.scalar(select(TipAssignment).filter_by(case_id=tip.id)) is None
     rows = db.session.scalars(select(ConflictExclusion).filter_by(case_id=tip.id)).all()
     assert len(rows) % access.DECOY_BLOCK == 0
     [entry] = trail_of("tip.excluded", case_id=tip.id)
-    assert entry.actor_id == officer.id and not entry.data
-    access.declare_conflict(tip, colleague.id, actor_id=officer.id)  # once is enough
+    assert entry.actor_id == colleague.id and entry.data == {"declared": True}
+    [declared] = access.exclusions_of(tip)
+    assert declared.user == colleague and declared.declared
+    assert declared.statement == "ผู้ถูกกล่าวหาเป็นญาติของข้าพเจ้า"
+    access.declare_conflict(tip, colleague, "อีกครั้ง")  # once is enough
     assert len(trail_of("tip.excluded", case_id=tip.id)) == 1

@@ -3,8 +3,11 @@ and a request loaded by id only when they may decide it."""
 
 from __future__ import annotations
 
+import pytest
+
 from casework.staff.roles import CUSTODIAN, INTEGRITY
 from casework.tipline import access, reveal
+from casework.tipline.custody import CustodyError
 
 IDENTITY = {"confidential": True, "identity": {"name": "ผู้แจ้ง ลับ"}, "consent": True}
 
@@ -43,3 +46,22 @@ def test_request_for_loads_only_what_the_custodian_may_decide(
     assert reveal.request_for(officer, asked.id) is None  # an officer asks, never decides
     assert reveal.request_for(staff(CUSTODIAN, "คนนอก", organization=elsewhere), asked.id) is None
     assert reveal.request_for(keeper, asked.id + 1000) is None
+
+
+def test_reveal_approvals_sets_k_and_no_request_asks_for_more_than_can_decide(
+    ctx, custodian, staff, file_tip, passphrase
+):
+    keeper = custodian()
+    custodian("ผู้เก็บ สอง")
+    officer = staff(INTEGRITY, "มานะ อดทน")
+    tip = file_tip(**IDENTITY)
+    access.assign(tip, officer)
+    assert reveal.approvals_needed(tip) == 2  # the default with two custodians
+    ctx.config["REVEAL_APPROVALS"] = 3
+    with pytest.raises(CustodyError) as error:
+        reveal.request(tip, officer, "เชิญมาเป็นพยาน")
+    assert "reason" in error.value.fields
+    ctx.config["REVEAL_APPROVALS"] = 1
+    row = reveal.request(tip, officer, "เชิญมาเป็นพยาน")
+    assert row.approvals_needed == 1
+    assert reveal.approve(row, tip, keeper, passphrase) == {"name": "ผู้แจ้ง ลับ"}
