@@ -3,7 +3,8 @@ the API, and a transferred complainant claiming the tip's receipt)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from casework.cases.textinput import LIMITS
 from casework.crypto import keys, tracking
@@ -21,7 +22,19 @@ def find_by_code(org: Organization, text: str | None) -> Case | None:
     text = text if isinstance(text, str) else ""
     canonical = tracking.normalize_code(text) if len(text) <= LIMITS["tracking_code"] else None
     digest = tracking.hash_code(keys.keyring().tracking_key, canonical or "!")
-    case = db.session.scalar(
-        select(Case).filter_by(organization_id=org.id, channel="complaint", tracking_hash=digest)
+    row = db.session.execute(_BY_CODE, {"org": org.id, "digest": digest}).unique().first()
+    return row[0] if row and canonical else None
+
+
+# One round trip brings what the status page shows: the case, its timeline, its category and
+# unit, and the organization's row. Built once: every lookup runs it.
+_BY_CODE = (
+    select(Case, Organization)
+    .join(Organization, Organization.id == Case.organization_id)
+    .filter(
+        Case.organization_id == bindparam("org"),
+        Case.channel == "complaint",
+        Case.tracking_hash == bindparam("digest"),
     )
-    return case if canonical else None
+    .options(joinedload(Case.events), joinedload(Case.category), joinedload(Case.department))
+)
