@@ -8,6 +8,9 @@ number back: the register has no gaps and no duplicates.
 
 from __future__ import annotations
 
+from functools import cache
+
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -34,19 +37,25 @@ def take(organization_id: int, channel: str, fiscal_year: int, count: int) -> in
     if count < 1:
         raise ValueError("take at least one number")
     session = db.session
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(CaseCounter).values(
-        organization_id=organization_id, channel=channel, fiscal_year=fiscal_year, last=count
-    )
     last = session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[
-                CaseCounter.organization_id,
-                CaseCounter.channel,
-                CaseCounter.fiscal_year,
-            ],
-            set_={"last": CaseCounter.last + statement.excluded.last},
-        ).returning(CaseCounter.last)
+        _take_statement(session.get_bind().dialect.name),
+        {"org": organization_id, "channel": channel, "fiscal_year": fiscal_year, "count": count},
     ).scalar_one()
     return last - count + 1
+
+
+@cache
+def _take_statement(dialect: str):
+    """Built once per dialect: a filing runs it every time (SQLAlchemy caches its SQL)."""
+    counters = CaseCounter.__table__
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(counters).values(
+        organization_id=bindparam("org"),
+        channel=bindparam("channel"),
+        fiscal_year=bindparam("fiscal_year"),
+        last=bindparam("count"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[counters.c.organization_id, counters.c.channel, counters.c.fiscal_year],
+        set_={"last": counters.c.last + statement.excluded.last},
+    ).returning(counters.c.last)
