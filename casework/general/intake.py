@@ -238,9 +238,10 @@ def _create(org: Organization, sub: ComplaintSubmission, category, actor_id, bef
             receipt_sealed=resubmit.seal(token, canonical) if token else None,
         )
         db.session.add(case)
-        db.session.flush()
-        identity.seal(case, reporter)
-        attachments.store(case, sub.uploads, uploaded_by="staff" if actor_id else "citizen")
+        if reporter or sub.uploads:
+            db.session.flush()  # their encryption is bound to the case's id
+            identity.seal(case, reporter)
+            attachments.store(case, sub.uploads, uploaded_by="staff" if actor_id else "citizen")
         timeline.record(
             case,
             "received",
