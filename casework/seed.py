@@ -169,16 +169,14 @@ class _Copy:
     def __init__(self, connection: sa.Connection):
         self.cursor = connection.connection.driver_connection.cursor()
 
-    def write(self, table: sa.Table, columns: list[str], rows: list[tuple]) -> None:
+    def write(self, table: sa.Table, columns: list[str], rows: list[list]) -> None:
         json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, sa.JSON)]
         names = ", ".join(columns)
         with self.cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
             for row in rows:
-                if json_at:
-                    row = list(row)
-                    for i in json_at:
-                        if row[i] is not None:
-                            row[i] = json.dumps(row[i], ensure_ascii=False)
+                for i in json_at:
+                    if row[i] is not None:
+                        row[i] = json.dumps(row[i], ensure_ascii=False)
                 copy.write_row(row)
 
     def case_ids(self, count: int) -> list[int]:
@@ -196,7 +194,7 @@ class _Insert:
         self.connection = connection
         self.next_id: int | None = None
 
-    def write(self, table: sa.Table, columns: list[str], rows: list[tuple]) -> None:
+    def write(self, table: sa.Table, columns: list[str], rows: list[list]) -> None:
         self.connection.execute(
             sa.insert(table), [dict(zip(columns, row, strict=True)) for row in rows]
         )
@@ -209,24 +207,34 @@ class _Insert:
 
 
 class _Rows:
-    """Rows of every table for one chunk, as tuples in each table's column order."""
+    """Rows of every table for one chunk, as lists in each table's column order."""
 
     def __init__(self):
-        self.rows: dict[str, list[tuple]] = {model.__tablename__: [] for model in TABLES}
+        self.rows: dict[str, list[list]] = {model.__tablename__: [] for model in TABLES}
         self.columns = {
             model.__tablename__: [
                 c.name for c in model.__table__.columns if c.name != "id" or model is Case
             ]
             for model in TABLES
         }
-        self.defaults = {model.__tablename__: _defaults(model.__table__) for model in TABLES}
+        self.position = {
+            name: {column: i for i, column in enumerate(columns)}
+            for name, columns in self.columns.items()
+        }
+        self.template = {
+            model.__tablename__: [
+                _defaults(model.__table__)[c] for c in self.columns[model.__tablename__]
+            ]
+            for model in TABLES
+        }
 
     def add(self, model, **values) -> None:
         name = model.__tablename__
-        defaults = self.defaults[name]
-        self.rows[name].append(
-            tuple(values[c] if c in values else defaults[c] for c in self.columns[name])
-        )
+        row = self.template[name].copy()
+        position = self.position[name]
+        for column, value in values.items():
+            row[position[column]] = value
+        self.rows[name].append(row)
 
     def flush(self, sink, counts: Counter) -> None:
         for model in TABLES:
