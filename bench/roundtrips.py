@@ -47,11 +47,15 @@ class Trace:
             fh.seek(start)
             sent = [line.split("\t") for line in fh.read().splitlines() if "\tF\t" in line]
         kinds = [parts[3].strip() for parts in sent if len(parts) > 3]
-        statements = [
-            parts[4].strip().strip('"').lstrip('" ')[:40]
-            for parts in sent
-            if len(parts) > 4 and parts[3].strip() in ("Query", "Parse")
-        ]
+        statements = []
+        for parts in sent:
+            kind = parts[3].strip() if len(parts) > 3 else ""
+            text = parts[4].strip() if len(parts) > 4 else ""
+            if kind in ("Query", "Parse"):
+                statements.append(text.strip('"').lstrip('" ')[:40])
+            elif kind == "Bind" and not text.startswith('"" ""'):  # psycopg prepared it before
+                statements.append("(prepared) " + text.split('"')[3])
+        statements = [s for s in statements if s]
         return {
             "status": status,
             "round_trips": sum(1 for kind in kinds if kind in ("Query", "Sync")),
