@@ -112,7 +112,7 @@ def track_lookup():
     form = TrackForm()
     if not form.validate() and _expired(form):
         return render_template("complaints/track.html", form=form, notice=EXPIRED()), 400
-    case = lookup.find_by_code(current_org(), form.tracking_code.data)
+    case = lookup.find_by_code(current_org(), form.tracking_code.data, for_page=True)
     if case is None:
         return _not_found(form)
     return _status_page(case, code=form.tracking_code.data)
@@ -124,7 +124,7 @@ def track_lookup():
 @no_store
 def add_info():
     form = InfoForm()
-    case = lookup.find_by_code(current_org(), form.tracking_code.data)
+    case = lookup.find_by_code(current_org(), form.tracking_code.data, for_page=True)
     if case is None:
         return _not_found(TrackForm(formdata=None))
     if not form.validate() and _expired(form):
@@ -150,7 +150,7 @@ def add_info():
 @no_store
 def rate():
     form = RatingForm()
-    case = lookup.find_by_code(current_org(), form.tracking_code.data)
+    case = lookup.find_by_code(current_org(), form.tracking_code.data, for_page=True)
     if case is None:
         return _not_found(TrackForm(formdata=None))
     if not form.validate() and _expired(form):
