@@ -49,7 +49,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# Not part of `make test`: PostgreSQL at BENCH_SERVER (default postgresql://postgres@127.0.0.1),
+# database BENCH_DATABASE (default bench_rongrian, created afresh, dropped afterwards), wrk from
+# Debian. Seeds 100k then 1M cases (BENCH_CASES) and prints the ratio table (bench/run.py).
 bench: $(STAMP)
+	scripts/ensure-wrk
 	$(BIN)/python -m bench
 
 # Draw the LINE rich menu (with a Thai font the machine has) and make it the account's default.

@@ -175,6 +175,30 @@ def viewed(
         record(case.organization_id, action, actor_id=actor_id, case=case, target=target, data=data)
 
 
+def chain_many(organization_id: int, chain: str, entries: list[dict]) -> list[dict]:
+    """Chain many entries onto the end of a chain at once, in the current transaction (bulk
+    loads: casework.seed). Each entry gives ``at``, ``actor_id``, ``action``, ``case_id``,
+    ``target`` and ``data``; the rows come back with the chain, ``seq``, ``prev_hash`` and
+    ``hash`` set, for the caller to insert before it commits. The head is locked as in
+    ``record`` and moved to the last of them."""
+    head = _head(organization_id, chain)
+    key, seq, previous = _key(), head.seq, head.hash
+    rows = []
+    for entry in entries:
+        seq += 1
+        fields = {
+            **entry,
+            "organization_id": organization_id,
+            "chain": chain,
+            "seq": seq,
+            "prev_hash": previous,
+        }
+        previous = _mac(key, fields)
+        rows.append({**fields, "hash": previous})
+    head.seq, head.hash = seq, previous
+    return rows
+
+
 # The two tables as the migration that keyed the chain found them (pin_unkeyed runs there).
 _entries = sa.table(
     "audit_entries",

@@ -61,6 +61,20 @@ def database_answers() -> bool:
 
 
 migrate = Migrate()
+
+
+def commit_keeping_state() -> None:
+    """Commit without expiring what the session holds. By default every object is expired at
+    commit and read again on first use, in a second transaction; a request that goes on to show
+    what it has just written (a receipt) would pay that to read back its own rows."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()

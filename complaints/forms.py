@@ -54,7 +54,9 @@ class ComplaintForm(FlaskForm):
         ),
         default="complaint",
     )
-    category = SelectField(_l("Category"), choices=[])
+    # Not checked against the list here: casework.general.intake checks the category (active,
+    # of this channel), so sending a form need not load the list; showing one does.
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
     subject = StringField(_l("Subject"), render_kw=_max("subject"))
     details = TextAreaField(_l("What happened?"), render_kw=_max("details") | {"rows": 8})
     location = StringField(_l("Where?"), render_kw=_max("location"))

@@ -47,27 +47,29 @@ def new():
 def submit():
     org = current_org()
     form = ComplaintForm()
-    form.category.choices = _categories(org)
     if not form.validate():
         errors = {"csrf_token": EXPIRED()} if _expired(form) else {}
         form.form_token.data = form.form_token.data or intake.new_form_token()
-        return render_template("complaints/new.html", form=form, errors=errors, org=org), 400
+        return _form_again(form, errors, org)
     try:
         filed = intake.file_complaint(org, complaint_submission(form, request.files))
     except intake.IntakeError as error:
         attach_errors(form, error)
-        return (
-            render_template("complaints/new.html", form=form, errors=error.fields, org=org),
-            400,
-        )
+        return _form_again(form, error.fields, org)
     return render_template(
         "complaints/receipt.html",
         filed=filed,
         case=filed.case,
         org=org,
-        files=len(followup.case_attachments(filed.case)),
-        emailed=intake.receipt_emailed(filed.case),
+        files=intake.receipt_files(filed),
+        emailed=intake.receipt_emailed(filed),
     )
+
+
+def _form_again(form, errors: dict, org):
+    """The form, with what was typed and what to correct."""
+    form.category.choices = _categories(org)
+    return render_template("complaints/new.html", form=form, errors=errors, org=org), 400
 
 
 @bp.get("/track")
@@ -110,7 +112,7 @@ def track_lookup():
     form = TrackForm()
     if not form.validate() and _expired(form):
         return render_template("complaints/track.html", form=form, notice=EXPIRED()), 400
-    case = lookup.find_by_code(current_org(), form.tracking_code.data)
+    case = lookup.find_by_code(current_org(), form.tracking_code.data, for_page=True)
     if case is None:
         return _not_found(form)
     return _status_page(case, code=form.tracking_code.data)
@@ -122,7 +124,7 @@ def track_lookup():
 @no_store
 def add_info():
     form = InfoForm()
-    case = lookup.find_by_code(current_org(), form.tracking_code.data)
+    case = lookup.find_by_code(current_org(), form.tracking_code.data, for_page=True)
     if case is None:
         return _not_found(TrackForm(formdata=None))
     if not form.validate() and _expired(form):
@@ -148,7 +150,7 @@ def add_info():
 @no_store
 def rate():
     form = RatingForm()
-    case = lookup.find_by_code(current_org(), form.tracking_code.data)
+    case = lookup.find_by_code(current_org(), form.tracking_code.data, for_page=True)
     if case is None:
         return _not_found(TrackForm(formdata=None))
     if not form.validate() and _expired(form):

@@ -1,10 +1,10 @@
-"""Command-line tools: `flask --app wsgi demo load`, `keys rotate`, `i18n compile`."""
+"""Command-line tools: `flask --app wsgi demo load`, `seed`, `keys rotate`, `i18n compile`."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from casework.crypto import keys, rotation
 from rongrian import i18n
@@ -21,6 +21,42 @@ def demo_load() -> None:
 
     org = demo.load()
     click.echo(f"demo organization ready: {org.slug}")
+
+
+@click.command("seed")
+@with_appcontext
+@click.option("--cases", type=click.IntRange(min=1), required=True, help="How many cases to add.")
+@click.option(
+    "--organization", "slug", default=None, help="The organization's slug (default: this one)."
+)
+def seed_command(cases: int, slug: str | None) -> None:
+    """Add realistic Thai cases in bulk (benchmarks, trying the back office at scale)."""
+    from casework import seed
+    from casework.extensions import db
+    from casework.models import Organization
+
+    slug = slug or current_app.config.get("RONGRIAN_ORG")
+    query = db.select(Organization)
+    query = query.filter_by(slug=slug) if slug else query.order_by(Organization.id)
+    org = db.session.scalars(query.limit(1)).first()
+    if org is None:
+        raise click.ClickException(
+            f"no organization {slug!r}" if slug else "no organization yet: run `demo load` first"
+        )
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"  {done:,} / {total:,} cases", err=True)
+
+    try:
+        result = seed.seed(org, cases, progress=progress)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"seeded {result.cases:,} cases for {org.slug} in {result.seconds:.1f} s: "
+        + ", ".join(f"{n:,} {channel}" for channel, n in sorted(result.by_channel.items()))
+    )
+    for table, n in sorted(result.rows.items()):
+        click.echo(f"  {table}: {n:,} rows")
 
 
 @keys_cli.command("rotate")
@@ -56,5 +92,5 @@ def i18n_compile() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (demo_cli, keys_cli, i18n_cli):
+    for group in (demo_cli, keys_cli, i18n_cli, seed_command):
         app.cli.add_command(group)

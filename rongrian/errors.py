@@ -79,12 +79,15 @@ def _page(status: int, message: str, error_id: str | None = None):
 
 def _with_org() -> None:
     """Error pages show the organization's name when the database can say it."""
+    from flask import g
+
     from casework.extensions import db
     from rongrian.tenancy import current_org
 
     try:
-        current_org()
+        current_org().name_th  # noqa: B018 - loaded here, not while the page renders
     except Exception:  # noqa: BLE001 - an error page must render whatever else is broken
+        g.pop("rongrian_org", None)
         db.session.rollback()
 
 

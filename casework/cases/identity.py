@@ -11,8 +11,20 @@ from casework.models import Case, ReporterIdentity
 FIELDS = ("name", "phone", "email", "address", "national_id")
 
 
-def _aad(case: Case) -> bytes:
-    return f"identity:{case.organization_id}:{case.id}".encode()
+def aad(organization_id: int, case_id: int) -> bytes:
+    return f"identity:{organization_id}:{case_id}".encode()
+
+
+def stored(organization_id: int, case_id: int, values: dict) -> dict:
+    """An identity's columns as stored: the sealed JSON and the blind indexes."""
+    ring = keys.keyring()
+    return {
+        "organization_id": organization_id,
+        "case_id": case_id,
+        "sealed": fields.encrypt_json(ring, values, aad(organization_id, case_id)),
+        "phone_index": blindindex.blind_index(ring, "phone", values.get("phone", "")),
+        "email_index": blindindex.blind_index(ring, "email", values.get("email", "")),
+    }
 
 
 def seal(case: Case, data: dict) -> ReporterIdentity | None:
@@ -20,14 +32,7 @@ def seal(case: Case, data: dict) -> ReporterIdentity | None:
     values = {k: data.get(k, "") for k in FIELDS if data.get(k)}
     if not values:
         return None
-    ring = keys.keyring()
-    row = ReporterIdentity(
-        organization_id=case.organization_id,
-        case_id=case.id,
-        sealed=fields.encrypt_json(ring, values, _aad(case)),
-        phone_index=blindindex.blind_index(ring, "phone", values.get("phone", "")),
-        email_index=blindindex.blind_index(ring, "email", values.get("email", "")),
-    )
+    row = ReporterIdentity(**stored(case.organization_id, case.id, values))
     db.session.add(row)
     return row
 
@@ -41,7 +46,7 @@ def reveal(case: Case) -> dict:
     row = row_for(case)
     if row is None:
         return {}
-    return fields.decrypt_json(keys.keyring(), row.sealed, _aad(case))
+    return fields.decrypt_json(keys.keyring(), row.sealed, aad(case.organization_id, case.id))
 
 
 def contact_email(case: Case) -> str:

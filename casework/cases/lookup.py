@@ -3,7 +3,8 @@ the API, and a transferred complainant claiming the tip's receipt)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from casework.cases.textinput import LIMITS
 from casework.crypto import keys, tracking
@@ -11,8 +12,9 @@ from casework.extensions import db
 from casework.models import Case, Organization
 
 
-def find_by_code(org: Organization, text: str | None) -> Case | None:
-    """The general complaint a tracking code opens, or None (wrong, unknown or a tip alike).
+def find_by_code(org: Organization, text: str | None, *, for_page: bool = False) -> Case | None:
+    """The general complaint a tracking code opens, or None (wrong, unknown or a tip alike),
+    with its timeline; ``for_page`` brings what the status page names too.
 
     Every answer costs the same work: a mistyped, malformed or empty code is hashed and looked
     up too (as a value no code can hash to), so neither the page nor its timing tells a wrong
@@ -21,7 +23,25 @@ def find_by_code(org: Organization, text: str | None) -> Case | None:
     text = text if isinstance(text, str) else ""
     canonical = tracking.normalize_code(text) if len(text) <= LIMITS["tracking_code"] else None
     digest = tracking.hash_code(keys.keyring().tracking_key, canonical or "!")
-    case = db.session.scalar(
-        select(Case).filter_by(organization_id=org.id, channel="complaint", tracking_hash=digest)
+    statement = _FOR_PAGE if for_page else _WITH_TIMELINE
+    row = db.session.execute(statement, {"org": org.id, "digest": digest}).unique().first()
+    return row[0] if row and canonical else None
+
+
+# One round trip each; built once, as every lookup runs one of them. The API answers with the
+# case and its timeline; the status page also names its category and unit, and the page's
+# header the organization.
+_WITH_TIMELINE = (
+    select(Case)
+    .filter(
+        Case.organization_id == bindparam("org"),
+        Case.channel == "complaint",
+        Case.tracking_hash == bindparam("digest"),
     )
-    return case if canonical else None
+    .options(joinedload(Case.events))
+)
+_FOR_PAGE = (
+    _WITH_TIMELINE.add_columns(Organization)
+    .join(Organization, Organization.id == Case.organization_id)
+    .options(joinedload(Case.category), joinedload(Case.department))
+)

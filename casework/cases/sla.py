@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from casework.cases import lifecycle
 from casework.dates.thaidate import local_date
-from casework.dates.workdays import WorkCalendar
+from casework.dates.workdays import WORKING, WorkCalendar
 from casework.extensions import db
 from casework.models import Case, Category, DeclaredHoliday, Organization
 
@@ -21,6 +21,10 @@ DUE_STATES = (ON_TIME, DUE_SOON, OVERDUE, PAUSED, DONE)
 
 
 def work_calendar(org: Organization) -> WorkCalendar:
+    """How ``org`` counts deadline days. Counting calendar days skips no day, so the declared
+    holidays are read only when it counts working days."""
+    if org.sla_mode != WORKING:
+        return WorkCalendar(mode=org.sla_mode)
     declared = db.session.scalars(
         select(DeclaredHoliday.day).where(DeclaredHoliday.organization_id == org.id)
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from casework.cases import attachments, contact, identity, numbering, sla, timeline, values
@@ -25,8 +25,8 @@ from casework.cases.textinput import LIMITS, clean
 from casework.crypto import keys, resubmit, tracking
 from casework.dates import clock
 from casework.dates.thaidate import fiscal_year, local_date
-from casework.extensions import db
-from casework.models import Case, Organization, OutboxMessage
+from casework.extensions import commit_keeping_state, db
+from casework.models import Attachment, Case, Organization, OutboxMessage
 from casework.models.case import COMPLAINT_KINDS, RECEIVED_VIA
 from casework.notify import outbox
 
@@ -64,6 +64,9 @@ class Filed:
     case: Case
     tracking_code: str | None  # grouped code; None when a resubmission cannot be reopened
     repeated: bool = False  # True when this was a double submission of an earlier case
+    # What the receipt says, known when the case was just filed (None: look it up).
+    files: int | None = None
+    emailed: bool | None = None
 
 
 def normalize(sub: ComplaintSubmission) -> dict[str, str]:
@@ -170,28 +173,45 @@ def file_complaint(
 ) -> Filed:
     """Validate and file; raises IntakeError with field messages. Commits on success.
     ``before_commit(filed)`` runs in the same transaction, with the case and its tracking
-    code (the clerk's audit entry; the LINE chat's receipt)."""
+    code (the clerk's audit entry; the LINE chat's receipt).
+
+    A repeated submission (the same one-time token) is not looked for before filing: the unique
+    hash of its token refuses the new case, and only then is the earlier one looked up. Every
+    filing saves that round trip; a repeat costs an attempt that is rolled back, number and all.
+    """
     if sub.idempotency_token is not None and not usable_token(sub.idempotency_token):
         raise IntakeError({"idempotency_token": str(BAD_TOKEN)})
     errors = normalize(sub)
-    earlier = _repeat(org, sub)
-    if earlier:
-        return earlier
     category = None if errors.get("category") else find_category(org, sub.category, "complaint")
     if category is None and "category" not in errors:
         errors["category"] = str(_l("Choose a category from the list."))
     if errors:
+        earlier = _repeat(org, sub)  # the first of two clicks was filed before a rule changed
+        if earlier:
+            return earlier
         raise IntakeError(errors)
+    while True:
+        token = sub.idempotency_token
+        try:
+            return _create(org, sub, category, actor_id, before_commit)
+        except IntegrityError:
+            earlier = _repeat(org, sub)  # may derive a new token: the Back button's changed form
+            if earlier:
+                return earlier
+            if sub.idempotency_token == token:
+                raise
 
+
+def _create(org: Organization, sub: ComplaintSubmission, category, actor_id, before_commit):
     now = clock.utcnow()
     received_at = sub.received_at or now
     code = tracking.generate_code()
     canonical = tracking.normalize_code(code)
     token = _bound(sub.idempotency_token) if sub.idempotency_token else None
+    reporter = {k: v for k, v in sub.reporter.items() if v}
     try:
         fy = fiscal_year(local_date(now))
         sequence = numbering.next_sequence(org.id, "complaint", fy)
-        reporter = {k: v for k, v in sub.reporter.items() if v}
         case = Case(
             organization_id=org.id,
             channel="complaint",
@@ -202,7 +222,7 @@ def file_complaint(
             case_number=numbering.format_number("complaint", fy, sequence),
             status="received",
             category=category,
-            department_id=category.department_id,
+            department=category.department,
             subject=sub.subject,
             details=sub.details,
             location=sub.location,
@@ -219,9 +239,10 @@ def file_complaint(
             receipt_sealed=resubmit.seal(token, canonical) if token else None,
         )
         db.session.add(case)
-        db.session.flush()
-        identity.seal(case, reporter)
-        attachments.store(case, sub.uploads, uploaded_by="staff" if actor_id else "citizen")
+        if reporter or sub.uploads:
+            db.session.flush()  # their encryption is bound to the case's id
+            identity.seal(case, reporter)
+            attachments.store(case, sub.uploads, uploaded_by="staff" if actor_id else "citizen")
         timeline.record(
             case,
             "received",
@@ -237,27 +258,30 @@ def file_complaint(
             )
         if before_commit is not None:
             before_commit(Filed(case, code))
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        earlier = _repeat(org, sub)
-        if earlier:
-            return earlier
-        raise
+        commit_keeping_state()  # the receipt shows what was just written
     except Exception:
         db.session.rollback()
         raise
-    return Filed(case, code)
+    return Filed(case, code, files=len(sub.uploads), emailed=bool(reporter.get("email")))
 
 
-def receipt_emailed(case: Case) -> bool:
+def receipt_emailed(filed: Filed) -> bool:
     """Whether filing queued the receipt email (the citizen gave an address and consent)."""
+    if filed.emailed is not None:
+        return filed.emailed
     return (
         db.session.scalar(
-            select(OutboxMessage.id).filter_by(case_id=case.id, template="receipt").limit(1)
+            select(OutboxMessage.id).filter_by(case_id=filed.case.id, template="receipt").limit(1)
         )
         is not None
     )
+
+
+def receipt_files(filed: Filed) -> int:
+    """How many files came with the complaint."""
+    if filed.files is not None:
+        return filed.files
+    return db.session.scalar(select(func.count(Attachment.id)).filter_by(case_id=filed.case.id))
 
 
 def new_form_token() -> str:

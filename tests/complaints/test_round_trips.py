@@ -1,0 +1,54 @@
+"""What filing and tracking cost the database (the figures of `make bench`), and the
+organization kept per process without going stale."""
+
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+
+from casework import demo
+from casework.extensions import db
+from casework.models import Organization
+
+COMPLAINT = {"category": "roads", "subject": "ถนนชำรุด", "details": "หลุมลึกหน้าบ้าน"}
+
+
+@contextmanager
+def statements(app):
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement.split(None, 3)[:3])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_filing_and_tracking_take_few_statements(app, client):
+    client.post("/api/v1/complaints", json=COMPLAINT)  # the organization's id is looked up once
+    with statements(app) as filing:
+        code = client.post("/api/v1/complaints", json=COMPLAINT).get_json()["tracking_code"]
+    # category with its unit and organization, the number, the case, its first timeline entry
+    assert len(filing) == 4, filing
+    with statements(app) as tracking:
+        assert client.post("/api/v1/track", json={"tracking_code": code}).status_code == 200
+    assert len(tracking) == 1, tracking  # case, timeline, category, unit and organization
+    with statements(app) as page:
+        assert client.post("/complaints/track", data={"tracking_code": code}).status_code == 200
+    assert len(page) == 1, page
+
+
+def test_a_worker_sees_a_settings_change_made_by_another(make_app):
+    first, second = make_app(), make_app()  # two workers of one deployment, one database
+    with first.app_context():
+        demo.load()
+    assert demo.ORG["name_th"] in first.test_client().get("/").get_data(as_text=True)
+    with second.app_context():
+        org = db.session.scalars(select(Organization)).one()
+        org.name_th = "เทศบาลตำบลทดสอบ"
+        db.session.commit()
+    assert "เทศบาลตำบลทดสอบ" in first.test_client().get("/").get_data(as_text=True)
