@@ -244,6 +244,7 @@ def _dump(app, backend) -> bytes:
     return blob + config + files
 
 
+@pytest.mark.real_commits
 def test_server_alone_reveals_nothing(app, client, backend, caplog, signed_in):
     caplog.set_level(logging.DEBUG)
     signed_in(CUSTODIAN, "ผู้เก็บ รักษา")
