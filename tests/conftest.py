@@ -7,13 +7,15 @@ The schema is built once per session (per pytest-xdist worker) into two template
 demo data (for ``app``) and one without (for ``make_app``); every test starts from one of them
 and leaves nothing behind:
 
-- SQLite: each test gets a copy of the template's file.
+- SQLite: each test gets a copy of the template's file (on /dev/shm where there is one, so a
+  commit flushes nothing to disk).
 - PostgreSQL: each worker has databases of its own (TEST_DATABASE_URL's name + ``_gw0``...,
   created on first use). Each test runs inside one transaction on one connection, rolled back
   when it ends; the app's commits release SAVEPOINTs of it (as pypi/warehouse's tests do). A test
-  whose commits must be real (threads, a second connection, DDL) is marked ``real_commits``: it
-  commits to the worker's database, which is rebuilt after it. A test that needs the mark and
-  lacks it fails, saying so.
+  whose commits must be real (threads, a second connection, a subprocess, DDL) is marked
+  ``real_commits``: it commits to the worker's database, which is rebuilt after it. A test that
+  lacks the mark and opens a second connection, or uses the database from another thread,
+  fails and says so.
 """
 
 from __future__ import annotations
