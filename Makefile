@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 export PORT
 
-.PHONY: run test test-sqlite test-postgresql lint setup db demo serve clean bench line-richmenu
+.PHONY: run test test-sqlite test-postgresql coverage lint setup db demo serve clean bench line-richmenu
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,20 +29,29 @@ run: demo serve
 
 test: test-sqlite test-postgresql
 
+# pytest-xdist: TEST_WORKERS processes (TEST_WORKERS=0: one); the browser tests stay on one of them.
+TEST_WORKERS ?= 2
+PARALLEL = -n $(TEST_WORKERS) --dist loadgroup
+COVERED = rongrian casework complaints whistleblow admin lineoa transparency
+
 test-sqlite: $(STAMP)
 	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium; scripts/ensure-fonts; fi
-	$(BIN)/pytest --db=sqlite
+	$(BIN)/pytest --db=sqlite $(PARALLEL)
 
 # CI sets TEST_DATABASE_URL and CI=true: there the PostgreSQL pass is required, not skipped.
 test-postgresql: $(STAMP)
 	@if [ "$$CI" = "true" ]; then scripts/ensure-chromium; scripts/ensure-fonts; fi
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		$(BIN)/pytest --db=postgresql; \
+		$(BIN)/pytest --db=postgresql $(PARALLEL); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "CI=true but TEST_DATABASE_URL is not set: the PostgreSQL run is required" >&2; exit 1; \
 	else \
 		echo "TEST_DATABASE_URL not set: PostgreSQL pass skipped (CI runs it)"; \
 	fi
+
+# Line coverage of the SQLite pass.
+coverage: $(STAMP)
+	$(BIN)/pytest --db=sqlite $(PARALLEL) $(addprefix --cov=,$(COVERED)) --cov-report=term
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -62,4 +71,4 @@ line-richmenu: $(STAMP)
 	$(BIN)/flask --app wsgi line richmenu
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage

@@ -29,6 +29,7 @@ def _queue(app, n: int, transport: str = "email") -> list[int]:
         return [row.id for row in rows]
 
 
+@pytest.mark.real_commits
 @pytest.mark.postgresql_only
 def test_two_workers_never_send_a_message_twice(app, smtp_server):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
@@ -63,6 +64,7 @@ def test_two_workers_never_send_a_message_twice(app, smtp_server):
         assert statuses == {"sent"}
 
 
+@pytest.mark.real_commits
 @pytest.mark.postgresql_only
 def test_two_workers_claiming_the_same_rows_get_each_once(app):
     ids = _queue(app, 60)

@@ -202,6 +202,7 @@ def test_a_code_signs_in_once_when_replayed(app, account, enrolled, frozen):
     assert not _opens_admin(thief)
 
 
+@pytest.mark.real_commits
 @pytest.mark.postgresql_only
 def test_a_code_signs_in_once_when_two_sign_ins_race(app, account, enrolled, frozen, monkeypatch):
     """Both requests check the code before either records it: still only one signs in."""

@@ -87,21 +87,15 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(request, tmp_path_factory, postgres_url, chromium_path):
-    """The app on 127.0.0.1:<free port>, demo data loaded, CSRF on; one per test session."""
+def live_server(request, tmp_path_factory, databases, chromium_path):
+    """The app on 127.0.0.1:<free port>, demo data loaded, CSRF on; one per test session, on a
+    database of its own (the worker's ``live`` database)."""
     root_conftest = request.config.pluginmanager.get_plugin(
         str(Path(__file__).parent.parent / "conftest.py")
     )
     tmp = tmp_path_factory.mktemp("live")
-    url = postgres_url or f"sqlite:///{tmp / 'live.db'}"
+    url = databases.build(databases.url("live"), demo=True)
     app = create_app({**root_conftest._config(tmp, url), "WTF_CSRF_ENABLED": True}, surface="all")
-    with app.app_context():
-        from casework import demo
-
-        if postgres_url:
-            db.drop_all()
-        db.create_all()
-        demo.load()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -111,8 +105,6 @@ def live_server(request, tmp_path_factory, postgres_url, chromium_path):
     server.server_close()
     with app.app_context():
         db.session.remove()
-        if postgres_url:
-            db.drop_all()
         db.engine.dispose()
 
 

@@ -14,6 +14,9 @@ from casework import audit
 from casework.extensions import db
 from casework.models import AuditEntry
 
+# Migrations run DDL on connections of their own.
+pytestmark = pytest.mark.real_commits
+
 
 def _empty_database() -> None:
     db.drop_all()

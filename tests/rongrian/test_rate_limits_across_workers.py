@@ -94,6 +94,7 @@ def _wait_for_both_workers(server: subprocess.Popen, port: int) -> None:
     assert workers, "gunicorn did not answer"
 
 
+@pytest.mark.real_commits
 @pytest.mark.redis
 def test_the_limit_holds_across_two_gunicorn_workers(make_app, tmp_path, redis_db):
     app = make_app()

@@ -182,6 +182,7 @@ def _tip_rows(conn, tip_ids: set[int], complaint_id: int):
                 yield table, row
 
 
+@pytest.mark.real_commits
 def test_no_row_of_a_tip_keeps_a_time_finer_than_the_day(
     app, client, signed_in, frozen, gps_jpeg, file_complaint
 ):

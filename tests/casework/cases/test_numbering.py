@@ -43,6 +43,7 @@ def test_a_failed_filing_gives_its_number_back(file_complaint, ctx, monkeypatch)
     assert db.session.scalar(select(db.func.count(Case.id))) == 2
 
 
+@pytest.mark.real_commits
 @pytest.mark.postgresql_only
 def test_fifty_parallel_submissions_get_fifty_consecutive_numbers(app):
     barrier = threading.Barrier(50)
