@@ -257,6 +257,7 @@ def _create(org: Organization, sub: ComplaintSubmission, category, actor_id, bef
                 case, reporter["email"], "receipt", due_date=case.due_date.isoformat()
             )
         if before_commit is not None:
+            db.session.flush()  # what it writes refers to the case by its id
             before_commit(Filed(case, code))
         commit_keeping_state()  # the receipt shows what was just written
     except Exception:

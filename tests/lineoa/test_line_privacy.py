@@ -10,7 +10,7 @@ from casework.extensions import db
 from casework.general import workflow
 from casework.models import Case, LineChat
 from casework.notify import line
-from tests.casework.test_privacy_at_rest import dump
+from tests.casework.cases.test_privacy_at_rest import dump
 
 TIP = "นายกเทศมนตรีเรียกรับสินบนจากผู้รับเหมาโครงการถนนสายลับ"
 DETAILS = "ท่อระบายน้ำอุดตันหน้าบ้านเลขที่ลับ 77/7"
