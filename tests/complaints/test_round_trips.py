@@ -3,6 +3,7 @@ organization kept per process without going stale."""
 
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event, select
 
 from casework import demo
@@ -28,6 +29,7 @@ def statements(app):
         event.remove(engine, "before_cursor_execute", count)
 
 
+@pytest.mark.real_commits  # threads, the engine's own statements or a second session
 def test_filing_and_tracking_take_few_statements(app, client):
     client.post("/api/v1/complaints", json=COMPLAINT)  # the organization's id is looked up once
     with statements(app) as filing:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
+
 from casework.dates import clock
 from casework.extensions import db
 from casework.general import linechat
@@ -155,6 +157,7 @@ def test_the_conversation_survives_a_restart(chat, make_app, line_settings, line
         assert case.location == "ซอยวัดกลาง" and case.category.code == "lighting"
 
 
+@pytest.mark.real_commits  # threads, the engine's own statements or a second session
 def test_two_workers_on_the_same_chat_both_count(chat, ctx):
     """Photos sent at once reach two workers; both are kept (the loser's turn runs again)."""
     _run(chat, 3)

@@ -27,6 +27,7 @@ def tiles(part: str) -> list[int]:
     return [int(n) for n in re.findall(r"<li><strong>(\d+)</strong>", part)]
 
 
+@pytest.mark.real_commits  # threads, the engine's own statements or a second session
 def test_stats_page_shows_both_channels_apart_in_thai(app, client, today, two_years):
     r = client.get("/stats?fiscal_year=2570&period=q1")
     html = r.get_data(as_text=True)
