@@ -251,6 +251,8 @@ def test_the_custody_migration_closes_the_first_key_path_on_existing_data(bare):
     assert approval.custodian_id == users[1] and approval.approved_on == date(2026, 2, 1)
     db.session.remove()
     downgrade(revision="base")
+
+
 RANDOM_IDS = "7c3e9a41d2b8"  # tip rows take random ids; tip_claims replace the sealed receipt
 
 
