@@ -26,6 +26,7 @@ from admin import (  # noqa: E402,F401  (routes register on import)
     settings,
     summaries,
     survey,
+    tip_claims,  # custodians confirm receipts claimed for transferred complaints
     tip_custody,  # the corruption-tip channel's identity custodians' pages
     tips,  # the corruption-tip channel's staff pages
     users,

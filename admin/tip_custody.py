@@ -122,7 +122,7 @@ def _request_or_404(request_id: int) -> tuple[RevealRequest, Case]:
     return found
 
 
-@bp.post("/tips/reveals/<int:request_id>/approve")
+@bp.post("/tips/reveals/<int(signed=True):request_id>/approve")
 def tip_reveal_approve(request_id: int):
     row, case = _request_or_404(request_id)
     try:
@@ -152,7 +152,7 @@ def tip_reveal_approve(request_id: int):
     )
 
 
-@bp.post("/tips/reveals/<int:request_id>/refuse")
+@bp.post("/tips/reveals/<int(signed=True):request_id>/refuse")
 def tip_reveal_refuse(request_id: int):
     row, case = _request_or_404(request_id)
     try:

@@ -88,7 +88,7 @@ def tips():
     return render_template("admin/tips/index.html", rows=rows, counts=counts, labels=DUE_LABELS)
 
 
-@bp.get("/tips/<int:case_id>")
+@bp.get("/tips/<int(signed=True):case_id>")
 def tip(case_id: int):
     case = _tip_or_404(case_id)
     readable = access.can_read(current_user, case)
@@ -137,7 +137,7 @@ def tip(case_id: int):
     return render_template("admin/tips/case.html", **context)
 
 
-@bp.post("/tips/<int:case_id>/assign")
+@bp.post("/tips/<int(signed=True):case_id>/assign")
 def tip_assign(case_id: int):
     case = _tip_or_404(case_id)
     officer = access.colleague(case, request.form.get("user_id", type=int) or current_user.id)
@@ -150,7 +150,7 @@ def tip_assign(case_id: int):
     return _back(case)
 
 
-@bp.post("/tips/<int:case_id>/exclude")
+@bp.post("/tips/<int(signed=True):case_id>/exclude")
 def tip_exclude(case_id: int):
     """An officer declares their own conflict of interest and steps aside (nobody excludes
     anyone else by hand)."""
@@ -181,7 +181,7 @@ def _act(case: Case, action, done: str, waiting: str = ""):
     return _back(case)
 
 
-@bp.post("/tips/<int:case_id>/message")
+@bp.post("/tips/<int(signed=True):case_id>/message")
 def tip_message(case_id: int):
     case = _readable(case_id)
     text = request.form.get("message", "")
@@ -192,7 +192,7 @@ def tip_message(case_id: int):
     )
 
 
-@bp.post("/tips/<int:case_id>/status")
+@bp.post("/tips/<int(signed=True):case_id>/status")
 def tip_status(case_id: int):
     case = _readable(case_id)
     form = request.form
@@ -230,7 +230,7 @@ def _after_closure(case: Case):
     return _back(case)
 
 
-@bp.post("/tips/<int:case_id>/closure/approve")
+@bp.post("/tips/<int(signed=True):case_id>/closure/approve")
 def tip_closure_approve(case_id: int):
     """A second integrity officer, or a custodian, approves closing the tip without action."""
     row, case = _closure_or_404(case_id)
@@ -242,7 +242,7 @@ def tip_closure_approve(case_id: int):
     return _after_closure(case)
 
 
-@bp.post("/tips/<int:case_id>/closure/refuse")
+@bp.post("/tips/<int(signed=True):case_id>/closure/refuse")
 def tip_closure_refuse(case_id: int):
     row, case = _closure_or_404(case_id)
     closure.refuse(row, case, current_user)
@@ -266,7 +266,7 @@ def tip_exclusions():
     )
 
 
-@bp.post("/tips/<int:case_id>/exclusions/<int:user_id>/reverse")
+@bp.post("/tips/<int(signed=True):case_id>/exclusions/<int:user_id>/reverse")
 def tip_exclusion_reverse(case_id: int, user_id: int):
     if not access.can_oversee(current_user):
         abort(403)
@@ -281,7 +281,7 @@ def tip_exclusion_reverse(case_id: int, user_id: int):
     return redirect(url_for("admin.tip_exclusions"))
 
 
-@bp.post("/tips/<int:case_id>/explain")
+@bp.post("/tips/<int(signed=True):case_id>/explain")
 def tip_explain(case_id: int):
     case = _readable(case_id)
     form = request.form
@@ -297,7 +297,7 @@ def tip_explain(case_id: int):
     )
 
 
-@bp.post("/tips/<int:case_id>/referral")
+@bp.post("/tips/<int(signed=True):case_id>/referral")
 def tip_referral(case_id: int):
     case = _readable(case_id)
     form = request.form
@@ -322,7 +322,7 @@ def tip_referral(case_id: int):
     )
 
 
-@bp.post("/tips/<int:case_id>/reveal")
+@bp.post("/tips/<int(signed=True):case_id>/reveal")
 def tip_reveal_request(case_id: int):
     case = _readable(case_id)
     reason = request.form.get("reason", "")
@@ -333,7 +333,7 @@ def tip_reveal_request(case_id: int):
     )
 
 
-@bp.get("/tips/<int:case_id>/files/<int:file_id>")
+@bp.get("/tips/<int(signed=True):case_id>/files/<int(signed=True):file_id>")
 def tip_file(case_id: int, file_id: int):
     case = _readable(case_id)
     att = messages.file_for(case, file_id, current_user.id)

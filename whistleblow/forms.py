@@ -115,6 +115,7 @@ class ReplyForm(_Form):
 
 
 class ClaimForm(_Form):
+    form_token = HiddenField()  # a refresh of the same form is no second claim
     tracking_code = PasswordField(
         _l("Tracking code of your complaint"),
         render_kw={"autocomplete": "off", "maxlength": LIMITS["tracking_code"]},

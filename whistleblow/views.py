@@ -15,7 +15,7 @@ from flask import Response, abort, make_response, render_template, request
 from casework.cases import attachments, lifecycle
 from casework.crypto import keys, signing
 from casework.general import intake
-from casework.tipline import filing, messages, reveal, transfer
+from casework.tipline import claims, filing, messages, reveal
 from rongrian import ratelimits
 from rongrian.formkit import attach_errors, category_options
 from rongrian.security import no_store
@@ -194,7 +194,9 @@ def proof_key():
 @bp.get("/claim")
 @no_store
 def claim_form():
-    return render_template("whistleblow/claim.html", form=ClaimForm(), not_found=False)
+    form = ClaimForm()
+    form.form_token.data = intake.new_form_token()
+    return render_template("whistleblow/claim.html", form=form, outcome=None)
 
 
 @bp.post("/claim")
@@ -202,16 +204,20 @@ def claim_form():
 @no_store
 def claim():
     form = ClaimForm()
-    claimed = transfer.claim(current_org(), form.tracking_code.data)
-    if claimed is None:
+    claimed = claims.claim(current_org(), form.tracking_code.data, form.form_token.data)
+    if claimed is None or claimed.receipt is None:
+        again = ClaimForm(formdata=None)
+        again.form_token.data = intake.new_form_token()
+        outcome = claimed.outcome if claimed else "not_found"
+        status = {"not_found": 404, "disputed": 409}.get(outcome, 200)
         return render_template(
-            "whistleblow/claim.html", form=ClaimForm(formdata=None), not_found=True
-        ), 404
-    case, receipt = claimed
+            "whistleblow/claim.html", form=again, outcome=outcome, org=current_org()
+        ), status
     return render_template(
         "whistleblow/receipt.html",
-        filed=filing.FiledTip(case, receipt, None),
-        case=case,
+        filed=filing.FiledTip(claimed.case, claimed.receipt, None),
+        case=claimed.case,
         org=current_org(),
         key=_public_key(),
+        check=claimed.check,
     )

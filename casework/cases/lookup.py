@@ -20,12 +20,16 @@ def find_by_code(org: Organization, text: str | None, *, for_page: bool = False)
     up too (as a value no code can hash to), so neither the page nor its timing tells a wrong
     code from an unknown one.
     """
-    text = text if isinstance(text, str) else ""
-    canonical = tracking.normalize_code(text) if len(text) <= LIMITS["tracking_code"] else None
-    digest = tracking.hash_code(keys.keyring().tracking_key, canonical or "!")
+    digest, well_formed = typed_hash(text)
     statement = _FOR_PAGE if for_page else _WITH_TIMELINE
     row = db.session.execute(statement, {"org": org.id, "digest": digest}).unique().first()
-    return row[0] if row and canonical else None
+    return row[0] if row and well_formed else None
+
+
+def typed_hash(text: object) -> tuple[str, bool]:
+    """(the tracking hash to look a typed code up by, whether it was a well-formed code); a
+    malformed one is hashed too, so the answer costs the same work."""
+    return tracking.typed_hash(keys.keyring().tracking_key, text, LIMITS["tracking_code"])
 
 
 # One round trip each; built once, as every lookup runs one of them. The API answers with the

@@ -74,3 +74,13 @@ def format_code(canonical: str) -> str:
 def hash_code(key: bytes, canonical: str) -> str:
     """Hex HMAC-SHA256 of a canonical code under ``key`` (the keyring's tracking key)."""
     return hmac.new(key, canonical.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def typed_hash(key: bytes, text: object, max_length: int) -> tuple[str, bool]:
+    """(the hash to look a typed code up by, whether it was a well-formed code).
+
+    A malformed, mistyped or empty text is hashed too (as "!", which no code hashes to), so the
+    answer costs the same work whatever was typed and its timing tells nothing."""
+    text = text if isinstance(text, str) else ""
+    canonical = normalize_code(text) if len(text) <= max_length else None
+    return hash_code(key, canonical or "!"), canonical is not None

@@ -18,6 +18,7 @@ from casework.dates import clock
 from casework.extensions import db, transaction
 from casework.general import notices
 from casework.models import Case, CaseEvent, CaseMessage
+from casework.tipline import claims
 
 
 @dataclass
@@ -35,6 +36,8 @@ class PublicView:
     question: str = ""  # what the municipality asked, while it waits for the answer
     extended_from: date | None = None  # the first deadline, when the date was moved
     explanation: CaseEvent | None = None  # the latest explanation of the delay
+    # Transferred to the corruption channel: whether its receipt was claimed, and when.
+    transfer_claim: claims.Notice | None = None
 
 
 def public_view(case: Case) -> PublicView:
@@ -59,6 +62,7 @@ def public_view(case: Case) -> PublicView:
         if case.original_due_date and case.original_due_date != case.due_date
         else None,
         explanation=explanation if explanation is not None and explanation.public else None,
+        transfer_claim=claims.notice_for(case),
     )
 
 

@@ -1,5 +1,6 @@
 """Database models. Every row belongs to an organization, so one deployment can host several."""
 
+from casework.models import rowids  # noqa: F401  (random ids for a tip's rows)
 from casework.models.attachment import Attachment
 from casework.models.audit import AuditEntry, AuditHead
 from casework.models.case import Case, CaseCounter, CaseEvent, CaseMessage
@@ -17,6 +18,7 @@ from casework.models.tips import (
     RevealApproval,
     RevealRequest,
     TipAssignment,
+    TipClaim,
     TipClosure,
     TipDetails,
     TipIdentity,
@@ -53,6 +55,7 @@ __all__ = [
     "RevealRequest",
     "TipAssignment",
     "TipClosure",
+    "TipClaim",
     "TipDetails",
     "TipIdentity",
 ]

@@ -8,16 +8,17 @@ from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from casework.extensions import db
-from casework.models.base import org_fk
+from casework.models.base import BIG_ID, SHARED_WITH_TIPS, big_pk, case_fk, org_fk
 
 
 class Attachment(db.Model):
     __tablename__ = "attachments"
+    __table_args__ = SHARED_WITH_TIPS
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    message_id: Mapped[int | None] = mapped_column(ForeignKey("case_messages.id"))
+    case_id: Mapped[int] = case_fk()
+    message_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("case_messages.id"))
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
     filename_sealed: Mapped[bytes] = mapped_column(LargeBinary)

@@ -12,21 +12,23 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.extensions import db
-from casework.models.base import org_fk
+from casework.models.base import SHARED_WITH_TIPS, big_pk, case_fk, org_fk
+
+MAIN_CHAIN, TIPS_CHAIN = "main", "tips"
 
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
-    __table_args__ = (UniqueConstraint("organization_id", "chain", "seq"),)
+    __table_args__ = (UniqueConstraint("organization_id", "chain", "seq"), SHARED_WITH_TIPS)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()  # random for the tips chain (casework.models.rowids)
     organization_id: Mapped[int] = org_fk()
     chain: Mapped[str] = mapped_column(String(16), default="main")  # main | tips
     seq: Mapped[int]  # 1, 2, 3 … per organization and chain, no gaps
     at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(48), index=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[int | None] = case_fk(ondelete=None)
     target: Mapped[str] = mapped_column(String(120), default="")
     data: Mapped[dict | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))

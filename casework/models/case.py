@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import db
-from casework.models.base import created_at, org_fk
+from casework.models.base import BIG_ID, SHARED_WITH_TIPS, big_pk, case_fk, created_at, org_fk
 from casework.models.organization import Category, Department
 
 # What a case is (its kind): a general complaint is a complaint, a grievance or a suggestion, as
@@ -50,9 +50,10 @@ class Case(db.Model):
         Index("ix_cases_org_status", "organization_id", "status"),
         # The published figures select a period's cases by when they were received.
         Index("ix_cases_org_received", "organization_id", "received_at"),
+        SHARED_WITH_TIPS,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
     channel: Mapped[str] = mapped_column(String(16))  # complaint | tip
     kind: Mapped[str] = mapped_column(String(16), default="complaint")
@@ -82,7 +83,7 @@ class Case(db.Model):
     paused_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     result_text: Mapped[str] = mapped_column(Text, default="")
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("cases.id"))
 
     # Accepted by the responsible unit (รับเรื่องไว้พิจารณา).
     accepted_at: Mapped[datetime | None]
@@ -110,11 +111,17 @@ class Case(db.Model):
 
     category: Mapped[Category] = relationship()
     department: Mapped[Department | None] = relationship()
+    # In the order they were written: by time, then by their place in the case (a tip's times
+    # are days and its ids random, so neither alone orders it).
     events: Mapped[list[CaseEvent]] = relationship(
-        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+        back_populates="case",
+        order_by="(CaseEvent.at, CaseEvent.position)",
+        cascade="all, delete-orphan",
     )
     messages: Mapped[list[CaseMessage]] = relationship(
-        back_populates="case", order_by="CaseMessage.id", cascade="all, delete-orphan"
+        back_populates="case",
+        order_by="(CaseMessage.at, CaseMessage.position)",
+        cascade="all, delete-orphan",
     )
 
 
@@ -122,11 +129,14 @@ class CaseEvent(db.Model):
     """One line of a case's timeline, public (the citizen sees it) or internal."""
 
     __tablename__ = "case_events"
+    __table_args__ = SHARED_WITH_TIPS
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = case_fk()
     at: Mapped[datetime]
+    # 1, 2, 3 … within the case, in the order written (casework.models.rowids).
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
     kind: Mapped[str] = mapped_column(String(32))
     public: Mapped[bool] = mapped_column(default=False)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -143,11 +153,13 @@ class CaseMessage(db.Model):
     """Follow-up information from the citizen, or a message between officers and a tipster."""
 
     __tablename__ = "case_messages"
+    __table_args__ = SHARED_WITH_TIPS
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = case_fk()
     at: Mapped[datetime]
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
     direction: Mapped[str] = mapped_column(String(16))  # from_citizen | to_citizen
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text, default="")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.extensions import db
-from casework.models.base import created_at, org_fk
+from casework.models.base import case_fk, created_at, org_fk
 
 
 class ReporterIdentity(db.Model):
@@ -16,9 +16,7 @@ class ReporterIdentity(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), unique=True, index=True
-    )
+    case_id: Mapped[int] = case_fk(unique=True)
     # AES-GCM (casework.crypto.fields) over a JSON object: name, phone, email, address, national_id.
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     phone_index: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.dates import clock
 from casework.extensions import db
-from casework.models.base import created_at, org_fk
+from casework.models.base import case_fk, created_at, org_fk
 
 
 class LineChat(db.Model):
@@ -51,9 +51,7 @@ class LineLink(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), unique=True, index=True
-    )
+    case_id: Mapped[int] = case_fk(unique=True)
     chat_id: Mapped[int] = mapped_column(
         ForeignKey("line_chats.id", ondelete="CASCADE"), index=True
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.extensions import db
-from casework.models.base import created_at, org_fk
+from casework.models.base import case_fk, created_at, org_fk
 
 
 class OutboxMessage(db.Model):
@@ -16,7 +16,7 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    case_id: Mapped[int | None] = case_fk(ondelete="SET NULL", index=False)
     transport: Mapped[str] = mapped_column(String(16))  # email | line | line_job
     template: Mapped[str] = mapped_column(String(64))
     # The recipient address, encrypted: citizens' emails and LINE ids are identity.

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.extensions import db
-from casework.models.base import created_at, org_fk
+from casework.models.base import case_fk, created_at, org_fk
 
 
 class Open311Key(db.Model):
@@ -62,7 +62,7 @@ class SurveyAnswer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = case_fk()
     question: Mapped[str] = mapped_column(String(32))
     score: Mapped[int | None]
     text: Mapped[str] = mapped_column(Text, default="")

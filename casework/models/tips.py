@@ -12,12 +12,8 @@ from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.extensions import db
-from casework.models.base import org_fk
+from casework.models.base import BIG_ID, big_pk, case_fk, org_fk
 from casework.models.case import Case
-
-
-def _case_fk() -> Mapped[int]:
-    return mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
 
 
 class TipDetails(db.Model):
@@ -26,11 +22,9 @@ class TipDetails(db.Model):
 
     __tablename__ = "tip_details"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), unique=True, index=True
-    )
+    case_id: Mapped[int] = case_fk(unique=True)
     # scrypt(receipt, pepper): the receipt itself is never stored (SecureDrop's pattern).
     receipt_lookup: Mapped[str | None] = mapped_column(String(64), unique=True)
     # The guided questionnaire's answers, AES-GCM under the server keyring (casework.crypto.fields).
@@ -40,12 +34,9 @@ class TipDetails(db.Model):
     # A confidential identity was given and sealed to the custodians (the identity is not here).
     confidential: Mapped[bool] = mapped_column(default=False)
     pseudonym: Mapped[str] = mapped_column(String(32))
-    # Moved in from the general channel (the complaint keeps no link back to this tip).
+    # Moved in from the general channel (the complaint keeps no link back to this tip; the
+    # complainant collects a receipt through a TipClaim).
     transferred: Mapped[bool] = mapped_column(default=False)
-    # A transferred complainant claims a receipt once with their old tracking code. Keyed
-    # (HMAC of the complaint's tracking hash), so the database alone does not link the two.
-    claim_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    claim_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Investigation register (คำสั่งแต่งตั้งคณะกรรมการสืบสวนข้อเท็จจริง): the order's number, and
     # the committee sealed like the content (members' names say whom the tip is about).
     order_number: Mapped[str] = mapped_column(String(100), default="")
@@ -60,9 +51,9 @@ class TipIdentity(db.Model):
     __tablename__ = "tip_identities"
     __table_args__ = (UniqueConstraint("case_id", "custodian_key_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     custodian_key_id: Mapped[int] = mapped_column(ForeignKey("custodian_keys.id"), index=True)
     box: Mapped[bytes] = mapped_column(LargeBinary)
 
@@ -109,9 +100,9 @@ class TipAssignment(db.Model):
     __tablename__ = "tip_assignments"
     __table_args__ = (UniqueConstraint("case_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     assigned_on: Mapped[date]
 
@@ -126,9 +117,9 @@ class ConflictExclusion(db.Model):
     __tablename__ = "tip_exclusions"
     __table_args__ = (UniqueConstraint("case_id", "user_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     user_key: Mapped[str] = mapped_column(String(64))
     created_on: Mapped[date]
     # A personal conflict the excluded person declared, in their words (AES-GCM under the
@@ -143,9 +134,9 @@ class RevealRequest(db.Model):
 
     __tablename__ = "tip_reveal_requests"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     requested_on: Mapped[date]
     reason_sealed: Mapped[bytes] = mapped_column(LargeBinary)
@@ -164,11 +155,11 @@ class RevealApproval(db.Model):
     __tablename__ = "tip_reveal_approvals"
     __table_args__ = (UniqueConstraint("request_id", "custodian_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     request_id: Mapped[int] = mapped_column(
-        ForeignKey("tip_reveal_requests.id", ondelete="CASCADE"), index=True
+        BIG_ID, ForeignKey("tip_reveal_requests.id", ondelete="CASCADE"), index=True
     )
     custodian_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     approved_on: Mapped[date]
@@ -181,9 +172,9 @@ class TipClosure(db.Model):
 
     __tablename__ = "tip_closures"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     outcome: Mapped[str] = mapped_column(String(16))
     public_note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     internal_note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -203,16 +194,37 @@ class Referral(db.Model):
 
     __tablename__ = "tip_referrals"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), unique=True, index=True
-    )
+    case_id: Mapped[int] = case_fk(unique=True)
     status: Mapped[str] = mapped_column(String(16), default="referred")
     body: Mapped[str | None] = mapped_column(String(16))  # nacc | pacc | damrongdham
     reference_number: Mapped[str] = mapped_column(String(100), default="")
     referred_on: Mapped[date | None]
     referred_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class TipClaim(db.Model):
+    """How the complainant of a transferred complaint collects the tip's receipt with their old
+    tracking code (casework.tipline.claims). Nothing here yields a receipt: one is made only
+    when someone claims, and kept only as its scrypt lookup."""
+
+    __tablename__ = "tip_claims"
+
+    id: Mapped[int] = big_pk()
+    organization_id: Mapped[int] = org_fk()
+    case_id: Mapped[int] = case_fk(unique=True)
+    # HMAC of the complaint's tracking hash: the old code finds this row, yet the database alone
+    # does not link the complaint and the tip.
+    code_tag: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open|held|claimed|disputed
+    # Staff recorded the complaint (and so saw its code): a custodian confirms every receipt.
+    needs_custodian: Mapped[bool] = mapped_column(default=False)
+    # scrypt lookup of a receipt waiting for a custodian's confirmation.
+    held_lookup: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # SHA-256 of the claiming form's one-time token: a refresh of that form is no second claim.
+    token_hash: Mapped[str | None] = mapped_column(String(64))
+    claimed_on: Mapped[date | None]
 
 
 @event.listens_for(Case.channel, "set")

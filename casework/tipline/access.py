@@ -397,7 +397,7 @@ def visible_tips(user) -> list[Case]:
         db.session.scalars(
             select(Case)
             .where(Case.organization_id == user.organization_id, Case.channel == "tip")
-            .order_by(Case.id.desc())
+            .order_by(Case.fiscal_year.desc(), Case.sequence.desc())
         )
     )
     mine = [_user_key(c.id, user.id) for c in tips]

@@ -260,24 +260,39 @@ def file_tip(org: Organization, sub: TipSubmission) -> FiledTip:
     return filed
 
 
-def create(org: Organization, category, sub: TipSubmission, *, actor_id=None) -> FiledTip:
-    """Build the whole tip in the session (validated input; the caller commits or rolls back)."""
+@dataclass
+class NewReceipt:
+    text: str  # grouped, shown once
+    lookup: str  # scrypt(receipt, pepper): where the caller keeps it decides whether it works
+    proof: dict
+
+
+def new_receipt(org: Organization, case: Case, details: TipDetails, content: dict) -> NewReceipt:
+    """A fresh receipt for ``case``; the signed proof is sealed under the key only it derives."""
     receipt = receipts.generate_receipt()
-    canonical = receipts.normalize_receipt(receipt)
-    lookup, unlock = _receipt_secrets(canonical)
+    lookup, unlock = _receipt_secrets(receipts.normalize_receipt(receipt))
+    proof = make_proof(org, case, content)
+    details.proof_sealed = resubmit.seal(unlock, json.dumps(proof))
+    return NewReceipt(receipt, lookup, proof)
+
+
+def create(
+    org: Organization, category, sub: TipSubmission, *, actor_id=None, with_receipt: bool = True
+) -> FiledTip:
+    """Build the whole tip in the session (validated input; the caller commits or rolls back).
+    ``with_receipt=False`` makes none (a transfer: the complainant claims one later)."""
     case = _new_case(org, category, sub)
     answers = sub.answers()
     content = content_document(answers, [u.data for u in sub.uploads])
-    proof = make_proof(org, case, content)
     details = TipDetails(
         organization_id=org.id,
         case_id=case.id,
-        receipt_lookup=lookup,
         questionnaire_sealed=sealing.seal_json("tip-questionnaire", case, content),
-        proof_sealed=resubmit.seal(unlock, json.dumps(proof)),
         confidential=sub.confidential,
         pseudonym=new_pseudonym(),
     )
+    receipt = new_receipt(org, case, details, content) if with_receipt else None
+    details.receipt_lookup = receipt.lookup if receipt else None
     db.session.add(details)
     excluded = _exclude_conflicts(case, answers["accused"])
     if sub.confidential:
@@ -295,7 +310,9 @@ def create(org: Organization, category, sub: TipSubmission, *, actor_id=None) ->
     # Nothing about whom the tip names (no exclusion count, no referral flag): audit rows are
     # plaintext and permanent.
     trail.record(case, "filed", actor_id, confidential=sub.confidential, files=len(sub.uploads))
-    return FiledTip(case, receipt, proof)
+    if receipt is None:
+        return FiledTip(case, None, None)
+    return FiledTip(case, receipt.text, receipt.proof)
 
 
 def _new_case(org: Organization, category, sub: TipSubmission) -> Case:
@@ -386,8 +403,13 @@ def details_of(case: Case) -> TipDetails | None:
     return db.session.scalar(select(TipDetails).filter_by(case_id=case.id))
 
 
+def content_of(case: Case, details: TipDetails | None = None) -> dict:
+    """The decrypted content document: the answers and the files' hashes (what the proof
+    covers). Callers check access first."""
+    details = details or details_of(case)
+    return sealing.open_json("tip-questionnaire", case, details.questionnaire_sealed)
+
+
 def answers_of(case: Case) -> dict:
     """The decrypted questionnaire (callers check access first)."""
-    return sealing.open_json("tip-questionnaire", case, details_of(case).questionnaire_sealed)[
-        "answers"
-    ]
+    return content_of(case)["answers"]

@@ -127,17 +127,26 @@ def pending_for(case: Case) -> RevealRequest | None:
 def requests_for(case: Case) -> list[RevealRequest]:
     return list(
         db.session.scalars(
-            select(RevealRequest).filter_by(case_id=case.id).order_by(RevealRequest.id)
+            select(RevealRequest)
+            .filter_by(case_id=case.id)
+            .order_by(RevealRequest.requested_on, RevealRequest.id)
         )
     )
 
 
 def queue(organization_id: int) -> list[RevealRequest]:
+    """Pending first, then by day and tip, newest first (ids are random: casework.models.rowids)."""
     return list(
         db.session.scalars(
             select(RevealRequest)
-            .filter_by(organization_id=organization_id)
-            .order_by(RevealRequest.status != "pending", RevealRequest.id.desc())
+            .join(Case, Case.id == RevealRequest.case_id)
+            .filter(RevealRequest.organization_id == organization_id)
+            .order_by(
+                RevealRequest.status != "pending",
+                RevealRequest.requested_on.desc(),
+                Case.fiscal_year.desc(),
+                Case.sequence.desc(),
+            )
         )
     )
 

@@ -64,7 +64,6 @@ def _register_rotation() -> None:
     known = {(entry.model, entry.column) for entry in rotation.REGISTRY}
     for model, column, purpose in (
         (TipDetails, "questionnaire_sealed", "tip-questionnaire"),
-        (TipDetails, "claim_sealed", "tip-claim"),
         (TipDetails, "committee_sealed", "tip-committee"),
         (TipDetails, "penalty_sealed", "tip-penalty"),
         (RevealRequest, "reason_sealed", "tip-reveal-reason"),

@@ -3,8 +3,10 @@
 The complaint's content, files, messages and history become a new tip; its reporter identity
 is re-sealed to the custodians and the keyring-readable copy is deleted; the general case is
 emptied and closed, and its timeline keeps a single entry: "transferred" (no destination, no
-reason). The complainant's old tracking code can claim the tip's receipt once, on the tip
-pages. Nothing moves the other way: ``casework.models.tips`` refuses any change of a tip's
+reason). Everything the tip receives is written as new rows of the tip, with random ids and
+days for times (casework.models.rowids), so nothing sits beside the complaint's rows. No
+receipt is made: the complainant claims one with their old tracking code (casework.tipline.
+claims). Nothing moves the other way: ``casework.models.tips`` refuses any change of a tip's
 channel.
 """
 
@@ -18,10 +20,7 @@ from casework.cases import attachments, casefile, identity, lifecycle
 from casework.cases.attachments import Upload
 from casework.cases.categories import find_category
 from casework.cases.errors import FieldErrors
-from casework.cases.lookup import find_by_code
 from casework.cases.textinput import LIMITS
-from casework.crypto import keys, tracking
-from casework.crypto.blindindex import keyed_tag
 from casework.dates import clock
 from casework.extensions import db
 from casework.models import (
@@ -32,9 +31,8 @@ from casework.models import (
     Organization,
     OutboxMessage,
     ReporterIdentity,
-    TipDetails,
 )
-from casework.tipline import custody, filing, sealing, trail
+from casework.tipline import claims, custody, filing, sealing, trail
 
 
 class TransferError(FieldErrors):
@@ -85,15 +83,16 @@ def _move(org, complaint: Case, category, reporter: dict, actor_id: int) -> Case
         consent=bool(reporter),
         uploads=uploads,
     )
-    filed = filing.create(org, category, sub, actor_id=actor_id)
+    filed = filing.create(org, category, sub, actor_id=actor_id, with_receipt=False)
     tip = filed.case
-    details = filing.details_of(tip)
-    details.transferred = True
+    filing.details_of(tip).transferred = True
     if complaint.tracking_hash:
-        details.claim_hash = _claim_tag(complaint.tracking_hash)
-        details.claim_sealed = sealing.seal_text("tip-claim", tip, filed.receipt)
+        claims.open_for(tip, complaint.tracking_hash, staff_saw_code=_staff_saw_code(complaint))
+    for row in files:
+        db.session.delete(row)
+    db.session.flush()
     _move_thread(complaint, tip)
-    _empty(complaint, files)
+    _empty(complaint)
     event = casefile.change_status(complaint, "completed", actor_id=actor_id, outcome="transferred")
     event.kind = "transferred"
     # Each side's trail records its half, in its own chain, naming nothing of the other side.
@@ -104,31 +103,46 @@ def _move(org, complaint: Case, category, reporter: dict, actor_id: int) -> Case
     return tip
 
 
-def _claim_tag(tracking_hash: str) -> str:
-    """Keyed, so the tip's row does not carry the complaint's own tracking hash."""
-    return keyed_tag(keys.keyring(), "tip-claim", tracking_hash)
+def _staff_saw_code(complaint: Case) -> bool:
+    """Staff recorded the complaint (offline intake prints its code on the slip), or it came
+    any way but the public web form: its tracking code is not the complainant's alone."""
+    return complaint.received_via != "web" or any(
+        e.kind == "received" and e.actor_id is not None for e in complaint.events
+    )
+
+
+# What a moved message or timeline entry keeps (an entry is no longer public: the tipster's
+# page shows only the tip's own), and the purpose its sealed body is bound to.
+_MOVED = {
+    CaseMessage: (("direction", "author_id"), "case-message"),
+    CaseEvent: (("kind", "actor_id", "status_from", "status_to", "data"), "case-event"),
+}
 
 
 def _move_thread(complaint: Case, tip: Case) -> None:
-    """Messages and history follow the tip, sealed and cut to the day."""
-    for message in list(db.session.scalars(select(CaseMessage).filter_by(case_id=complaint.id))):
-        text = message.body
-        message.case_id, message.case = tip.id, tip
-        message.at = clock.day_only(message.at)
-        message.body = ""
-        message.body_sealed = sealing.seal_text("case-message", tip, text)
-    for event in list(db.session.scalars(select(CaseEvent).filter_by(case_id=complaint.id))):
-        text = event.body
-        event.case_id, event.case = tip.id, tip
-        event.at = clock.day_only(event.at)
-        event.public = False
-        event.body = ""
-        event.body_sealed = sealing.seal_text("case-event", tip, text) if text else None
+    """Messages and history follow the tip as new rows (new ids), sealed and cut to the day,
+    placed before the tip's own entries (places -n … -1); the complaint's rows are deleted."""
+    for model, (kept, purpose) in _MOVED.items():
+        old_rows = db.session.scalars(
+            select(model).filter_by(case_id=complaint.id).order_by(model.at, model.position)
+        ).all()
+        for place, old in enumerate(old_rows, start=-len(old_rows)):
+            db.session.add(
+                model(
+                    organization_id=tip.organization_id,
+                    case=tip,
+                    at=clock.day_only(old.at),
+                    position=place,
+                    body="",
+                    body_sealed=sealing.seal_text(purpose, tip, old.body) if old.body else None,
+                    **{name: getattr(old, name) for name in kept},
+                )
+            )
+            db.session.delete(old)
+    db.session.flush()
 
 
-def _empty(complaint: Case, files: list) -> None:
-    for row in files:
-        db.session.delete(row)
+def _empty(complaint: Case) -> None:
     db.session.execute(delete(ReporterIdentity).where(ReporterIdentity.case_id == complaint.id))
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.case_id == complaint.id))
     complaint.subject = ""
@@ -143,22 +157,3 @@ def _empty(complaint: Case, files: list) -> None:
     complaint.result_text = ""
     db.session.flush()
     db.session.expire(complaint, ["events", "messages"])
-
-
-def claim(org: Organization, tracking_code: str | None) -> tuple[Case, str] | None:
-    """A transferred complainant's receipt, shown once for their old tracking code."""
-    complaint = find_by_code(org, tracking_code)
-    if complaint is None or not complaint.tracking_hash:
-        return None
-    details = db.session.scalar(
-        select(TipDetails).filter_by(claim_hash=_claim_tag(complaint.tracking_hash))
-    )
-    if details is None or details.claim_sealed is None:
-        return None
-    tip = db.session.get(Case, details.case_id)
-    receipt = sealing.open_text("tip-claim", tip, details.claim_sealed)
-    details.claim_sealed = None
-    details.claim_hash = None
-    trail.record(tip, "receipt_claimed", None)
-    db.session.commit()
-    return tip, tracking.format_code(receipt.replace("-", ""))

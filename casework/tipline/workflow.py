@@ -258,7 +258,9 @@ def register(user) -> list[RegisterRow]:
                 refer=bool(flagged) and not lifecycle.state("tip", c.status).final,
             )
         )
-    rows.sort(key=lambda r: (DUE_ORDER[r.due], r.case.due_date, -r.case.id))
+    rows.sort(
+        key=lambda r: (DUE_ORDER[r.due], r.case.due_date, -r.case.fiscal_year, -r.case.sequence)
+    )
     return rows
 
 

@@ -182,6 +182,10 @@ ROUTES: dict[str, tuple[object, str]] = {
     "admin.tip_closure_refuse": (frozenset({INTEGRITY, CUSTODIAN}), LOOSE),
     "admin.tip_exclusions": (frozenset({SUPERVISOR, CUSTODIAN}), STRICT),
     "admin.tip_exclusion_reverse": (frozenset({SUPERVISOR, CUSTODIAN}), LOOSE),
+    "admin.tip_claims": (frozenset({CUSTODIAN}), STRICT),
+    "admin.tip_claim_confirm": (frozenset({CUSTODIAN}), LOOSE),
+    "admin.tip_claim_refuse": (frozenset({CUSTODIAN}), LOOSE),
+    "admin.tip_claim_reopen": (frozenset({CUSTODIAN}), LOOSE),
     "admin.tip_transfer": (CASE_WORKERS, LOOSE),
 }
 
@@ -243,6 +247,7 @@ def samples(app, login_as):
             "holiday_id": holiday.id,
             "message_id": failed.id,
             "request_id": 999_999,
+            "claim_id": -999_999,
             "file_id": 999_999,
             "key_id": 999_999,
             "change_id": 999_999,

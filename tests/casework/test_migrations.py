@@ -69,6 +69,23 @@ def _insert(conn, name: str, **values) -> int:
     return conn.execute(table.insert().values({**row, **values})).inserted_primary_key[0]
 
 
+def _case(conn, org: int, number: str, category: int, sequence: int, **values) -> int:
+    """A case of fiscal year 2570 (a tip when its number starts with T)."""
+    tip = number.startswith("T")
+    values.setdefault("channel", "tip" if tip else "complaint")
+    values.setdefault("kind", "tip" if tip else "complaint")
+    return _insert(
+        conn,
+        "cases",
+        organization_id=org,
+        case_number=number,
+        category_id=category,
+        fiscal_year=2570,
+        sequence=sequence,
+        **values,
+    )
+
+
 def _cases(conn) -> dict:
     table = sa.Table("cases", sa.MetaData(), autoload_with=conn)
     return {r.case_number: r._asdict() for r in conn.execute(sa.select(table))}
@@ -89,17 +106,15 @@ def test_received_via_rename_keeps_every_value_and_tips_get_their_kind(make_app)
                 ("T2570/00001", "tip", "complaint", "web", tip_cat, 1),
             ]
             for number, channel, kind, via, category, sequence in filed:
-                case = _insert(
+                case = _case(
                     conn,
-                    "cases",
-                    organization_id=org,
-                    case_number=number,
+                    org,
+                    number,
+                    category,
+                    sequence,
                     channel=channel,
                     kind=kind,
                     intake_channel=via,
-                    category_id=category,
-                    fiscal_year=2570,
-                    sequence=sequence,
                     subject=f"subject of {number}",
                 )
                 _insert(conn, "case_events", organization_id=org, case_id=case, kind="received")
@@ -170,6 +185,7 @@ def test_the_migration_that_keys_the_audit_chain_pins_the_entries_before_it(bare
     )
     db.session.commit()
     assert not audit.verify(org_id).ok  # not pinned: anyone could have written these
+    db.session.rollback()  # end the read: on PostgreSQL a later revision alters these tables
 
     upgrade()
     verdict = audit.verify(org_id)
@@ -235,3 +251,64 @@ def test_the_custody_migration_closes_the_first_key_path_on_existing_data(bare):
     assert approval.custodian_id == users[1] and approval.approved_on == date(2026, 2, 1)
     db.session.remove()
     downgrade(revision="base")
+
+
+RANDOM_IDS = "7c3e9a41d2b8"  # tip rows take random ids; tip_claims replace the sealed receipt
+
+
+def test_random_ids_revision_voids_a_waiting_sealed_receipt_and_places_the_timeline(bare):
+    upgrade(revision=RENAME)
+    with db.engine.begin() as conn:
+        org = _insert(conn, "organizations", slug="test")
+        cat = _insert(conn, "categories", organization_id=org, channel="tip", code="t")
+        tips = {}
+        for number, sequence in (("T2570/00001", 1), ("T2570/00002", 2)):
+            tips[number] = _case(conn, org, number, cat, sequence)
+            for kind in ("received", "status", "note"):
+                _insert(conn, "case_events", organization_id=org, case_id=tips[number], kind=kind)
+        waiting, claimed = tips["T2570/00001"], tips["T2570/00002"]
+        _insert(
+            conn,
+            "tip_details",
+            organization_id=org,
+            case_id=waiting,
+            receipt_lookup="a" * 64,
+            proof_sealed=b"sealed proof",
+            claim_hash="c" * 64,
+            claim_sealed=b"the receipt, readable with the server key",
+        )
+        _insert(conn, "tip_details", organization_id=org, case_id=claimed, receipt_lookup="b" * 64)
+
+    upgrade(revision=RANDOM_IDS)
+    with db.engine.begin() as conn:
+        details = {
+            r.case_id: r for r in conn.execute(sa.text("SELECT * FROM tip_details")).mappings()
+        }
+        assert "claim_sealed" not in details[waiting] and "claim_hash" not in details[waiting]
+        assert details[waiting]["receipt_lookup"] is None
+        assert details[waiting]["proof_sealed"] is None
+        assert details[claimed]["receipt_lookup"] == "b" * 64
+        (claim,) = conn.execute(sa.text("SELECT * FROM tip_claims")).mappings()
+        assert claim["case_id"] == waiting and claim["code_tag"] == "c" * 64
+        assert claim["state"] == "open" and claim["needs_custodian"] and claim["id"] < 0
+        places = conn.execute(
+            sa.text("SELECT case_id, kind, position FROM case_events ORDER BY id")
+        ).all()
+        assert [(k, p) for _c, k, p in places] == [
+            ("received", 1),
+            ("status", 2),
+            ("note", 3),
+        ] * 2
+        # A tip's random negative id leaves the general channel's numbering where it was,
+        # even when only tips are left in the table.
+        for table in ("tip_claims", "tip_details", "case_events", "cases"):
+            conn.execute(sa.Table(table, sa.MetaData(), autoload_with=conn).delete())
+        _case(conn, org, "T2570/00003", cat, 3, id=-5)
+        later = _case(conn, org, "2570/000001", cat, 1)
+        assert later > max(tips.values())
+
+    downgrade(revision=RENAME)
+    with db.engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("tip_details")}
+        assert {"claim_hash", "claim_sealed"} <= columns
+        assert "tip_claims" not in inspect(conn).get_table_names()

@@ -109,7 +109,7 @@ def test_tip_channel_errors_keep_no_address_and_no_time_finer_than_the_day(
         error_id_in(staff.get_data(as_text=True)),
     ]
     assert [api.status_code, page.status_code, staff.status_code] == [500, 500, 500]
-    rules = ["/api/v1/tips", "/whistleblow/new", "/admin/tips/<int:case_id>"]
+    rules = ["/api/v1/tips", "/whistleblow/new", "/admin/tips/<int(signed=True):case_id>"]
     records = [r for r in tip_log.records if r.name == "rongrian.tips"]
     assert len(records) == 3
     midnight = datetime(2026, 3, 10, tzinfo=UTC).timestamp()  # the Bangkok day, as stored

@@ -50,7 +50,7 @@ def test_a_newer_custodian_is_approved_in_person_and_receives_older_identities(
     later, later_id = signed_in(CUSTODIAN, "ผู้เก็บ คนใหม่", approve=False)
     with app.app_context():
         first_tip, second_tip = db.session.scalars(
-            select(Case.id).filter_by(channel="tip").order_by(Case.id)
+            select(Case.id).filter_by(channel="tip").order_by(Case.sequence)
         ).all()
         key_id = db.session.scalar(select(CustodianKey.id).filter_by(user_id=later_id))
         shown = custody.fingerprint(db.session.get(CustodianKey, key_id))
@@ -217,11 +217,15 @@ def test_transferred_complainant_claims_the_receipt_once_on_the_tip_pages(
     page = client.post("/complaints/track", data={"tracking_code": filed.tracking_code})
     html = page.get_data(as_text=True)
     assert "/whistleblow/claim" in html  # the complainant is told where the report went
-    r = client.post("/whistleblow/claim", data={"tracking_code": filed.tracking_code})
+    form = client.get("/whistleblow/claim").get_data(as_text=True)
+    token = re.search(r'name="form_token" type="hidden" value="([^"]+)"', form).group(1)
+    sent = {"tracking_code": filed.tracking_code, "form_token": token}
+    r = client.post("/whistleblow/claim", data=sent)
     assert r.status_code == 200, r.get_data(as_text=True)
     receipt = re.search(r'class="code">([0-9A-Z-]{24})<', r.get_data(as_text=True)).group(1)
     assert "Set-Cookie" not in r.headers
-    again = client.post("/whistleblow/claim", data={"tracking_code": filed.tracking_code})
-    assert again.status_code == 404 and receipt not in again.get_data(as_text=True)
+    again = client.post("/whistleblow/claim", data=sent)  # a refresh: shown once only
+    assert receipt not in again.get_data(as_text=True)
+    assert not re.search(r'class="code">', again.get_data(as_text=True))
     status = client.post("/api/v1/tips/status", json={"receipt": receipt}).get_json()
     assert status["status"] == "received"

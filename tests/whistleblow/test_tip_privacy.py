@@ -4,6 +4,7 @@ and every general page a non-integrity role can open."""
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import runpy
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import DateTime, select, text
 
 from casework import audit, demo
+from casework.cases.attachments import Upload
 from casework.extensions import db
 from casework.models import AuditEntry, Case, OutboxMessage, RevealRequest, TipDetails
 from casework.staff.roles import (
@@ -186,13 +188,22 @@ def _tip_rows(conn, tip_ids: set[int], complaint_id: int):
 def test_no_row_of_a_tip_keeps_a_time_finer_than_the_day(
     app, client, signed_in, frozen, gps_jpeg, file_complaint
 ):
-    """A whole tip's life, then every table is read back: no time of day anywhere, no client
-    address or browser, and the day is the Bangkok day the tipster saw."""
+    """A whole tip's life among complaints, then every table is read back: no time of day
+    anywhere, no client address or browser, the day is the Bangkok day the tipster saw, and no
+    id says when a tip's row was written or links it to a complaint (item 3 of issue 8)."""
     frozen(datetime(2026, 3, 9, 20, 34, 56, 789000))  # 03:34 on 10 March in Bangkok
     app.config["TRACK_RATE_LIMIT"] = "1000 per minute"
+    before = file_complaint(
+        subject="ไฟดับ", details="ไฟถนนดับ", uploads=[Upload("lamp.jpg", gps_jpeg)]
+    )
+    client.post(
+        "/complaints/track/info",
+        data={"tracking_code": before.tracking_code, "message": "ยังดับอยู่"},
+    )
     officer_client, _officer = signed_in(INTEGRITY, "มานะ อดทน")
     keeper_client, _keeper = signed_in(CUSTODIAN, "ผู้เก็บ รักษา")
     supervisor_client, _sup = signed_in(SUPERVISOR, "หัวหน้า ทั่วไป")
+    assert supervisor_client.post(f"/admin/cases/{before.case.id}/accept").status_code == 302
     receipt = web_tip(
         client,
         confidential="yes",
@@ -205,7 +216,7 @@ def test_no_row_of_a_tip_keeps_a_time_finer_than_the_day(
         tip_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
     officer_client.post(f"/admin/tips/{tip_id}/assign", data={})
     page = officer_client.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
-    file_id = re.search(rf"/admin/tips/{tip_id}/files/(\d+)", page).group(1)
+    file_id = re.search(rf"/admin/tips/{tip_id}/files/(-?\d+)", page).group(1)
     assert officer_client.get(f"/admin/tips/{tip_id}/files/{file_id}").status_code == 200
     officer_client.post(f"/admin/tips/{tip_id}/message", data={"message": "ขอเอกสารเพิ่ม"})
     client.post(
@@ -252,11 +263,23 @@ def test_no_row_of_a_tip_keeps_a_time_finer_than_the_day(
         details="เจ้าหน้าที่เรียกเงินใต้โต๊ะ",
         reporter={"name": "ผู้ร้อง"},
         consent=True,
+        uploads=[Upload("slip.jpg", gps_jpeg)],
+    )
+    client.post(
+        "/complaints/track/info",
+        data={"tracking_code": filed.tracking_code, "message": "มีพยานด้วย"},
     )
     r = supervisor_client.post(
         f"/admin/tips/transfer/{filed.case.id}", data={"category": "bribery"}
     )
     assert r.status_code == 302
+    after = file_complaint(
+        subject="ถนนพัง", details="หลุมใหญ่", uploads=[Upload("hole.jpg", gps_jpeg)]
+    )
+    client.post(
+        "/complaints/track/info", data={"tracking_code": after.tracking_code, "message": "ลึก"}
+    )
+    assert supervisor_client.post(f"/admin/cases/{after.case.id}/accept").status_code == 302
     status = client.post("/api/v1/tips/status", json={"receipt": receipt}).get_json()
     assert status["status"] == "closed" and status["received_on"] == "2026-03-10"
     assert status["identity_accessed_on"] == ["2026-03-10"]
@@ -285,10 +308,45 @@ def test_no_row_of_a_tip_keeps_a_time_finer_than_the_day(
         assert {"tip_details", "tip_identities", "tip_exclusions", "tip_referrals"} <= seen
         assert {"tip_reveal_requests", "tip_reveal_approvals", "tip_assignments"} <= seen
         assert "tip_closures" in seen
+        _ids_reveal_no_order(tip_ids, {before.case.id, filed.case.id, after.case.id}, tip_id)
         # Nothing of the channel is queued for sending, to anyone.
         assert not db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.case_id.in_(tip_ids))
         )
+
+
+def _ids_reveal_no_order(tip_ids: set[int], complaint_ids: set[int], long_lived: int) -> None:
+    """Read as a database reader would: no tip row's id falls between two ids of the general
+    channel's rows (which would date it to the seconds between them, or put a transferred tip
+    beside its complaint), and ordering a tip's own rows by id does not give the order they
+    were written in."""
+    mine: dict[str, set[int]] = {}
+    with db.engine.connect() as conn:
+        for table, row in _tip_rows(conn, tip_ids, -1):
+            mine.setdefault(table.name, set()).add(row["id"])
+        rows = {t: list(conn.execute(t.select()).mappings()) for t in db.metadata.sorted_tables}
+    shared = {"cases", "case_events", "case_messages", "attachments", "audit_entries"}
+    for table, table_rows in rows.items():
+        if "id" not in table.c or table.name not in mine:
+            continue
+        general = sorted(r["id"] for r in table_rows if r["id"] not in mine[table.name])
+        if table.name in shared:
+            assert len(general) >= 2, table.name  # complaints wrote rows on either side
+        for row_id in mine[table.name]:
+            below = bisect.bisect_left(general, row_id)
+            assert below in (0, len(general)), (table.name, row_id, "between complaint rows")
+    assert shared <= set(mine) and not complaint_ids & tip_ids
+    # The long-lived tip's timeline and the channel's trail, in the order they were written,
+    # are not in id order.
+    ordered = [e.id for e in db.session.get(Case, long_lived).events]
+    assert len(ordered) > 10
+    assert ordered != sorted(ordered) and ordered != sorted(ordered, reverse=True)
+    trail_ids = list(
+        db.session.scalars(
+            select(AuditEntry.id).where(AuditEntry.chain == audit.TIPS).order_by(AuditEntry.seq)
+        )
+    )
+    assert len(trail_ids) > 10 and trail_ids != sorted(trail_ids)
 
 
 def test_access_log_has_no_line_for_the_tip_channel(monkeypatch):

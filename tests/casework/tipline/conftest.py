@@ -78,7 +78,11 @@ def trail_of():
     Call it after ``db.session.rollback()`` to see only what was committed."""
 
     def find(action: str, **filters) -> list[AuditEntry]:
-        query = select(AuditEntry).filter_by(action=action, **filters).order_by(AuditEntry.id)
+        query = (
+            select(AuditEntry)
+            .filter_by(action=action, **filters)
+            .order_by(AuditEntry.chain, AuditEntry.seq)  # a tip's entries have random ids
+        )
         return list(db.session.scalars(query))
 
     return find

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select
 from tip_helpers import PASS, custodian_with_key, staff
@@ -9,9 +11,17 @@ from tip_helpers import PASS, custodian_with_key, staff
 from casework import audit
 from casework.cases.attachments import Upload
 from casework.extensions import db
-from casework.models import AuditEntry, Case, CaseEvent, ReporterIdentity
+from casework.models import (
+    Attachment,
+    AuditEntry,
+    Case,
+    CaseEvent,
+    CaseMessage,
+    ReporterIdentity,
+    TipClaim,
+)
 from casework.staff.roles import CLERK, OFFICER, SUPERVISOR
-from casework.tipline import custody, filing, messages, transfer
+from casework.tipline import claims, custody, filing, messages, transfer
 
 
 def test_transfer_from_general_channel_is_one_way(org, file_complaint, gps_jpeg):
@@ -53,11 +63,88 @@ def test_transfer_from_general_channel_is_one_way(org, file_complaint, gps_jpeg)
     with pytest.raises(ValueError, match="cannot leave"):
         tip.channel = "complaint"
     db.session.rollback()
-    # The complainant's old code claims the tip receipt once.
-    claimed = transfer.claim(org, filed.tracking_code)
-    assert claimed and claimed[0].id == tip.id
-    assert filing.find_by_receipt(org, claimed[1]).id == tip.id
-    assert transfer.claim(org, filed.tracking_code) is None
+    # The complainant's old code claims the tip receipt once (a web filing: at once); a second
+    # claim with the same code voids it (casework.tipline.claims).
+    claimed = claims.claim(org, filed.tracking_code)
+    assert claimed.outcome == "claimed" and claimed.case.id == tip.id
+    assert filing.find_by_receipt(org, claimed.receipt).id == tip.id
+    again = claims.claim(org, filed.tracking_code)
+    assert again.outcome == "disputed" and again.receipt is None
+    assert filing.find_by_receipt(org, claimed.receipt) is None
+
+
+def test_a_transfer_leaves_nothing_that_links_the_two_cases(org, file_complaint, gps_jpeg):
+    """Item 3 of issue 8: the complaint keeps a bare "transferred" entry in its timeline and in
+    the main chain; the tip's rows (its case, the moved history, files and messages, its trail
+    entries) are new rows whose ids do not sit beside the complaint's and whose times are days."""
+    from casework.general import followup
+    from casework.general import workflow as workflow_general
+
+    custodian_with_key(org)
+    supervisor = staff(org, SUPERVISOR, "หัวหน้า ทั่วไป", "sup@demo.go.th")
+    filed = file_complaint(
+        subject="ช่างเรียกเงิน",
+        details="เรียกเงินเพื่อเร่งใบอนุญาต",
+        reporter={"name": "นายผู้ร้อง เรียน"},
+        consent=True,
+        uploads=[Upload("photo.jpg", gps_jpeg)],
+    )
+    complaint = db.session.get(Case, filed.case.id)
+    followup.add_information(complaint, "มีพยานสองคน", [])
+    other = db.session.get(Case, file_complaint(subject="ถนนพัง", details="หลุมใหญ่").case.id)
+    followup.add_information(other, "ลึกมาก", [Upload("hole.jpg", gps_jpeg)])
+    workflow_general.accept(other, supervisor)
+    old_rows = {
+        table: set(db.session.scalars(select(model.id).filter_by(case_id=complaint.id)))
+        for table, model in (
+            ("case_events", CaseEvent),
+            ("case_messages", CaseMessage),
+            ("attachments", Attachment),
+        )
+    }
+    assert all(old_rows.values())
+    tip = transfer.transfer(complaint, actor_id=supervisor.id, tip_category="bribery")
+    later = file_complaint(subject="ไฟดับ", details="ไฟดับทั้งซอย")
+    newest = db.session.get(Case, later.case.id)
+    followup.add_information(newest, "ดับสามคืน", [Upload("lamp.jpg", gps_jpeg)])
+    workflow_general.accept(newest, supervisor)
+    db.session.refresh(complaint)
+    (event,) = complaint.events
+    assert event.kind == "transferred" and not event.data and not event.body
+    (entry,) = db.session.scalars(
+        select(AuditEntry).filter_by(chain=audit.MAIN, action="case.transferred")
+    ).all()
+    assert entry.case_id == complaint.id and not entry.data
+    assert tip.case_number not in entry.target and str(tip.id) not in entry.target
+    # The moved history, files and messages are new rows of the tip, not the complaint's rows.
+    for table, model in (
+        ("case_events", CaseEvent),
+        ("case_messages", CaseMessage),
+        ("attachments", Attachment),
+    ):
+        moved = set(db.session.scalars(select(model.id).filter_by(case_id=tip.id)))
+        assert moved and not moved & old_rows[table], table
+        assert not db.session.scalar(select(model.id).where(model.id.in_(old_rows[table])))
+    # No row of the tip sits between the complaints' rows by id, and none is finer than a day.
+    complaint_ids = sorted(db.session.scalars(select(Case.id).filter_by(channel="complaint")))
+    assert complaint.id in complaint_ids and later.case.id in complaint_ids
+    for model in (Case, CaseEvent, CaseMessage, Attachment, AuditEntry):
+        tip_rows = db.session.scalars(
+            select(model).where((model.id if model is Case else model.case_id) == tip.id)
+        ).all()
+        general_ids = sorted(
+            db.session.scalars(
+                select(model.id).where(
+                    (model.id if model is Case else model.case_id).in_(complaint_ids)
+                )
+            )
+        )
+        assert tip_rows and len(general_ids) >= 2, model
+        for row in tip_rows:
+            assert not general_ids[0] < row.id < general_ids[-1], (model, row.id)
+            for column in ("at", "uploaded_at", "received_at", "created_at"):
+                value = getattr(row, column, None)
+                assert value is None or value.time() == datetime.min.time(), (model, column)
 
 
 def test_transfer_refused_when_identity_cannot_be_sealed(org, file_complaint):
@@ -75,8 +162,8 @@ def test_transfer_leaves_no_link_between_the_two_cases(org, file_complaint):
     filed = file_complaint(reporter={"name": "ผู้ร้อง เรียน"}, consent=True)
     complaint = db.session.get(Case, filed.case.id)
     tip = transfer.transfer(complaint, actor_id=supervisor.id, tip_category="bribery")
-    details = filing.details_of(tip)
-    assert details.claim_hash and details.claim_hash != complaint.tracking_hash
+    claim = db.session.scalar(select(TipClaim).filter_by(case_id=tip.id))
+    assert claim.code_tag and claim.code_tag != complaint.tracking_hash
     # Each side's audit entry sits in its own chain and names nothing of the other.
     complaint_side = db.session.scalars(select(AuditEntry).filter_by(case_id=complaint.id)).all()
     assert [(e.action, e.chain) for e in complaint_side] == [("case.transferred", audit.MAIN)]

@@ -1,0 +1,128 @@
+"""Row ids and places that tell a database reader nothing about when a tip's row was written.
+
+Tips share tables with complaints (``cases``, ``case_events``, ``case_messages``,
+``attachments``, ``audit_entries``), and complaint rows carry times to the microsecond. Were a
+tip's rows numbered from the same sequence, each id would fall between two complaints' ids and
+date the row to a few seconds; a transfer's two rows would sit side by side. So every row that
+belongs to a tip (its case, timeline, messages, files, ``tips`` chain entries and the ``tip_*``
+tables) gets a random negative 63-bit id here, in one place, before it is inserted. Complaint
+rows keep the sequence: on SQLite an INTEGER PRIMARY KEY takes max(rowid) + 1, which negative
+ids do not move; on PostgreSQL an explicit id does not consume the sequence.
+
+Since ids no longer follow the order of writing, timeline entries and messages also get their
+place within their case (``position`` 1, 2, 3 …), assigned here for both channels.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.orm import Session
+
+from casework.models.attachment import Attachment
+from casework.models.audit import TIPS_CHAIN, AuditEntry
+from casework.models.case import Case, CaseEvent, CaseMessage
+from casework.models.tips import (
+    ConflictExclusion,
+    Referral,
+    RevealApproval,
+    RevealRequest,
+    TipAssignment,
+    TipClaim,
+    TipClosure,
+    TipDetails,
+    TipIdentity,
+)
+
+TIP_ONLY = (
+    TipDetails,
+    TipIdentity,
+    TipAssignment,
+    ConflictExclusion,
+    RevealRequest,
+    RevealApproval,
+    TipClosure,
+    Referral,
+    TipClaim,
+)
+OF_A_CASE = (CaseEvent, CaseMessage, Attachment)
+PLACED = (CaseEvent, CaseMessage)
+
+
+def random_id() -> int:
+    """A random id in [-2**62, -1]: it says nothing of order and never meets the sequence."""
+    return -secrets.randbelow(2**62) - 1
+
+
+def _case_of(session: Session, row) -> Case | None:
+    case = row.__dict__.get("case")  # set by the caller, or None (Attachment has no relation)
+    if case is None and row.case_id is not None:
+        case = session.get(Case, row.case_id)
+    return case
+
+
+def belongs_to_a_tip(session: Session, row) -> bool:
+    if isinstance(row, Case):
+        return row.channel == "tip"
+    if isinstance(row, AuditEntry):
+        return row.chain == TIPS_CHAIN
+    if isinstance(row, TIP_ONLY):
+        return True
+    if isinstance(row, OF_A_CASE):
+        case = _case_of(session, row)
+        return case is not None and case.channel == "tip"
+    return False
+
+
+def _assign_ids(session: Session, rows: list) -> None:
+    by_model = defaultdict(list)
+    for row in rows:
+        if row.id is None and belongs_to_a_tip(session, row):
+            by_model[type(row)].append(row)
+    for model, waiting in by_model.items():
+        taken: set[int] = set()
+        while waiting:
+            wanted = {}
+            for row in waiting:
+                candidate = random_id()
+                while candidate in taken or candidate in wanted:
+                    candidate = random_id()
+                wanted[candidate] = row
+            # The astronomically unlikely collision with a stored row: draw again.
+            stored = set(session.scalars(select(model.id).where(model.id.in_(list(wanted)))))
+            waiting = [row for candidate, row in wanted.items() if candidate in stored]
+            for candidate, row in wanted.items():
+                if candidate not in stored:
+                    row.id = candidate
+                    taken.add(candidate)
+
+
+def _assign_places(session: Session, rows: list) -> None:
+    last: dict[tuple, int] = {}
+    for row in rows:
+        if not isinstance(row, PLACED) or row.position:
+            continue
+        case = _case_of(session, row)
+        key = (type(row), id(case) if case is not None else row.case_id)
+        if key not in last:
+            case_id = case.id if case is not None else row.case_id
+            last[key] = (
+                session.scalar(
+                    select(func.coalesce(func.max(type(row).position), 0)).where(
+                        type(row).case_id == case_id
+                    )
+                )
+                if case_id is not None
+                else 0
+            )
+        last[key] += 1
+        row.position = last[key]
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, flush_context, instances) -> None:
+    rows = sorted(session.new, key=lambda row: inspect(row).insert_order)
+    _assign_ids(session, rows)
+    _assign_places(session, rows)
