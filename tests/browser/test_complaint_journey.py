@@ -262,7 +262,7 @@ def test_pages_load_nothing_from_other_sites_and_keep_the_csp(open_page, live_se
     page.set_input_files("#attachments", str(_png(tmp_path)))
     page.locator(SUBMIT).click()
     _, code = _receipt(page)
-    assert page.locator("[data-print]").is_visible(), "forms.js ran and showed the print button"
+    page.locator("[data-print]").wait_for(state="visible", timeout=10_000)  # forms.js ran
     page.goto("/complaints/track")
     page.fill("#tracking_code", code)
     page.locator("form button[type=submit]").click()
