@@ -10,8 +10,6 @@ from flask_login import current_user
 from admin import bp
 from admin.guard import require
 from casework.cases.errors import FieldErrors
-from casework.extensions import db
-from casework.models import Open311Key
 from casework.publishing import open311
 from rongrian.tenancy import current_org
 
@@ -43,9 +41,7 @@ def open311_keys():
 @bp.post("/open311/<int:open311_key_id>/revoke")
 @require("admin.settings")
 def open311_key_revoke(open311_key_id: int):
-    row = db.session.get(Open311Key, open311_key_id)
-    if row is None or row.organization_id != current_org().id:
+    if not open311.revoke_key(current_org(), open311_key_id, current_user):
         abort(404)
-    open311.revoke_key(row, current_user)
     flash(_("The key no longer works."), "success")
     return redirect(url_for("admin.open311_keys"))

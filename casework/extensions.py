@@ -50,6 +50,15 @@ def owned(model, organization_id: int, row_id) -> object | None:
     return row if row is not None and row.organization_id == organization_id else None
 
 
+def end_session(*, dispose: bool = False) -> None:
+    """Give this thread's session back to the pool, as a request's end does; for work done
+    outside a request (a thread after the response, a CLI loop). ``dispose`` also closes the
+    pool's connections (before a process exits or forks)."""
+    db.session.remove()
+    if dispose:
+        db.engine.dispose()
+
+
 def database_answers() -> bool:
     """Whether the database answers a trivial query (for the health check)."""
     try:

@@ -16,7 +16,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from casework.extensions import db
+from casework.extensions import end_session
 from casework.notify import line as line_transport
 from lineoa import richmenu
 from lineoa.simulator import SAMPLE_PLACE, FakeLine, Simulator, describe, simulated_user
@@ -62,8 +62,7 @@ def simulate(user: str, lang: str) -> None:
                     break
         finally:
             with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+                end_session(dispose=True)
 
 
 def _org_id(app: Flask) -> int:

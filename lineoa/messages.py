@@ -17,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 from casework.cases import lifecycle
 from casework.cases.categories import active_categories
 from casework.dates import thaidate
-from casework.extensions import db
 from casework.general import followup, linechat
 from casework.models import Case, LineChat, Organization, OutboxMessage
 from casework.notify import line
@@ -200,10 +199,11 @@ CONTACT_WEB = _l("Website: %(value)s")
 
 
 def render(row: OutboxMessage, chat: LineChat | None, spec: dict) -> list[dict]:
-    org = db.session.get(Organization, row.organization_id)
+    org = linechat.organization_of(row)
     messages: list[dict] = []
     actions: list[dict] = []
     for part in spec.get("parts", []):
+        part = _with_cases(org, part)
         made = RENDER.get(part.get("say"), _plain)(org, part)
         if made is None:
             continue
@@ -219,8 +219,19 @@ def render(row: OutboxMessage, chat: LineChat | None, spec: dict) -> list[dict]:
     return messages
 
 
+def _with_cases(org: Organization, part: dict) -> dict:
+    """The part with the organization's cases it names by id loaded: ``case`` for
+    ``case_id``, ``cases`` for ``case_ids`` (ids of other organizations load nothing)."""
+    found = dict(part)
+    if part.get("case_id"):
+        found["case"] = linechat.case_in(org, part["case_id"])
+    if "case_ids" in part:
+        found["cases"] = [c for i in part["case_ids"][:10] if (c := linechat.case_in(org, i))]
+    return found
+
+
 def _case(part: dict) -> Case | None:
-    return db.session.get(Case, part.get("case_id")) if part.get("case_id") else None
+    return part.get("case")
 
 
 def _plain(org: Organization, part: dict) -> dict | None:
@@ -228,7 +239,7 @@ def _plain(org: Organization, part: dict) -> dict | None:
     key = part.get("say")
     if key not in TEXTS:
         return None
-    values = {k: v for k, v in part.items() if k not in ("say", "quick")}
+    values = {k: v for k, v in part.items() if k not in ("say", "quick", "case", "cases")}
     case = _case(part)
     if case is not None:
         values["case_number"] = case.case_number
@@ -338,10 +349,7 @@ def _status(org: Organization, part: dict) -> dict | None:
 
 def _my_cases(org: Organization, part: dict) -> dict | None:
     bubbles = []
-    for case_id in part.get("case_ids", [])[:10]:
-        case = db.session.get(Case, case_id)
-        if case is None:
-            continue
+    for case in part.get("cases", []):
         state = lifecycle.state(case.channel, case.status)
         buttons = [postback(STATUS, "status", STATUS, case=case.id)]
         if case.status == "awaiting_info":
@@ -478,8 +486,8 @@ def _photos(part: dict) -> list[dict]:
 
 
 def _which(part: dict) -> list[dict]:
-    cases = [db.session.get(Case, i) for i in part.get("case_ids", [])]
-    return [postback(c.case_number, "answer", c.case_number, case=c.id) for c in cases if c] + [
+    cases = part.get("cases", [])
+    return [postback(c.case_number, "answer", c.case_number, case=c.id) for c in cases] + [
         _cancel()
     ]
 

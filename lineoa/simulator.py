@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from flask import Flask
-from sqlalchemy import select
 
-from casework.extensions import db
-from casework.models import OutboxMessage
+from casework.extensions import end_session
 from casework.notify import line, outbox
 
 SAMPLE_PLACE = (13.75633, 100.50177, "ศาลาว่าการกรุงเทพมหานคร ถนนดินสอ")
@@ -222,17 +220,12 @@ class Simulator:
         the fake captured meanwhile."""
         start = len(self.fake.captured)
         with self.app.app_context():
-            rows = db.session.scalars(
-                select(OutboxMessage).where(
-                    OutboxMessage.status == outbox.PENDING,
-                    OutboxMessage.transport.in_((line.LINE, line.JOB)),
-                )
-            ).all()
+            rows = outbox.pending((line.LINE, line.JOB))
             mine = [r.id for r in rows if outbox.recipient(r) == self.user]
             jobs = [r.id for r in rows if r.id in mine and r.transport == line.JOB]
             for row_id in [i for i in mine if i not in jobs] + jobs:
                 outbox.deliver(row_id)
-            db.session.remove()
+            end_session()
         return self.fake.captured[start:]
 
 

@@ -19,7 +19,7 @@ import json
 from flask import Flask, current_app, jsonify, request
 from linebot.v3.webhook import SignatureValidator
 
-from casework.extensions import db
+from casework.extensions import end_session
 from casework.notify import outbox
 from lineoa import bp, dialog
 from rongrian.tenancy import current_org
@@ -81,4 +81,4 @@ def send_now(app: Flask, row_ids: list[int]) -> None:
             for row_id in row_ids:
                 outbox.deliver(row_id)
         finally:
-            db.session.remove()
+            end_session()

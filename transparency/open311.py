@@ -17,7 +17,6 @@ from casework.cases import lifecycle
 from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.dates.thaidate import BANGKOK, format_date, to_local
-from casework.extensions import db
 from casework.models import Category
 from casework.publishing import caselist, open311
 from rongrian import ratelimits
@@ -306,9 +305,7 @@ def request_one(service_request_id: str, response_format: str):
 def post_request(response_format: str):
     _jurisdiction()
     org = current_org()
-    open311.check_key(org, request.form.get("api_key"))
-    filed = open311.file(org, request.form.to_dict())
-    db.session.commit()  # the key's last use
+    filed = open311.submit(org, request.form.get("api_key"), request.form.to_dict())
     case = filed.case
     notice = _(
         "Received as case %(number)s; an answer is due by %(date)s.",

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from flask import abort, render_template
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from casework.dates import clock, periods
-from casework.dates.thaidate import fiscal_year, fiscal_year_label, format_date
-from casework.extensions import db
-from casework.models import Case
+from casework.dates.thaidate import fiscal_year_label, format_date
 from casework.publishing import manuals, summaries
-from casework.publishing.stats import ChannelStats, Stats
+from casework.publishing.stats import ChannelStats, Stats, published_years
 from rongrian.i18n import current_locale
 from rongrian.tenancy import current_org
 from transparency import bp, charts, published
@@ -21,16 +18,6 @@ CHANNEL_TITLES = {
     "complaint": lambda: _("General complaints and grievances"),
     "tip": lambda: _("Complaints about corruption and misconduct"),
 }
-
-
-def published_years() -> list[int]:
-    """The fiscal years from the organization's first case to the current one, newest first."""
-    first = db.session.scalar(
-        select(func.min(Case.received_at)).where(Case.organization_id == current_org().id)
-    )
-    now = fiscal_year(clock.today())
-    start = min(fiscal_year(first), now) if first else now
-    return list(range(now, start - 1, -1))
 
 
 def _part_chart(stats: Stats, channel: str) -> charts.Chart | None:
@@ -108,7 +95,7 @@ def stats():
     return render_template(
         "transparency/stats.html",
         stats=found,
-        years=published_years(),
+        years=published_years(current_org(), clock.today()),
         nav=[
             (code, _short(periods.period(found.period.fiscal_year, code))) for code in periods.CODES
         ],

@@ -32,7 +32,7 @@ from casework.cases.errors import FollowUpError
 from casework.cases.images import reencode_image
 from casework.crypto import fields, keys
 from casework.dates import clock
-from casework.extensions import db
+from casework.extensions import db, owned
 from casework.general import followup, intake
 from casework.models import Case, LineChat, LineEvent, LineLink, Organization, OutboxMessage
 from casework.notify import line
@@ -270,6 +270,19 @@ def linked_case(chat: LineChat, case_id) -> Case | None:
         .join(LineLink, LineLink.case_id == Case.id)
         .where(LineLink.chat_id == chat.id, Case.id == case_id)
     )
+
+
+def organization_of(row: OutboxMessage) -> Organization:
+    """The organization a queued chat message speaks for."""
+    return db.session.get(Organization, row.organization_id)
+
+
+def case_in(org: Organization, case_id) -> Case | None:
+    """The organization's case with this id (a queued message names its cases by id)."""
+    try:
+        return owned(Case, org.id, int(case_id))
+    except (TypeError, ValueError):
+        return None
 
 
 def waiting_for_answer(chat: LineChat) -> list[Case]:

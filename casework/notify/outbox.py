@@ -142,6 +142,18 @@ def _ready_transports() -> list[str]:
     return [t for t in TRANSPORTS if READY.get(t, lambda: True)()]
 
 
+def pending(transports: tuple[str, ...]) -> list[OutboxMessage]:
+    """Every message still waiting to go out by one of ``transports``, due or not (for a
+    simulator or a test that sends one user's messages itself)."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.status == PENDING, OutboxMessage.transport.in_(transports)
+            )
+        )
+    )
+
+
 def _due_ids(limit: int) -> list[int]:
     transports = _ready_transports()
     if not transports:

@@ -22,7 +22,7 @@ from casework import audit
 from casework.cases import lifecycle
 from casework.cases.errors import FieldErrors
 from casework.dates import clock
-from casework.extensions import db
+from casework.extensions import db, owned
 from casework.general import intake
 from casework.models import Case, Category, Open311Key, Organization, User
 from casework.models.case import COMPLAINT_KINDS
@@ -73,13 +73,18 @@ def issue_key(org: Organization, name: str, actor: User) -> tuple[Open311Key, st
     return row, key
 
 
-def revoke_key(row: Open311Key, actor: User) -> None:
+def revoke_key(org: Organization, key_id: int, actor: User) -> bool:
+    """Revoke the organization's key ``key_id``; False when it has no such key."""
+    row = owned(Open311Key, org.id, key_id)
+    if row is None:
+        return False
     if row.revoked_at is None:
         row.revoked_at = clock.utcnow()
         audit.record(
             row.organization_id, "open311.key_revoked", actor_id=actor.id, target=str(row.id)
         )
         db.session.commit()
+    return True
 
 
 def keys(org: Organization) -> list[Open311Key]:
@@ -177,6 +182,13 @@ def find(org: Organization, query: Query) -> list[caselist.PublicCase]:
         ]
         select_ = select_.where(Case.status.in_(finals))
     return caselist.rows(select_.limit(MAX_REQUESTS), org)
+
+
+def submit(org: Organization, key: str | None, fields: dict[str, str]) -> intake.Filed:
+    """A client's POST: its api_key checked (Open311Error 403), then the request filed; the
+    key's last use commits with the filed request."""
+    check_key(org, key)
+    return file(org, fields)
 
 
 def file(org: Organization, fields: dict[str, str]) -> intake.Filed:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casework.cases import figures
 from casework.cases.errors import FieldErrors
@@ -27,8 +27,9 @@ from casework.cases.figures import ChannelFigures, Counts
 from casework.cases.received import RECEIVED_VIA_LABELS
 from casework.dates import periods
 from casework.dates.periods import Period
+from casework.dates.thaidate import fiscal_year
 from casework.extensions import db
-from casework.models import Category, Department, Organization
+from casework.models import Case, Category, Department, Organization
 from casework.models.case import RECEIVED_VIA
 
 K = 3  # the default suppression threshold for the tip channel's breakdowns
@@ -124,6 +125,16 @@ def recent_years(today: date, count: int = 5) -> list[int]:
     """The current fiscal year and the ``count - 1`` before it, newest first."""
     current = periods.parse(None, None, today).fiscal_year
     return list(range(current, current - count, -1))
+
+
+def published_years(org: Organization, today: date) -> list[int]:
+    """The fiscal years from the organization's first case to the current one, newest first."""
+    first = db.session.scalar(
+        select(func.min(Case.received_at)).where(Case.organization_id == org.id)
+    )
+    now = fiscal_year(today)
+    start = min(fiscal_year(first), now) if first else now
+    return list(range(now, start - 1, -1))
 
 
 def suppress(values: list[int], k: int) -> list[Cell]:

@@ -252,3 +252,26 @@ def test_get_requests_filters_and_hides_identities(app, client, api_key, add_cas
     text += client.get(f"{BASE}/requests.xml").get_data(as_text=True)
     for secret in (*SECRETS, "ถนนพัง", "13.756331"):
         assert secret not in text
+
+
+def test_a_revoked_key_stops_working_and_records_its_last_use(app, client, api_key, login_as):
+    from casework.models import Open311Key, Organization
+    from casework.publishing import open311
+
+    assert client.post(f"{BASE}/requests.json", data=post(client, api_key)).status_code == 200
+    with app.app_context():
+        row = db.session.scalar(select(Open311Key))
+        assert row.last_used_on is not None and row.revoked_at is None
+        key_id = row.id
+        other = Organization(slug="other-town", name_th="เทศบาลอื่น", name_en="Other town")
+        db.session.add(other)
+        db.session.commit()
+        actor = db.session.scalar(select(User).filter_by(role="sysadmin"))
+        assert open311.revoke_key(other, key_id, actor) is False  # not that organization's key
+        assert db.session.get(Open311Key, key_id).revoked_at is None
+
+    login_as("sysadmin", email="keys@staff.test")
+    assert client.post(f"/admin/open311/{key_id + 1000}/revoke").status_code == 404
+    assert client.post(f"/admin/open311/{key_id}/revoke").status_code == 302
+    refused = client.post(f"{BASE}/requests.json", data=post(client, api_key))
+    assert refused.status_code == 403
