@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from casework.dates import clock
 from casework.extensions import db
@@ -45,3 +45,12 @@ def record(
 
 def public_events(case: Case) -> list[CaseEvent]:
     return [e for e in case.events if e.public]
+
+
+def escalated(case: Case, deadline: date) -> bool:
+    """Whether the daily sweep already escalated ``case`` for this deadline (an "escalated"
+    entry names it): once per deadline, however often the sweep runs."""
+    return any(
+        e.kind == "escalated" and (e.data or {}).get("due_date") == deadline.isoformat()
+        for e in case.events
+    )

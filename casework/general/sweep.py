@@ -17,7 +17,6 @@ day it is about, so running the sweep twice sends nothing twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import select
 
@@ -26,11 +25,9 @@ from casework.cases import lifecycle, sla, timeline
 from casework.dates import clock
 from casework.extensions import db, transaction
 from casework.general import linechat
-from casework.models import Case, Organization, OutboxMessage, User
+from casework.models import Case, Organization, User
 from casework.notify import outbox
 from casework.staff import roles
-
-CHUNK = 500
 
 
 @dataclass
@@ -74,35 +71,6 @@ def _supervisors(org: Organization) -> list[User]:
     )
 
 
-@dataclass
-class _Reminder:
-    users: list[User]
-    template: str
-    case: Case
-    key: str  # "<kind>:<case id>:<deadline or day>"; one message per user and key
-
-
-def _existing(org_id: int, keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
-        found.update(
-            db.session.scalars(
-                select(OutboxMessage.dedupe_key).where(
-                    OutboxMessage.organization_id == org_id,
-                    OutboxMessage.dedupe_key.in_(keys[start : start + CHUNK]),
-                )
-            )
-        )
-    return found
-
-
-def _escalated(case: Case, deadline: date) -> bool:
-    return any(
-        e.kind == "escalated" and (e.data or {}).get("due_date") == deadline.isoformat()
-        for e in case.events
-    )
-
-
 def _escalate(case: Case, org: Organization, days_overdue: int) -> None:
     """Record (once per deadline) that an overdue case went to the supervisors."""
     data = {"due_date": case.due_date.isoformat(), "days_overdue": days_overdue}
@@ -131,7 +99,7 @@ def _sweep(org: Organization) -> SweepStats:
         )
         .order_by(Case.due_date, Case.id)
     ).all()
-    plan: list[_Reminder] = []
+    plan: list[outbox.Reminder] = []
     for case in open_cases:
         if lifecycle.state(case.channel, case.status).final:
             continue
@@ -140,51 +108,35 @@ def _sweep(org: Organization) -> SweepStats:
         if state == sla.DUE_SOON:
             stats.due_soon += 1
             plan.append(
-                _Reminder(_officers(case), "due_soon", case, f"due_soon:{case.id}:{deadline}")
+                outbox.Reminder(_officers(case), "due_soon", case, f"due_soon:{case.id}:{deadline}")
             )
         elif state == sla.OVERDUE:
             stats.overdue += 1
             stats.cases.append(case.case_number)
             plan.append(
-                _Reminder(
+                outbox.Reminder(
                     _officers(case), "overdue", case, f"overdue:{case.id}:{today.isoformat()}"
                 )
             )
-            if not _escalated(case, case.due_date):
+            if not timeline.escalated(case, case.due_date):
                 _escalate(case, org, cal.days_between(case.due_date, today))
                 stats.escalated += 1
             plan.append(
-                _Reminder(supervisors, "escalation", case, f"escalation:{case.id}:{deadline}")
+                outbox.Reminder(supervisors, "escalation", case, f"escalation:{case.id}:{deadline}")
             )
         follow_up = case.forwarded_follow_up_on
         if case.status == "forwarded" and follow_up is not None and follow_up <= today:
             stats.follow_up += 1
             plan.append(
-                _Reminder(
+                outbox.Reminder(
                     _officers(case),
                     "follow_up",
                     case,
                     f"follow_up:{case.id}:{follow_up.isoformat()}",
+                    {"agency": case.forwarded_name, "reference": case.forwarded_reference},
                 )
             )
-    wanted = [f"{r.key}:u{u.id}" for r in plan for u in r.users]
-    existing = _existing(org.id, wanted)
-    for reminder in plan:
-        for user in reminder.users:
-            dedupe = f"{reminder.key}:u{user.id}"
-            if dedupe in existing:
-                continue
-            payload = {}
-            if reminder.template == "follow_up":
-                payload = {
-                    "agency": reminder.case.forwarded_name,
-                    "reference": reminder.case.forwarded_reference,
-                }
-            if outbox.enqueue_staff_email(
-                user, reminder.template, reminder.case, dedupe_key=dedupe, **payload
-            ):
-                existing.add(dedupe)
-                stats.queued += 1
+    stats.queued = outbox.queue_reminders(org.id, plan)
     return stats
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, has_request_context
@@ -87,6 +87,55 @@ def enqueue_staff_email(
         payload={"case_number": case.case_number, "due_date": case.due_date.isoformat(), **payload},
         dedupe_key=dedupe_key,
     )
+
+
+@dataclass
+class Reminder:
+    """One staff email about ``case`` for each of ``users``; ``key`` names the case and the
+    deadline or day it is about (``"<kind>:<case id>:<date>"``), so each user gets it once."""
+
+    users: list[User]
+    template: str
+    case: Case
+    key: str
+    payload: dict = field(default_factory=dict)
+
+
+CHUNK = 500
+
+
+def existing_keys(org_id: int, keys: list[str]) -> set[str]:
+    """The dedupe keys among ``keys`` the outbox already holds for the organization."""
+    found: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        found.update(
+            db.session.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.organization_id == org_id,
+                    OutboxMessage.dedupe_key.in_(keys[start : start + CHUNK]),
+                )
+            )
+        )
+    return found
+
+
+def queue_reminders(org_id: int, plan: list[Reminder]) -> int:
+    """Queue every reminder of ``plan`` not queued before (dedupe key ``<key>:u<user id>``), in
+    the caller's transaction; returns how many were queued. Running a sweep twice sends
+    nothing twice."""
+    existing = existing_keys(org_id, [f"{r.key}:u{u.id}" for r in plan for u in r.users])
+    queued = 0
+    for reminder in plan:
+        for user in reminder.users:
+            dedupe = f"{reminder.key}:u{user.id}"
+            if dedupe in existing:
+                continue
+            if enqueue_staff_email(
+                user, reminder.template, reminder.case, dedupe_key=dedupe, **reminder.payload
+            ):
+                existing.add(dedupe)
+                queued += 1
+    return queued
 
 
 # --- the worker -------------------------------------------------------------------------
