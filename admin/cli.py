@@ -18,6 +18,7 @@ from casework.general import sweep
 from casework.models import Organization
 from casework.notify import outbox
 from casework.staff import accounts, changes, roles
+from casework.tipline import sweep as tip_sweep
 from rongrian.tenancy import current_org
 
 users_cli = AppGroup("users", help="Staff accounts.")
@@ -92,12 +93,20 @@ def outbox_run(once: bool, interval: int) -> None:
 @sla_cli.command("sweep")
 def sla_sweep() -> None:
     """Daily: due-soon and overdue reminders, escalation of overdue cases to the supervisors,
-    follow-up reminders for forwarded cases (idempotent: run it twice, nothing is sent twice)."""
+    follow-up reminders for forwarded cases; for tips, the same against each stage's deadline
+    (escalated to the supervisors and custodians), and reports of retaliation (escalated to the
+    executive). Idempotent: run it twice, nothing is sent twice."""
     for slug, stats in sweep.run().items():
         click.echo(
             f"{slug}: {stats.due_soon} due soon, {stats.overdue} overdue, "
             f"{stats.escalated} escalated, {stats.follow_up} to follow up with an outside "
             f"agency, {stats.queued} messages queued"
+        )
+    for slug, tips in tip_sweep.run().items():
+        click.echo(
+            f"{slug} tips: {tips.due_soon} due soon, {tips.overdue} overdue, "
+            f"{tips.escalated} escalated; retaliation: {tips.retaliation_overdue} overdue, "
+            f"{tips.retaliation_escalated} escalated; {tips.queued} messages queued"
         )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from casework.extensions import db
 from casework.models import Category, Department, Organization
+from casework.tipline import retaliation
 
 ORG = {
     "slug": "demo",
@@ -109,5 +110,6 @@ def load() -> Organization:
                     sort_order=order,
                 )
             )
+    retaliation.seed_kinds(org.id)
     db.session.commit()
     return org

@@ -59,9 +59,16 @@ def due_state(case: Case, org: Organization, today: date, cal: WorkCalendar | No
         return DONE
     if st.paused:
         return PAUSED
-    if today > case.due_date:
+    return deadline_state(case.due_date, org, today, cal)
+
+
+def deadline_state(
+    due: date, org: Organization, today: date, cal: WorkCalendar | None = None
+) -> str:
+    """On time, due soon or overdue against the deadline ``due`` (for anything running)."""
+    if today > due:
         return OVERDUE
     cal = cal or work_calendar(org)
-    if cal.days_between(today, case.due_date) <= org.due_soon_days:
+    if cal.days_between(today, due) <= org.due_soon_days:
         return DUE_SOON
     return ON_TIME

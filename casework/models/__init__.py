@@ -10,6 +10,7 @@ from casework.models.organization import Category, DeclaredHoliday, Department, 
 from casework.models.outbox import OutboxMessage
 from casework.models.publishing import Open311Key, SummaryReport, SurveyAnswer
 from casework.models.staff import AccountChange, StaffSession, User
+from casework.models.tipcare import RetaliationKind, RetaliationReport, TipStageDays
 from casework.models.tips import (
     ConflictExclusion,
     CustodianKey,
@@ -43,6 +44,8 @@ __all__ = [
     "Open311Key",
     "OutboxMessage",
     "ReporterIdentity",
+    "RetaliationKind",
+    "RetaliationReport",
     "StaffSession",
     "SummaryReport",
     "SurveyAnswer",
@@ -58,4 +61,5 @@ __all__ = [
     "TipClaim",
     "TipDetails",
     "TipIdentity",
+    "TipStageDays",
 ]

@@ -19,6 +19,10 @@ class Attachment(db.Model):
     organization_id: Mapped[int] = org_fk()
     case_id: Mapped[int] = case_fk()
     message_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("case_messages.id"))
+    # Evidence sent with a tipster's report of retaliation (casework.tipline.retaliation).
+    retaliation_id: Mapped[int | None] = mapped_column(
+        BIG_ID, ForeignKey("tip_retaliation_reports.id", ondelete="CASCADE")
+    )
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
     filename_sealed: Mapped[bytes] = mapped_column(LargeBinary)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from casework.models.attachment import Attachment
 from casework.models.audit import TIPS_CHAIN, AuditEntry
 from casework.models.case import Case, CaseEvent, CaseMessage
+from casework.models.tipcare import RetaliationReport
 from casework.models.tips import (
     ConflictExclusion,
     Referral,
@@ -46,6 +47,7 @@ TIP_ONLY = (
     TipClosure,
     Referral,
     TipClaim,
+    RetaliationReport,
 )
 OF_A_CASE = (CaseEvent, CaseMessage, Attachment)
 PLACED = (CaseEvent, CaseMessage)

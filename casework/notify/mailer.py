@@ -33,6 +33,15 @@ SUBJECTS = {
     "escalation": _l("Overdue case %(case_number)s needs attention"),
     "follow_up": _l("Time to follow up case %(case_number)s with the outside agency"),
     "custody": _l("A change in the custody of tipsters' identities"),
+    "tip_due_soon": _l("Tip %(case_number)s: the stage is due soon"),
+    "tip_overdue": _l("Tip %(case_number)s: the stage is overdue"),
+    "tip_escalation": _l("Overdue tip %(case_number)s needs attention"),
+    "retaliation_reported": _l("Urgent: the tipster of %(case_number)s reports retaliation"),
+    "retaliation_due_soon": _l("Report of retaliation on tip %(case_number)s is due soon"),
+    "retaliation_overdue": _l("Report of retaliation on tip %(case_number)s is overdue"),
+    "retaliation_escalation": _l(
+        "Executive: a report of retaliation on tip %(case_number)s is overdue"
+    ),
 }
 
 

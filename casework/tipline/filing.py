@@ -21,7 +21,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casework.cases import attachments, contact, numbering, sla, timeline, values
+from casework.cases import attachments, contact, numbering, timeline, values
 from casework.cases.attachments import Upload
 from casework.cases.categories import find_category
 from casework.cases.errors import IntakeError
@@ -32,7 +32,7 @@ from casework.dates.thaidate import fiscal_year, local_date
 from casework.extensions import db
 from casework.models import Case, Organization, TipDetails
 from casework.models.case import TIP_KIND
-from casework.tipline import access, custody, scrub, sealing, trail
+from casework.tipline import access, custody, deadlines, scrub, sealing, trail
 
 __all__ = ["IntakeError"]
 
@@ -334,7 +334,7 @@ def _new_case(org: Organization, category, sub: TipSubmission) -> Case:
         anonymous=not sub.confidential,
         contact_consent=bool(sub.confidential and sub.consent),
         received_at=day,
-        due_date=sla.initial_due_date(org, category, day),
+        due_date=deadlines.due_date(org, "received", day, category),
         created_at=day,
         idempotency_hash=(
             resubmit.token_hash(sub.idempotency_token) if sub.idempotency_token else None

@@ -130,7 +130,9 @@ def file_for(case: Case, file_id: int, actor_id: int) -> Attachment | None:
 def initial_files(case: Case) -> list:
     return list(
         db.session.scalars(
-            select(Attachment).filter_by(case_id=case.id, message_id=None).order_by(Attachment.id)
+            select(Attachment)
+            .filter_by(case_id=case.id, message_id=None, retaliation_id=None)
+            .order_by(Attachment.id)
         )
     )
 

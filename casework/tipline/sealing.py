@@ -15,6 +15,7 @@ from casework.models import (
     CaseEvent,
     CaseMessage,
     ConflictExclusion,
+    RetaliationReport,
     RevealRequest,
     TipClosure,
     TipDetails,
@@ -71,6 +72,9 @@ def _register_rotation() -> None:
         (ConflictExclusion, "statement_sealed", "tip-conflict-statement"),
         (TipClosure, "public_note_sealed", "tip-closure-public"),
         (TipClosure, "internal_note_sealed", "tip-closure-internal"),
+        (RetaliationReport, "text_sealed", "tip-retaliation"),
+        (RetaliationReport, "action_sealed", "tip-retaliation-action"),
+        (RetaliationReport, "public_note_sealed", "tip-retaliation-public"),
         (CaseMessage, "body_sealed", "case-message"),
         (CaseEvent, "body_sealed", "case-event"),
     ):

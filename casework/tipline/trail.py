@@ -41,6 +41,12 @@ ACTIONS = {
     "tip.identity_resealed": _l("Identity shared with newly enrolled custodians"),
     "tip.category_created": _l("Tip category added"),
     "tip.category_updated": _l("Tip category changed"),
+    "tip.deadlines_changed": _l("Stage deadlines changed"),
+    "tip.escalated": _l("Escalated: the stage ran past its deadline"),
+    "tip.retaliation_reported": _l("The tipster reported retaliation"),
+    "tip.retaliation_viewed": _l("Report of retaliation read"),
+    "tip.retaliation_closed": _l("Report of retaliation handled and closed"),
+    "tip.retaliation_escalated": _l("Report of retaliation escalated to the executive (late)"),
     audit.KEYED: _l("Audit chain keyed: the entries before this one were written without the key"),
 }
 

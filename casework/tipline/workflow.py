@@ -28,7 +28,7 @@ from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
 from casework.extensions import db, transaction
 from casework.models import Case, Organization, TipClosure
-from casework.tipline import access, referral, sealing, trail
+from casework.tipline import access, deadlines, referral, sealing, trail
 from casework.tipline.filing import details_of
 
 # The register's order: what is late first, what is done last.
@@ -134,7 +134,7 @@ def apply(case: Case, checked: Checked, *, actor_id: int) -> None:
         details.penalty_sealed = sealing.seal_text("tip-penalty", case, checked.penalty)
     if not lifecycle.state("tip", checked.target).final:
         org = db.session.get(Organization, case.organization_id)
-        case.due_date = sla.initial_due_date(org, case.category, clock.utcnow())
+        case.due_date = deadlines.due_date(org, checked.target, clock.utcnow(), case.category)
     trail.record(
         case,
         "status",

@@ -1,0 +1,205 @@
+"""The tip channel's part of the daily sweep (`flask --app wsgi sla sweep`).
+
+For every open tip, against the deadline of the stage it is in (casework.tipline.deadlines):
+
+* due soon: one reminder to the integrity officers assigned to it (or, while nobody is, to
+  those able to act on it) per deadline;
+* overdue: a reminder to them every day, and, once per deadline, an escalation to the
+  supervisors and the custodians, with an internal timeline line and an entry in the tips
+  trail. It stops when an officer explains the delay to the tipster with a new date.
+
+For every open report of retaliation (casework.tipline.retaliation), against its own deadline:
+
+* due soon: one reminder to the integrity officers and custodians per deadline;
+* overdue: a reminder to them every day, and, once per deadline, an escalation to the
+  executive, with an entry in the tips trail.
+
+Nobody the tip excludes is ever written to. The emails carry the tip's number, the stage, the
+deadline and a link to the back office: never the accused's name, the tip's text or the
+report's text. Every message carries a dedupe key naming the tip or report and the deadline or
+day, so running the sweep twice sends nothing twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from casework.cases import lifecycle, sla, timeline
+from casework.dates import clock
+from casework.extensions import db, transaction
+from casework.models import Case, Organization, RetaliationReport, User
+from casework.notify import outbox
+from casework.staff.roles import CUSTODIAN, SUPERVISOR
+from casework.tipline import access, retaliation, trail
+
+
+@dataclass
+class TipSweepStats:
+    due_soon: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    retaliation_overdue: int = 0
+    retaliation_escalated: int = 0
+    queued: int = 0
+
+
+def _officers(case: Case) -> list[User]:
+    """The assigned integrity officers, or those able to act while nobody is assigned."""
+    assigned = [u for u in access.assigned_officers(case) if u.active]
+    return assigned or access.able_to_act(case)
+
+
+def _overseers(case: Case) -> list[User]:
+    """The supervisors and custodians the tip does not exclude."""
+    excluded = access.excluded_ids(case)
+    return [
+        u
+        for u in db.session.scalars(
+            select(User)
+            .where(
+                User.organization_id == case.organization_id,
+                User.role.in_((SUPERVISOR, CUSTODIAN)),
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+        if u.id not in excluded
+    ]
+
+
+def _payload(case: Case) -> dict:
+    return {"stage": case.status, "path": f"/admin/tips/{case.id}"}
+
+
+def _tips(org: Organization, stats: TipSweepStats, plan: list[outbox.Reminder]) -> None:
+    today = clock.today()
+    cal = sla.work_calendar(org)
+    open_codes = [c for c, st in lifecycle.TIP_STATES.items() if not st.final]
+    tips = db.session.scalars(
+        select(Case)
+        .where(
+            Case.organization_id == org.id,
+            Case.channel == "tip",
+            Case.status.in_(open_codes),
+        )
+        .order_by(Case.due_date, Case.id)
+    )
+    for case in tips:
+        state = sla.due_state(case, org, today, cal)
+        deadline = case.due_date.isoformat()
+        if state == sla.DUE_SOON:
+            stats.due_soon += 1
+            plan.append(
+                outbox.Reminder(
+                    _officers(case),
+                    "tip_due_soon",
+                    case,
+                    f"tip_due_soon:{case.id}:{deadline}",
+                    _payload(case),
+                )
+            )
+        elif state == sla.OVERDUE:
+            stats.overdue += 1
+            plan.append(
+                outbox.Reminder(
+                    _officers(case),
+                    "tip_overdue",
+                    case,
+                    f"tip_overdue:{case.id}:{today.isoformat()}",
+                    _payload(case),
+                )
+            )
+            if not timeline.escalated(case, case.due_date):
+                data = {
+                    "due_date": deadline,
+                    "days_overdue": cal.days_between(case.due_date, today),
+                    "stage": case.status,
+                }
+                timeline.record(case, "escalated", public=False, data=data)
+                trail.record(case, "escalated", None, **data)
+                stats.escalated += 1
+            plan.append(
+                outbox.Reminder(
+                    _overseers(case),
+                    "tip_escalation",
+                    case,
+                    f"tip_escalation:{case.id}:{deadline}",
+                    _payload(case),
+                )
+            )
+
+
+def _reports(org: Organization, stats: TipSweepStats, plan: list[outbox.Reminder]) -> None:
+    today = clock.today()
+    cal = sla.work_calendar(org)
+    reports = db.session.scalars(
+        select(RetaliationReport)
+        .filter_by(organization_id=org.id, status=retaliation.OPEN)
+        .order_by(RetaliationReport.due_date, RetaliationReport.id)
+    )
+    for row in reports:
+        case = db.session.get(Case, row.case_id)
+        state = retaliation.due_state(row, org, today, cal)
+        deadline = row.due_date.isoformat()
+        payload = retaliation.reminder_payload(row)
+        if state == sla.DUE_SOON:
+            plan.append(
+                outbox.Reminder(
+                    retaliation.handlers(case),
+                    "retaliation_due_soon",
+                    case,
+                    f"retaliation_due_soon:{row.id}:{deadline}",
+                    payload,
+                )
+            )
+        elif state == sla.OVERDUE:
+            stats.retaliation_overdue += 1
+            plan.append(
+                outbox.Reminder(
+                    retaliation.handlers(case),
+                    "retaliation_overdue",
+                    case,
+                    f"retaliation_overdue:{row.id}:{today.isoformat()}",
+                    payload,
+                )
+            )
+            if row.escalated_on is None:  # a report's deadline never moves: once
+                row.escalated_on = today
+                trail.record(
+                    case,
+                    "retaliation_escalated",
+                    None,
+                    due_date=deadline,
+                    days_overdue=cal.days_between(row.due_date, today),
+                )
+                stats.retaliation_escalated += 1
+            plan.append(
+                outbox.Reminder(
+                    retaliation.executives(case),
+                    "retaliation_escalation",
+                    case,
+                    f"retaliation_escalation:{row.id}:{deadline}",
+                    payload,
+                )
+            )
+
+
+def sweep_org(org: Organization) -> TipSweepStats:
+    """Queue today's reminders and escalations of the organization's tips and reports of
+    retaliation, and commit them together (or, on an error, none of them)."""
+    stats = TipSweepStats()
+    plan: list[outbox.Reminder] = []
+    with transaction():
+        _tips(org, stats, plan)
+        _reports(org, stats, plan)
+        stats.queued = outbox.queue_reminders(org.id, plan)
+    return stats
+
+
+def run() -> dict[str, TipSweepStats]:
+    return {
+        org.slug: sweep_org(org)
+        for org in db.session.scalars(select(Organization).order_by(Organization.id))
+    }
