@@ -1,0 +1,229 @@
+"""The tip channel's daily sweep, on a frozen clock: each stage's deadline reminds the assigned
+integrity officer and escalates once to the supervisors and custodians; a late report of
+retaliation escalates to the executive; nobody the tip excludes is written to; running twice
+sends nothing twice; and no email carries the accused's name, the tip's text or the report's."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+from tip_helpers import submission
+
+from casework.cases.attachments import Upload
+from casework.extensions import db
+from casework.models import AuditEntry, Case, OutboxMessage, RetaliationReport
+from casework.notify import mailer, outbox
+from casework.staff.roles import CUSTODIAN, EXECUTIVE, INTEGRITY, SUPERVISOR
+from casework.tipline import access, deadlines, filing, retaliation, sweep, workflow
+
+FILED = datetime(2027, 3, 1, 3, 0)  # Monday 1 March 2027, 10:00 in Bangkok
+ACCUSED = "นายสมชาย ใจร้าย"
+WHAT = "เรียกเงินสองหมื่นบาทเพื่อให้ผ่านการตรวจรับงาน"
+RETALIATION_TEXT = "หัวหน้ากองสั่งย้ายข้าพเจ้าไปประจำด่านชายแดนหลังจากแจ้งเบาะแส"
+
+
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 1, 0)  # 08:00 in Bangkok
+
+
+def _sent(case_id: int | None = None) -> list[tuple[str, str]]:
+    """(template, recipient) of every queued message (of one tip), in order."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if case_id is not None:
+        query = query.filter_by(case_id=case_id)
+    return [(m.template, outbox.recipient(m)) for m in db.session.scalars(query)]
+
+
+@pytest.fixture
+def people(staff):
+    """An integrity officer, a colleague, a supervisor, a custodian and an executive; and a
+    supervisor and an executive whom the tip names (so it excludes them)."""
+    return {
+        "officer": staff(INTEGRITY, "มานะ อดทน"),
+        "colleague": staff(INTEGRITY, "วิภา ดีงาม"),
+        "supervisor": staff(SUPERVISOR, "สมหญิง กำกับ"),
+        "custodian": staff(CUSTODIAN, "ผู้เก็บรักษา หนึ่ง"),
+        "executive": staff(EXECUTIVE, "นายก ตัวอย่าง"),
+        "named_supervisor": staff(SUPERVISOR, "สมชาย ใจร้าย"),
+    }
+
+
+@pytest.fixture
+def tip(org, people, frozen):
+    frozen(FILED)
+    case = filing.file_tip(org, submission(accused_name=ACCUSED, what=WHAT)).case
+    access.assign(case, people["officer"])
+    assert access.is_excluded(people["named_supervisor"].id, case)
+    return case
+
+
+def test_stage_reminders_escalation_once_and_idempotence(org, people, tip, frozen, trail_of):
+    assert tip.due_date == date(2027, 3, 16)  # bribery: 15 calendar days
+    officer = people["officer"].email
+
+    # Two days before: one due-soon reminder to the assigned officer, however often it runs.
+    frozen(_at(date(2027, 3, 14)))
+    first, again = sweep.run()["demo"], sweep.run()["demo"]
+    assert (first.due_soon, first.queued, again.queued) == (1, 1, 0)
+    frozen(_at(date(2027, 3, 15)))
+    assert sweep.run()["demo"].queued == 0
+    assert _sent(tip.id) == [("tip_due_soon", officer)]
+
+    # Overdue: the officer is reminded; the supervisors and custodians not excluded hear once.
+    frozen(_at(date(2027, 3, 17)))
+    stats = sweep.run()["demo"]
+    assert (stats.overdue, stats.escalated, stats.queued) == (1, 1, 3)
+    assert sweep.run()["demo"].queued == 0
+    assert set(_sent(tip.id)[1:]) == {
+        ("tip_overdue", officer),
+        ("tip_escalation", people["supervisor"].email),
+        ("tip_escalation", people["custodian"].email),
+    }
+    db.session.rollback()
+    (entry,) = trail_of("tip.escalated")
+    assert entry.data["due_date"] == "2027-03-16" and entry.data["stage"] == "received"
+    assert entry.chain == "tips"
+    case = db.session.get(Case, tip.id)
+    assert [e.kind for e in case.events].count("escalated") == 1
+
+    # The next day: the officer again, nobody else.
+    frozen(_at(date(2027, 3, 18)))
+    stats = sweep.run()["demo"]
+    assert (stats.escalated, stats.queued) == (0, 1)
+    assert _sent(tip.id)[-1] == ("tip_overdue", officer)
+
+    # An explanation with a new date ends it; the next stage starts a new deadline.
+    workflow.explain_delay(
+        case, actor_id=people["officer"].id, text="รอเอกสารจากธนาคาร", new_date=date(2027, 4, 30)
+    )
+    frozen(_at(date(2027, 3, 19)))
+    assert sweep.run()["demo"].queued == 0
+    assert db.session.scalar(
+        select(db.func.count(AuditEntry.id)).filter_by(action="tip.escalated")
+    ) == 1
+
+
+def test_without_an_assignee_the_officers_able_to_act_are_reminded(org, people, staff, frozen):
+    frozen(FILED)
+    named = staff(INTEGRITY, "สมชาย ใจร้าย")  # named in the tip: excluded
+    case = filing.file_tip(org, submission(accused_name=ACCUSED)).case
+    frozen(_at(date(2027, 3, 14)))
+    sweep.run()
+    assert sorted(_sent(case.id)) == sorted(
+        [("tip_due_soon", people["officer"].email), ("tip_due_soon", people["colleague"].email)]
+    )
+    assert named.email not in {to for _, to in _sent()}
+
+
+def test_each_stage_takes_the_days_the_organization_set(org, people, tip, frozen):
+    officer = people["officer"]
+    with pytest.raises(deadlines.DeadlineError) as error:
+        deadlines.save(org.id, officer.id, {"investigation": "0", "findings": "สามสิบ"})
+    assert set(error.value.fields) == {"investigation", "findings"}
+    deadlines.save(org.id, officer.id, {"preliminary_review": "30", "retaliation": "2"})
+    assert {s.stage: s.days for s in deadlines.settings(org.id)} == {
+        "received": None,  # the category's days
+        "preliminary_review": 30,
+        "investigation": None,
+        "findings": None,
+        "disciplinary": None,
+        "retaliation": 2,
+    }
+    frozen(_at(date(2027, 3, 3)))
+    workflow.change(tip, "preliminary_review", actor_id=officer.id)
+    assert tip.due_date == date(2027, 4, 2)  # 30 calendar days from 3 March
+    # Emptying a stage gives it back its default.
+    deadlines.save(org.id, officer.id, {"preliminary_review": "", "retaliation": "2"})
+    assert deadlines.days_for(org, "preliminary_review", tip.category) == 15
+
+
+def _report(case) -> RetaliationReport:
+    return retaliation.report(
+        case,
+        "transfer",
+        RETALIATION_TEXT,
+        [Upload("order.png", _png())],
+    )
+
+
+def _png() -> bytes:
+    import upload_samples
+
+    return upload_samples.PNG
+
+
+def test_a_late_report_of_retaliation_is_escalated_to_the_executive(
+    org, people, tip, staff, frozen, trail_of
+):
+    named_executive = staff(EXECUTIVE, "สมชาย ใจร้าย")  # named in the tip
+    # (the tip was filed before this account existed: its exclusion is the tip's own)
+    access.exclude(tip, named_executive.id)
+    db.session.commit()
+    frozen(_at(date(2027, 3, 2)))
+    row = _report(tip)
+    assert row.due_date == date(2027, 3, 5)  # three calendar days
+    # At once: every integrity officer and custodian the tip does not exclude.
+    told = {to for template, to in _sent(tip.id) if template == "retaliation_reported"}
+    assert told == {people[k].email for k in ("officer", "colleague", "custodian")}
+
+    frozen(_at(date(2027, 3, 5)))  # the deadline itself: due, not late
+    stats = sweep.run()["demo"]
+    assert stats.retaliation_escalated == 0
+    assert row.escalated_on is None
+
+    frozen(_at(date(2027, 3, 6)))
+    stats = sweep.run()["demo"]
+    assert (stats.retaliation_overdue, stats.retaliation_escalated) == (1, 1)
+    assert db.session.get(RetaliationReport, row.id).escalated_on == date(2027, 3, 6)
+    escalations = [to for template, to in _sent(tip.id) if template == "retaliation_escalation"]
+    assert escalations == [people["executive"].email]  # never the executive the tip names
+    assert sweep.run()["demo"].retaliation_escalated == 0
+    frozen(_at(date(2027, 3, 7)))
+    sweep.run()
+    assert [t for t, _ in _sent(tip.id)].count("retaliation_escalation") == 1
+    db.session.rollback()
+    (entry,) = trail_of("tip.retaliation_escalated")
+    assert entry.data == {"due_date": "2027-03-05", "days_overdue": 1}
+
+    # Handled and closed: nothing more is sent.
+    found = retaliation.report_for(people["custodian"], row.id)
+    retaliation.close(
+        found,
+        people["custodian"],
+        action="ประสานนายกเทศมนตรีระงับคำสั่งย้าย",
+        public_note="ได้ระงับคำสั่งย้ายแล้ว",
+    )
+    frozen(_at(date(2027, 3, 8)))
+    before = len(_sent())
+    sweep.run()
+    assert len(_sent()) == before
+
+
+def test_no_email_names_the_accused_or_quotes_the_tip_or_the_report(
+    app, org, people, tip, frozen
+):
+    frozen(_at(date(2027, 3, 2)))
+    _report(tip)
+    for day in (date(2027, 3, 5), date(2027, 3, 14), date(2027, 3, 17), date(2027, 3, 20)):
+        frozen(_at(day))
+        sweep.run()
+    rows = list(db.session.scalars(select(OutboxMessage).filter_by(case_id=tip.id)))
+    templates = {r.template for r in rows}
+    assert templates >= {
+        "tip_due_soon",
+        "tip_overdue",
+        "tip_escalation",
+        "retaliation_reported",
+        "retaliation_overdue",
+        "retaliation_escalation",
+    }
+    secrets = ("สมชาย", "ใจร้าย", "สองหมื่น", "ตรวจรับงาน", "ด่านชายแดน", "สั่งย้ายข้าพเจ้า")
+    for row in rows:
+        message = mailer.compose(row, outbox.recipient(row))
+        text = message["Subject"] + "\n" + message.get_content()
+        assert tip.case_number in text
+        for secret in secrets:
+            assert secret not in text, (row.template, secret)
+        assert "/admin/" in text
