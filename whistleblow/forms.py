@@ -114,6 +114,18 @@ class ReplyForm(_Form):
     attachments = MultipleFileField(_l("More evidence"), render_kw=FILES)
 
 
+class RetaliationForm(_Form):
+    """A tipster's report of retaliation, sent with their receipt from the status page."""
+
+    receipt = HiddenField()
+    kind = RadioField(_l("What happened to you"), choices=[], validate_choice=False)
+    text = TextAreaField(
+        _l("What happened, when, and who did it if you know"),
+        render_kw=_max(LIMITS["message"], rows=5),
+    )
+    attachments = MultipleFileField(_l("Evidence (optional)"), render_kw=FILES)
+
+
 class ClaimForm(_Form):
     form_token = HiddenField()  # a refresh of the same form is no second claim
     tracking_code = PasswordField(

@@ -15,13 +15,14 @@ from flask import Response, abort, make_response, render_template, request
 from casework.cases import attachments, lifecycle
 from casework.crypto import keys, signing
 from casework.general import intake
-from casework.tipline import claims, filing, messages, reveal
+from casework.tipline import claims, filing, messages, retaliation, reveal, standing
 from rongrian import ratelimits
 from rongrian.formkit import attach_errors, category_options
+from rongrian.i18n import localized
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 from whistleblow import bp
-from whistleblow.forms import ClaimForm, ReceiptForm, ReplyForm, TipForm
+from whistleblow.forms import ClaimForm, ReceiptForm, ReplyForm, RetaliationForm, TipForm
 
 
 def _categories(org):
@@ -107,7 +108,16 @@ def _not_found():
     ), 404
 
 
-def _status_page(case, receipt: str, reply_form=None, status=200):
+def _retaliation_form(case, receipt: str, form=None) -> RetaliationForm:
+    form = form or RetaliationForm(formdata=None)
+    form.receipt.data = receipt
+    form.kind.choices = [(k.code, localized(k)) for k in retaliation.kinds(case.organization_id)]
+    return form
+
+
+def _status_page(
+    case, receipt: str, reply_form=None, status=200, *, retaliation_form=None, reported=False
+):
     reply_form = reply_form or ReplyForm(formdata=None)
     reply_form.receipt.data = receipt
     st = lifecycle.state("tip", case.status)
@@ -117,10 +127,14 @@ def _status_page(case, receipt: str, reply_form=None, status=200):
             case=case,
             state=st,
             outcome=lifecycle.outcome_label("tip", case.outcome),
+            standing=standing.standing(case),
             events=messages.progress(case),
             thread=messages.thread(case),
             accessed=reveal.access_days(case),
             reply_form=reply_form,
+            retaliation_form=_retaliation_form(case, receipt, retaliation_form),
+            retaliations=retaliation.for_tipster(case),
+            reported=reported,
             receipt=receipt,
             org=current_org(),
         ),
@@ -157,6 +171,23 @@ def reply():
         attach_errors(form, error)
         return _status_page(case, form.receipt.data, reply_form=form, status=400)
     return _status_page(case, form.receipt.data)
+
+
+@bp.post("/retaliation")
+@ratelimits.tip_lookups
+@no_store
+def report_retaliation():
+    """The tipster reports retaliation with their receipt (POST only, like every lookup)."""
+    form = RetaliationForm()
+    case = _case_for(form.receipt.data)
+    uploads = attachments.from_file_storage(request.files.getlist("attachments"))
+    try:
+        retaliation.report(case, form.kind.data or "", form.text.data, uploads)
+    except retaliation.RetaliationError as error:
+        form = _retaliation_form(case, form.receipt.data, form)
+        attach_errors(form, error)
+        return _status_page(case, form.receipt.data, status=400, retaliation_form=form)
+    return _status_page(case, form.receipt.data, reported=True)
 
 
 @bp.post("/proof")
