@@ -278,3 +278,16 @@ class HolidayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
     name_th = StringField(_l("Name in Thai"), validators=[DataRequired(_REQUIRED), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Length(max=200)])
+
+
+class RetaliationCloseForm(FlaskForm):
+    """How a report of retaliation was handled, and what the tipster is told."""
+
+    action = TextAreaField(
+        _l("What was done to protect the tipster (officers only)"),
+        render_kw={"maxlength": LIMITS["message"], "rows": 4},
+    )
+    public_note = TextAreaField(
+        _l("Note for the tipster (shown on their status page; name nobody)"),
+        render_kw={"maxlength": LIMITS["message"], "rows": 3},
+    )

@@ -52,6 +52,8 @@ RULES: dict[str, frozenset[str]] = {
     # The corruption channel's own rules (which tip, which identity) live in casework.tipline.
     "tips.view": frozenset({roles.INTEGRITY, roles.CUSTODIAN}),
     "tips.exclusions": frozenset({roles.SUPERVISOR, roles.CUSTODIAN}),
+    "tips.retaliation": frozenset({roles.INTEGRITY, roles.CUSTODIAN, roles.EXECUTIVE}),
+    "tips.figures": frozenset({roles.EXECUTIVE}),
 }
 
 CASE_ROLES = RULES["case.view"]

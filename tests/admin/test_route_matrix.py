@@ -75,6 +75,7 @@ ROUTES: dict[str, tuple[object, str]] = {
     "whistleblow.reply": (PUBLIC, STRICT),
     "whistleblow.track": (PUBLIC, STRICT),
     "whistleblow.status": (PUBLIC, STRICT),
+    "whistleblow.report_retaliation": (PUBLIC, STRICT),
     "tips_api.file_tip": (PUBLIC, STRICT),
     "tips_api.post_message": (PUBLIC, STRICT),
     "tips_api.status": (PUBLIC, STRICT),
@@ -187,6 +188,12 @@ ROUTES: dict[str, tuple[object, str]] = {
     "admin.tip_claim_refuse": (frozenset({CUSTODIAN}), LOOSE),
     "admin.tip_claim_reopen": (frozenset({CUSTODIAN}), LOOSE),
     "admin.tip_transfer": (CASE_WORKERS, LOOSE),
+    "admin.tip_deadlines": (frozenset({INTEGRITY}), STRICT),
+    "admin.tip_retaliations": (frozenset({INTEGRITY, CUSTODIAN, EXECUTIVE}), STRICT),
+    "admin.tip_retaliation": (frozenset({INTEGRITY, CUSTODIAN, EXECUTIVE}), LOOSE),
+    "admin.tip_retaliation_close": (frozenset({INTEGRITY, CUSTODIAN}), LOOSE),
+    "admin.tip_retaliation_file": (frozenset({INTEGRITY, CUSTODIAN}), LOOSE),
+    "admin.tip_figures_page": (frozenset({EXECUTIVE}), STRICT),
 }
 
 # Routes that change the sample records in a way later requests would notice get their own.
@@ -248,6 +255,7 @@ def samples(app, login_as):
             "message_id": failed.id,
             "request_id": 999_999,
             "claim_id": -999_999,
+            "report_id": -999_999,
             "file_id": 999_999,
             "key_id": 999_999,
             "change_id": 999_999,
