@@ -47,9 +47,9 @@ from casework.tipline import access, deadlines, scrub, sealing, trail
 OPEN, CLOSED = "open", "closed"
 DEFAULT_KINDS = (
     ("transfer", "ถูกสั่งย้ายหรือเปลี่ยนหน้าที่โดยไม่เป็นธรรม", "Unfair transfer or change of duties"),
-    ("threat", "ถูกข่มขู่หรือคุกคาม", "Threats"),
-    ("harassment", "ถูกกลั่นแกล้ง", "Harassment"),
-    ("other", "การตอบโต้ในรูปแบบอื่น", "Other retaliation"),
+    ("threat", "ถูกข่มขู่", "Threats"),
+    ("harassment", "ถูกคุกคามหรือกลั่นแกล้ง", "Harassment"),
+    ("other", "ถูกตอบโต้ในรูปแบบอื่น", "Other retaliation"),
 )
 
 

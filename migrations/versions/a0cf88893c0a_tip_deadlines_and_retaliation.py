@@ -28,9 +28,9 @@ depends_on = None
 SHARED = {'sqlite_autoincrement': True}
 KINDS = (
     ('transfer', 'ถูกสั่งย้ายหรือเปลี่ยนหน้าที่โดยไม่เป็นธรรม', 'Unfair transfer or change of duties'),
-    ('threat', 'ถูกข่มขู่หรือคุกคาม', 'Threats'),
-    ('harassment', 'ถูกกลั่นแกล้ง', 'Harassment'),
-    ('other', 'การตอบโต้ในรูปแบบอื่น', 'Other retaliation'),
+    ('threat', 'ถูกข่มขู่', 'Threats'),
+    ('harassment', 'ถูกคุกคามหรือกลั่นแกล้ง', 'Harassment'),
+    ('other', 'ถูกตอบโต้ในรูปแบบอื่น', 'Other retaliation'),
 )
 
 

@@ -60,6 +60,11 @@ def tip_requests(receipt: str):
         ("POST", "/whistleblow/status", {"data": {"receipt": receipt}}),
         ("POST", "/whistleblow/reply", {"data": {"receipt": receipt, "message": "เพิ่มเติม"}}),
         ("POST", "/whistleblow/proof", {"data": {"receipt": receipt}}),
+        (
+            "POST",
+            "/whistleblow/retaliation",
+            {"data": {"receipt": receipt, "kind": "threat", "text": "ถูกข่มขู่"}},
+        ),
         ("POST", "/whistleblow/status", {"data": {"receipt": "WRONG"}}),
         ("POST", "/whistleblow/claim", {"data": {"tracking_code": "NOPE"}}),
         ("GET", "/whistleblow/no-such-page", {}),

@@ -100,9 +100,10 @@ def test_stage_reminders_escalation_once_and_idempotence(org, people, tip, froze
     )
     frozen(_at(date(2027, 3, 19)))
     assert sweep.run()["demo"].queued == 0
-    assert db.session.scalar(
-        select(db.func.count(AuditEntry.id)).filter_by(action="tip.escalated")
-    ) == 1
+    assert (
+        db.session.scalar(select(db.func.count(AuditEntry.id)).filter_by(action="tip.escalated"))
+        == 1
+    )
 
 
 def test_without_an_assignee_the_officers_able_to_act_are_reminded(org, people, staff, frozen):
@@ -201,9 +202,7 @@ def test_a_late_report_of_retaliation_is_escalated_to_the_executive(
     assert len(_sent()) == before
 
 
-def test_no_email_names_the_accused_or_quotes_the_tip_or_the_report(
-    app, org, people, tip, frozen
-):
+def test_no_email_names_the_accused_or_quotes_the_tip_or_the_report(app, org, people, tip, frozen):
     frozen(_at(date(2027, 3, 2)))
     _report(tip)
     for day in (date(2027, 3, 5), date(2027, 3, 14), date(2027, 3, 17), date(2027, 3, 20)):
