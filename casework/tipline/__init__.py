@@ -9,7 +9,10 @@
 - ``referral``: tips naming the mayor, a deputy mayor or the clerk go to an outside body;
 - ``transfer``: the one-way move of a general complaint into this channel;
 - ``categories``: the channel's categories and their days, kept by integrity officers;
-- ``trail``: the audit entries this channel writes.
+- ``trail``: the audit entries this channel writes;
+- ``deadlines``: each stage's days; ``sweep``: the daily reminders and escalation of tips;
+- ``standing``: what the tipster sees of the stages; ``retaliation``: reports of retaliation;
+- ``figures``: the executives' figures on tips.
 
 The staff pages only call: loaders that take an id and answer None outside the organization or
 the rules of ``access``, read functions, and operations that commit (the change, its timeline

@@ -22,7 +22,7 @@ day, so running the sweep twice sends nothing twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -73,7 +73,18 @@ def _payload(case: Case) -> dict:
     return {"stage": case.status, "path": f"/admin/tips/{case.id}"}
 
 
-def _tips(org: Organization, stats: TipSweepStats, plan: list[outbox.Reminder]) -> None:
+@dataclass
+class _Plan:
+    """Today's reminders, each keyed ``<template>:<tip or report id>:<deadline or day>``."""
+
+    reminders: list[outbox.Reminder] = field(default_factory=list)
+
+    def add(self, users: list[User], template: str, case: Case, ident: int, when, payload):
+        key = f"{template}:{ident}:{when.isoformat()}"
+        self.reminders.append(outbox.Reminder(users, template, case, key, payload))
+
+
+def _tips(org: Organization, stats: TipSweepStats, plan: _Plan) -> None:
     today = clock.today()
     cal = sla.work_calendar(org)
     open_codes = [c for c, st in lifecycle.TIP_STATES.items() if not st.final]
@@ -88,50 +99,27 @@ def _tips(org: Organization, stats: TipSweepStats, plan: list[outbox.Reminder]) 
     )
     for case in tips:
         state = sla.due_state(case, org, today, cal)
-        deadline = case.due_date.isoformat()
         if state == sla.DUE_SOON:
             stats.due_soon += 1
-            plan.append(
-                outbox.Reminder(
-                    _officers(case),
-                    "tip_due_soon",
-                    case,
-                    f"tip_due_soon:{case.id}:{deadline}",
-                    _payload(case),
-                )
-            )
+            plan.add(_officers(case), "tip_due_soon", case, case.id, case.due_date, _payload(case))
         elif state == sla.OVERDUE:
             stats.overdue += 1
-            plan.append(
-                outbox.Reminder(
-                    _officers(case),
-                    "tip_overdue",
-                    case,
-                    f"tip_overdue:{case.id}:{today.isoformat()}",
-                    _payload(case),
-                )
-            )
+            plan.add(_officers(case), "tip_overdue", case, case.id, today, _payload(case))
             if not timeline.escalated(case, case.due_date):
                 data = {
-                    "due_date": deadline,
+                    "due_date": case.due_date.isoformat(),
                     "days_overdue": cal.days_between(case.due_date, today),
                     "stage": case.status,
                 }
                 timeline.record(case, "escalated", public=False, data=data)
                 trail.record(case, "escalated", None, **data)
                 stats.escalated += 1
-            plan.append(
-                outbox.Reminder(
-                    _overseers(case),
-                    "tip_escalation",
-                    case,
-                    f"tip_escalation:{case.id}:{deadline}",
-                    _payload(case),
-                )
+            plan.add(
+                _overseers(case), "tip_escalation", case, case.id, case.due_date, _payload(case)
             )
 
 
-def _reports(org: Organization, stats: TipSweepStats, plan: list[outbox.Reminder]) -> None:
+def _reports(org: Organization, stats: TipSweepStats, plan: _Plan) -> None:
     today = clock.today()
     cal = sla.work_calendar(org)
     reports = db.session.scalars(
@@ -142,59 +130,36 @@ def _reports(org: Organization, stats: TipSweepStats, plan: list[outbox.Reminder
     for row in reports:
         case = db.session.get(Case, row.case_id)
         state = retaliation.due_state(row, org, today, cal)
-        deadline = row.due_date.isoformat()
         payload = retaliation.reminder_payload(row)
+        handlers = retaliation.handlers(case)
         if state == sla.DUE_SOON:
-            plan.append(
-                outbox.Reminder(
-                    retaliation.handlers(case),
-                    "retaliation_due_soon",
-                    case,
-                    f"retaliation_due_soon:{row.id}:{deadline}",
-                    payload,
-                )
-            )
+            plan.add(handlers, "retaliation_due_soon", case, row.id, row.due_date, payload)
         elif state == sla.OVERDUE:
             stats.retaliation_overdue += 1
-            plan.append(
-                outbox.Reminder(
-                    retaliation.handlers(case),
-                    "retaliation_overdue",
-                    case,
-                    f"retaliation_overdue:{row.id}:{today.isoformat()}",
-                    payload,
-                )
-            )
+            plan.add(handlers, "retaliation_overdue", case, row.id, today, payload)
             if row.escalated_on is None:  # a report's deadline never moves: once
                 row.escalated_on = today
                 trail.record(
                     case,
                     "retaliation_escalated",
                     None,
-                    due_date=deadline,
+                    due_date=row.due_date.isoformat(),
                     days_overdue=cal.days_between(row.due_date, today),
                 )
                 stats.retaliation_escalated += 1
-            plan.append(
-                outbox.Reminder(
-                    retaliation.executives(case),
-                    "retaliation_escalation",
-                    case,
-                    f"retaliation_escalation:{row.id}:{deadline}",
-                    payload,
-                )
-            )
+            executives = retaliation.executives(case)
+            plan.add(executives, "retaliation_escalation", case, row.id, row.due_date, payload)
 
 
 def sweep_org(org: Organization) -> TipSweepStats:
     """Queue today's reminders and escalations of the organization's tips and reports of
     retaliation, and commit them together (or, on an error, none of them)."""
     stats = TipSweepStats()
-    plan: list[outbox.Reminder] = []
+    plan = _Plan()
     with transaction():
         _tips(org, stats, plan)
         _reports(org, stats, plan)
-        stats.queued = outbox.queue_reminders(org.id, plan)
+        stats.queued = outbox.queue_reminders(org.id, plan.reminders)
     return stats
 
 
