@@ -28,9 +28,7 @@ def test_stage_deadlines_page_keeps_bad_input_beside_its_field(app, client, logi
     assert 'value="60"' in client.get("/admin/tips/deadlines").get_data(as_text=True)
 
 
-def test_executives_see_the_figures_with_small_counts_suppressed(
-    app, client, login_as, frozen
-):
+def test_executives_see_the_figures_with_small_counts_suppressed(app, client, login_as, frozen):
     frozen(datetime(2026, 11, 10, 3))
     for _ in range(4):
         assert client.post("/api/v1/tips", json={"category": "bribery", "what": "โกง"}).status_code
