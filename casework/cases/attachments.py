@@ -10,6 +10,7 @@ failing later (when a tip's photo is re-encoded, or when staff open it).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
 from collections.abc import Iterator
@@ -42,6 +43,12 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 class Upload:
     filename: str
     data: bytes
+    # The SHA-256 of the file as the person chose it, when ``data`` is a copy made since (a
+    # tip's file kept across a form error is kept scrubbed): what a tip's proof covers.
+    sha256: str | None = None
+
+    def chosen_sha256(self) -> str:
+        return self.sha256 or hashlib.sha256(self.data).hexdigest()
 
 
 def sniff(data: bytes) -> str | None:
@@ -69,15 +76,15 @@ def problems(uploads: list[Upload]) -> str | None:
         return str(_l("Attach at most %(n)d files.", n=MAX_FILES))
     for upload in uploads:
         if len(upload.data) > MAX_BYTES:
-            return str(_l("%(name)s is larger than 10 MB.", name=_safe_name(upload.filename)))
+            return str(_l("%(name)s is larger than 10 MB.", name=safe_name(upload.filename)))
         if not upload.data:
-            return str(_l("%(name)s is empty.", name=_safe_name(upload.filename)))
+            return str(_l("%(name)s is empty.", name=safe_name(upload.filename)))
         kind = sniff(upload.data)
         if kind is None:
             return str(
                 _l(
                     "%(name)s is not a JPEG, PNG or PDF file.",
-                    name=_safe_name(upload.filename),
+                    name=safe_name(upload.filename),
                 )
             )
         if kind in IMAGE_TYPES:
@@ -97,7 +104,7 @@ class ImageRefused(ValueError):
         self.too_large = too_large
 
     def message(self, filename: str) -> str:
-        name = _safe_name(filename)
+        name = safe_name(filename)
         if self.too_large:
             return str(
                 _l(
@@ -139,7 +146,7 @@ def decoded_image(data: bytes, kind: str) -> Iterator[Image.Image]:
         yield image
 
 
-def _safe_name(name: str) -> str:
+def safe_name(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     return base[:120] or "file"
 
@@ -160,7 +167,7 @@ def store(case: Case, uploads: list[Upload], *, uploaded_by: str, message_id=Non
             content_type=sniff(upload.data) or "application/octet-stream",
             size=len(upload.data),
             filename_sealed=fields.encrypt_text(
-                ring, _safe_name(upload.filename), _aad(case, "name")
+                ring, safe_name(upload.filename), _aad(case, "name")
             ),
             data_sealed=fields.encrypt(ring, upload.data, _aad(case, "data")),
             uploaded_at=timeline.stamp(case),  # day only for tips

@@ -17,7 +17,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from casework.cases import attachments, contact, identity, numbering, sla, timeline, values
+from casework.cases import (
+    attachments,
+    contact,
+    held,
+    identity,
+    numbering,
+    sla,
+    timeline,
+    values,
+)
 from casework.cases.attachments import Upload
 from casework.cases.categories import find_category
 from casework.cases.errors import IntakeError
@@ -57,6 +66,9 @@ class ComplaintSubmission:
     idempotency_token: str | None = None
     # Forms (not the API): the same form sent again after a change is a new complaint.
     changed_form_is_new: bool = False
+    # Forms: the token of files kept across a form error (casework.cases.held); they are in
+    # ``uploads`` already and are deleted from where they were kept when the case is filed.
+    held_token: str | None = None
 
 
 @dataclass
@@ -243,6 +255,7 @@ def _create(org: Organization, sub: ComplaintSubmission, category, actor_id, bef
             db.session.flush()  # their encryption is bound to the case's id
             identity.seal(case, reporter)
             attachments.store(case, sub.uploads, uploaded_by="staff" if actor_id else "citizen")
+        held.discard(org, "complaint", sub.held_token)
         timeline.record(
             case,
             "received",

@@ -8,7 +8,8 @@ For every open general complaint:
   unit sends the complainant an explanation with a new date (the deadline moves);
 * forwarded to an outside agency: a reminder to follow up when the follow-up date arrives.
 
-It also forgets LINE conversations left idle past their time (casework.general.linechat).
+It also forgets LINE conversations left idle past their time (casework.general.linechat), and
+deletes the files kept for web forms that were never sent again (casework.cases.held).
 
 Every message carries a ``dedupe_key`` (unique in the outbox) naming the case and the deadline or
 day it is about, so running the sweep twice sends nothing twice.
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from casework import audit
-from casework.cases import lifecycle, sla, timeline
+from casework.cases import held, lifecycle, sla, timeline
 from casework.dates import clock
 from casework.extensions import db, transaction
 from casework.general import linechat
@@ -146,4 +147,5 @@ def run() -> dict[str, SweepStats]:
         for org in db.session.scalars(select(Organization).order_by(Organization.id))
     }
     linechat.purge()  # LINE drafts left idle, event ids LINE can no longer redeliver
+    held.purge_expired()  # files kept for a form that was never sent again
     return stats

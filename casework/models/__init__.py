@@ -4,6 +4,7 @@ from casework.models import rowids  # noqa: F401  (random ids for a tip's rows)
 from casework.models.attachment import Attachment
 from casework.models.audit import AuditEntry, AuditHead
 from casework.models.case import Case, CaseCounter, CaseEvent, CaseMessage
+from casework.models.held import HeldUpload
 from casework.models.identity import ReporterIdentity
 from casework.models.line import LineChat, LineEvent, LineLink
 from casework.models.organization import Category, DeclaredHoliday, Department, Organization
@@ -36,6 +37,7 @@ __all__ = [
     "CaseMessage",
     "Category",
     "DeclaredHoliday",
+    "HeldUpload",
     "Department",
     "LineChat",
     "LineEvent",

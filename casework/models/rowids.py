@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from casework.models.attachment import Attachment
 from casework.models.audit import TIPS_CHAIN, AuditEntry
 from casework.models.case import Case, CaseEvent, CaseMessage
+from casework.models.held import HeldUpload
 from casework.models.tipcare import RetaliationReport
 from casework.models.tips import (
     ConflictExclusion,
@@ -70,6 +71,8 @@ def belongs_to_a_tip(session: Session, row) -> bool:
         return row.channel == "tip"
     if isinstance(row, AuditEntry):
         return row.chain == TIPS_CHAIN
+    if isinstance(row, HeldUpload):  # a tip form's files, before the tip exists
+        return row.channel == "tip"
     if isinstance(row, TIP_ONLY):
         return True
     if isinstance(row, OF_A_CASE):

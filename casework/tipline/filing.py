@@ -12,7 +12,6 @@ under an independent key that only the receipt derives (SecureDrop's pattern).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casework.cases import attachments, contact, numbering, timeline, values
+from casework.cases import attachments, contact, held, numbering, timeline, values
 from casework.cases.attachments import Upload
 from casework.cases.categories import find_category
 from casework.cases.errors import IntakeError
@@ -99,6 +98,9 @@ class TipSubmission:
     consent: bool = False
     uploads: list[Upload] = field(default_factory=list)
     idempotency_token: str | None = None
+    # The web form's files kept across a form error (casework.cases.held): already in
+    # ``uploads``; deleted from where they were kept when the tip is filed.
+    held_token: str | None = None
 
     def answers(self) -> dict:
         """The questionnaire as it is sealed and hashed into the proof (no identity)."""
@@ -200,11 +202,12 @@ def _receipt_secrets(canonical: str) -> tuple[str, str]:
     )
 
 
-def content_document(answers: dict, files: list[bytes]) -> dict:
-    """What the proof's hash covers: the answers and a SHA-256 of each file as submitted."""
+def content_document(answers: dict, files: list[Upload]) -> dict:
+    """What the proof's hash covers: the answers and a SHA-256 of each file as the tipster
+    chose it (a file kept across a form error was kept scrubbed: its first SHA-256 counts)."""
     return {
         "answers": answers,
-        "attachments": [hashlib.sha256(data).hexdigest() for data in files],
+        "attachments": [upload.chosen_sha256() for upload in files],
     }
 
 
@@ -253,6 +256,7 @@ def file_tip(org: Organization, sub: TipSubmission) -> FiledTip:
         raise IntakeError(errors)
     try:
         filed = create(org, category, sub)
+        held.discard(org, "tip", sub.held_token)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -283,7 +287,7 @@ def create(
     ``with_receipt=False`` makes none (a transfer: the complainant claims one later)."""
     case = _new_case(org, category, sub)
     answers = sub.answers()
-    content = content_document(answers, [u.data for u in sub.uploads])
+    content = content_document(answers, sub.uploads)
     details = TipDetails(
         organization_id=org.id,
         case_id=case.id,
