@@ -3,7 +3,7 @@ prints the receipt slip with its tracking code (shown once, never stored in plai
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,7 @@ from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.general import intake, offline
 from complaints.forms import complaint_submission
-from rongrian.formkit import attach_errors, category_options
+from rongrian.formkit import FormFiles, attach_errors, category_options
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 
@@ -41,6 +41,7 @@ def intake_new():
 def intake_submit():
     org = current_org()
     form = _form(org)
+    files = FormFiles(org, "complaint", form)
     errors: dict[str, str] = {}
     if not form.validate():
         errors = {name: "; ".join(map(str, errs)) for name, errs in form.errors.items()}
@@ -48,10 +49,10 @@ def intake_submit():
         form.received_on.data or "", (form.received_time.data or "").strip()
     )
     errors.update(date_errors)
-    if not errors:
+    if not errors and not files.expired:
         submission = complaint_submission(
             form,
-            request.files,
+            files,
             received_via=form.received_via.data or "",
             received_at=received_at,
         )
@@ -73,4 +74,5 @@ def intake_submit():
     if "csrf_token" in errors:
         errors["csrf_token"] = _("This form had expired. Check the answers and send again.")
     form.form_token.data = form.form_token.data or intake.new_form_token()
-    return render_template("admin/intake.html", form=form, errors=errors, org=org), 400
+    kept = files.keep(errors)
+    return render_template("admin/intake.html", form=form, errors=errors, org=org, kept=kept), 400

@@ -18,7 +18,7 @@ from wtforms import (
 from casework.cases import attachments
 from casework.cases.textinput import LIMITS
 from casework.general import intake
-from rongrian.formkit import options
+from rongrian.formkit import FormFiles, options
 
 
 def _max(name: str) -> dict:
@@ -43,6 +43,7 @@ def _files() -> dict:
 
 class ComplaintForm(FlaskForm):
     form_token = HiddenField()
+    held_token = HiddenField()  # files kept across a form error (rongrian.formkit.FormFiles)
     kind = RadioField(
         _l("What kind of matter is it?"),
         choices=options(
@@ -118,8 +119,9 @@ class RatingForm(FlaskForm):
     )
 
 
-def complaint_submission(form, files, **extra) -> intake.ComplaintSubmission:
-    """What a complaint form (the public one, or the clerk's offline one) asks casework to file."""
+def complaint_submission(form, files: FormFiles, **extra) -> intake.ComplaintSubmission:
+    """What a complaint form (the public one, or the clerk's offline one) asks casework to file,
+    with the files kept from its earlier sends and those just chosen."""
     return intake.ComplaintSubmission(
         category=form.category.data or "",
         kind=form.kind.data or "complaint",
@@ -132,7 +134,8 @@ def complaint_submission(form, files, **extra) -> intake.ComplaintSubmission:
         occurred_time=form.occurred_time.data,
         reporter={k: getattr(form, k).data for k in ("name", "phone", "email", "address")},
         consent=form.consent.data,
-        uploads=attachments.from_file_storage(files.getlist("attachments")),
+        uploads=files.uploads,
+        held_token=files.token,
         # A tampered token is dropped, not refused: the person still files, just once-only
         # protection is lost for that form.
         idempotency_token=form.form_token.data

@@ -12,7 +12,7 @@ from casework.general import followup, intake
 from complaints import bp
 from complaints.forms import ComplaintForm, InfoForm, RatingForm, TrackForm, complaint_submission
 from rongrian import ratelimits
-from rongrian.formkit import attach_errors, category_options
+from rongrian.formkit import FormFiles, attach_errors, category_options
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 
@@ -47,15 +47,16 @@ def new():
 def submit():
     org = current_org()
     form = ComplaintForm()
-    if not form.validate():
+    files = FormFiles(org, "complaint", form)
+    if not form.validate() or files.expired:
         errors = {"csrf_token": EXPIRED()} if _expired(form) else {}
         form.form_token.data = form.form_token.data or intake.new_form_token()
-        return _form_again(form, errors, org)
+        return _form_again(form, errors, org, files)
     try:
-        filed = intake.file_complaint(org, complaint_submission(form, request.files))
+        filed = intake.file_complaint(org, complaint_submission(form, files))
     except intake.IntakeError as error:
         attach_errors(form, error)
-        return _form_again(form, error.fields, org)
+        return _form_again(form, error.fields, org, files)
     return render_template(
         "complaints/receipt.html",
         filed=filed,
@@ -66,10 +67,12 @@ def submit():
     )
 
 
-def _form_again(form, errors: dict, org):
-    """The form, with what was typed and what to correct."""
+def _form_again(form, errors: dict, org, files: FormFiles):
+    """The form, with what was typed, the files kept for it, and what to correct."""
     form.category.choices = _categories(org)
-    return render_template("complaints/new.html", form=form, errors=errors, org=org), 400
+    errors = dict(errors)
+    kept = files.keep(errors)
+    return render_template("complaints/new.html", form=form, errors=errors, org=org, kept=kept), 400
 
 
 @bp.get("/track")

@@ -3,10 +3,11 @@ casework rules beside the fields they belong to."""
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from casework.cases import values
+from casework.cases import attachments, held, values
 from casework.cases.categories import active_categories
 from casework.cases.errors import FieldErrors
 from casework.models import Organization
@@ -37,3 +38,39 @@ def attach_errors(form, error: FieldErrors) -> None:
         target = getattr(form, flat, None)
         if target is not None:
             target.errors = [*list(target.errors or []), message]
+
+
+class FormFiles:
+    """The files of a web form that was sent (perhaps again): those kept for it across an
+    earlier error (casework.cases.held) and those just chosen. On an error page, ``keep`` holds
+    what can be kept and puts the reasons for the rest beside the attachments field."""
+
+    def __init__(self, org: Organization, channel: str, form):
+        self.org, self.channel, self.form = org, channel, form
+        self.token = form.held_token.data if held.usable(form.held_token.data) else None
+        self.chosen = attachments.from_file_storage(request.files.getlist("attachments"))
+        gathered = held.gather(
+            org,
+            channel,
+            self.token,
+            shown=request.form.getlist("held_file"),
+            remove=request.form.getlist("held_remove"),
+        )
+        self.uploads = gathered.uploads + self.chosen
+        self.expired = gathered.expired
+
+    def keep(self, errors: dict, prepare=None) -> held.Kept:
+        """Keep the chosen files for the page that reports ``errors`` (changed in place)."""
+        kept = held.keep(self.org, self.channel, self.token, self.chosen, prepare=prepare)
+        self.form.held_token.data = kept.token
+        problems = list(kept.refused)
+        if self.expired:
+            problems.insert(
+                0,
+                _("Files attached earlier were kept too long and were deleted: attach them again."),
+            )
+        errors.pop("attachments", None)
+        self.form.attachments.errors = problems
+        if problems:
+            errors["attachments"] = " ".join(problems)
+        return kept

@@ -41,6 +41,7 @@ class _Form(FlaskForm):
 
 class TipForm(_Form):
     form_token = HiddenField()
+    held_token = HiddenField()  # files kept across a form error (rongrian.formkit.FormFiles)
     category = SelectField(_l("What is it about?"), choices=[], validate_choice=False)
     accused_name = _text(_l("Name of the person"), "accused_name")
     accused_position = _text(_l("Their position"), "accused_position")

@@ -17,7 +17,7 @@ from casework.crypto import keys, signing
 from casework.general import intake
 from casework.tipline import claims, filing, messages, retaliation, reveal, standing
 from rongrian import ratelimits
-from rongrian.formkit import attach_errors, category_options
+from rongrian.formkit import FormFiles, attach_errors, category_options
 from rongrian.i18n import localized
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
@@ -29,7 +29,7 @@ def _categories(org):
     return category_options(org, "tip")
 
 
-def _form_page(form, errors, status=200):
+def _form_page(form, errors, status=200, kept=None):
     org = current_org()
     return (
         render_template(
@@ -38,6 +38,7 @@ def _form_page(form, errors, status=200):
             errors=errors,
             org=org,
             confidential_ok=filing.confidential_available(org.id),
+            kept=kept,
         ),
         status,
     )
@@ -64,6 +65,7 @@ def submit():
     form = TipForm()
     form.category.choices = _categories(org)
     form.form_token.data = form.form_token.data or intake.new_form_token()
+    files = FormFiles(org, "tip", form)
     sub = filing.TipSubmission(
         category=form.category.data or "",
         accused_name=form.accused_name.data,
@@ -83,14 +85,19 @@ def submit():
         confidential=form.confidential.data == "yes",
         identity={k: getattr(form, k).data for k in filing.IDENTITY_LIMITS},
         consent=form.consent.data,
-        uploads=attachments.from_file_storage(request.files.getlist("attachments")),
+        uploads=files.uploads,
         idempotency_token=form.form_token.data or None,
+        held_token=files.token,
     )
     try:
+        if files.expired:
+            raise intake.IntakeError({})  # say so rather than file without them
         filed = filing.file_tip(org, sub)
     except intake.IntakeError as error:
         attach_errors(form, error)
-        return _form_page(form, error.fields, 400)
+        errors = dict(error.fields)
+        kept = files.keep(errors, prepare=filing.scrubbed_copy)
+        return _form_page(form, errors, 400, kept)
     return render_template(
         "whistleblow/receipt.html", filed=filed, case=filed.case, org=org, key=_public_key()
     )

@@ -368,6 +368,12 @@ def store_files(
     return sum(1 for d in done if not d.complete)
 
 
+def scrubbed_copy(upload: Upload) -> Upload:
+    """The copy of a file that a tip form keeps across an error: without its metadata, as it
+    would be filed (filing scrubs it again, and finds nothing more to remove)."""
+    return scrub.scrub(upload).upload
+
+
 def find_by_receipt(org: Organization, text: str | None) -> Case | None:
     """The tip a receipt opens, or None (wrong, unknown, or a complaint's tracking code).
 

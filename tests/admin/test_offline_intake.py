@@ -84,3 +84,38 @@ def test_officer_cannot_register_offline(app, login_as):
     officer = app.test_client()
     login_as("officer", "works", on=officer)
     assert officer.get("/admin/intake").status_code == 403
+
+
+def test_a_scanned_document_survives_a_form_error_on_the_clerks_form(app, login_as, frozen):
+    from sqlalchemy import func
+
+    from casework.cases import attachments
+    from casework.models import Attachment, HeldUpload
+
+    frozen(datetime(2027, 4, 12, 3, 0))
+    clerk = app.test_client()
+    login_as("clerk", on=clerk)
+    data = {
+        "received_via": "letter",
+        "received_on": "2027-04-08",
+        "kind": "complaint",
+        "category": "roads",
+        "subject": "ถนนพัง",
+        "details": "",
+        "form_token": "e" * 40,
+        "attachments": [(__import__("io").BytesIO(PNG), "letter.png")],
+    }
+    response = clerk.post("/admin/intake", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'class="held-name">letter.png<' in html
+    token = re.search(r'name="held_token"[^>]*value="([^"]+)"', html).group(1)
+    shown = re.findall(r'name="held_file" value="([^"]+)"', html)
+    data.update(details="จดหมายแจ้งว่าถนนพัง", held_token=token, held_file=shown)
+    del data["attachments"]
+    response = clerk.post("/admin/intake", data=data, content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).order_by(Case.id.desc()))
+        (att,) = db.session.scalars(db.select(Attachment).filter_by(case_id=case.id)).all()
+        assert attachments.filename(att, case) == "letter.png" and att.uploaded_by == "staff"
+        assert db.session.scalar(db.select(func.count(HeldUpload.id))) == 0
