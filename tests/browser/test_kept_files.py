@@ -1,0 +1,63 @@
+"""A photo survives a form error in a real browser, on both channels: the page that reports the
+error lists it as attached, and the corrected form files it without choosing it again."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from casework.models import Attachment, Case, HeldUpload
+
+pytestmark = pytest.mark.browser
+
+SUBMIT = "form[data-once] button[type=submit]"
+
+
+def _photo(tmp_path, name="photo.jpg"):
+    path = tmp_path / name
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(path, "JPEG")
+    return path
+
+
+def test_a_complaint_form_error_keeps_the_photo(page, live_server, tmp_path, screenshot):
+    cases, files = live_server.count(Case), live_server.count(Attachment)
+    page.goto("/complaints/")
+    page.select_option("#category", "lighting")
+    page.fill("#subject", "ไฟถนนดับ")
+    page.fill("#details", "ไฟถนนหน้าวัดดับมาสามคืนแล้ว")
+    page.fill("#email", "somying@example.com")  # contact details, but no consent
+    page.set_input_files("#attachments", str(_photo(tmp_path, "เสาไฟ.jpg")))
+    page.locator(SUBMIT).click()
+    page.wait_for_selector("#error-summary")
+    assert page.locator("#consent-error").is_visible()
+    assert page.locator(".held-files .held-name").all_inner_texts() == ["เสาไฟ.jpg"]
+    assert page.locator("#attachments").evaluate("e => e.files.length") == 0
+    screenshot(page, "desktop-th-complaint-kept-photo")
+    assert live_server.count(Case) == cases
+
+    page.check("#consent")
+    page.locator(SUBMIT).click()
+    page.wait_for_selector("article.receipt")
+    assert live_server.count(Case) == cases + 1
+    assert live_server.count(Attachment) == files + 1
+    assert live_server.count(HeldUpload) == 0
+
+
+def test_a_tip_form_error_keeps_the_photo(page, live_server, tmp_path, screenshot):
+    cases, files = live_server.count(Case), live_server.count(Attachment)
+    page.goto("/whistleblow/new")
+    page.select_option("#category", "bribery")
+    page.set_input_files("#attachments", str(_photo(tmp_path, "หลักฐาน.jpg")))
+    page.locator(SUBMIT).click()  # "what happened" is missing
+    page.wait_for_selector("#error-summary")
+    assert page.locator(".held-files .held-name").all_inner_texts() == ["หลักฐาน.jpg"]
+    assert page.context.cookies() == []  # the tip channel kept the photo without a cookie
+    screenshot(page, "desktop-th-tip-kept-photo")
+
+    page.fill("#what", "เจ้าหน้าที่เรียกรับเงินเพื่อเร่งออกใบอนุญาตก่อสร้าง")
+    page.locator(SUBMIT).click()
+    page.wait_for_selector("article.receipt")
+    assert live_server.count(Case) == cases + 1
+    assert live_server.count(Attachment) == files + 1
+    assert live_server.count(HeldUpload) == 0
+    assert page.context.cookies() == []
