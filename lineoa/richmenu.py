@@ -18,36 +18,13 @@ from PIL import Image, ImageDraw, ImageFont, features
 
 from casework.notify import line
 from lineoa import messages
+from rongrian import fonts
+from rongrian.fonts import NoThaiFont
+
+__all__ = ["NoThaiFont", "build_image", "find_font", "publish", "request_body"]
 
 WIDTH, HEIGHT = 2500, 1686
 NAME = "rongrian"
-FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
-# Bold first; any of these draws Thai.
-FONT_NAMES = (
-    "NotoSansThai-Bold.ttf",
-    "NotoSansThaiUI-Bold.ttf",
-    "NotoSansThai-Regular.ttf",
-    "NotoSansThaiUI-Regular.ttf",
-    "Loma-Bold.ttf",
-    "Garuda-Bold.ttf",
-    "Sarabun-Bold.ttf",
-    "TlwgTypo-Bold.ttf",
-    "Loma.ttf",
-    "Garuda.ttf",
-)
-
-
-# The English line: the Thai fonts above may lack Latin letters (Noto Sans Thai does).
-LATIN_NAMES = (
-    "NotoSans-Regular.ttf",
-    "NotoSans-Bold.ttf",
-    "DejaVuSans.ttf",
-    "LiberationSans-Regular.ttf",
-)
-
-
-class NoThaiFont(RuntimeError):
-    """No Thai font is installed (run scripts/ensure-fonts, or pass --font)."""
 
 
 @dataclass(frozen=True)
@@ -68,22 +45,11 @@ AREAS = (
 )
 
 
-def _installed(names: tuple[str, ...]) -> Path | None:
-    for name in names:
-        for directory in FONT_DIRS:
-            for path in sorted(Path(directory).rglob(name)) if Path(directory).is_dir() else ():
-                return path
-    return None
-
-
 def find_font() -> Path:
-    path = _installed(FONT_NAMES)
-    if path is None:
-        raise NoThaiFont(
-            "no Thai font found under /usr/share/fonts: run scripts/ensure-fonts "
-            "(apt-get install fonts-noto-core) or pass --font"
-        )
-    return path
+    try:
+        return fonts.thai_font()
+    except fonts.NoThaiFont as error:
+        raise NoThaiFont(f"{error} or pass --font") from None
 
 
 def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
@@ -133,7 +99,7 @@ def _fitted(draw: ImageDraw.ImageDraw, words: str, path: Path, size: int, width:
 def build_image(font_path: Path | None = None) -> bytes:
     """The menu as a PNG (2500×1686, well under LINE's 1 MB)."""
     path = font_path or find_font()
-    latin = _installed(LATIN_NAMES) or path
+    latin = fonts.installed(fonts.LATIN_REGULAR + fonts.LATIN_BOLD) or path
     image = Image.new("RGB", (WIDTH, HEIGHT), "#ffffff")
     draw = ImageDraw.Draw(image)
     for area in AREAS:

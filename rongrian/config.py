@@ -69,6 +69,8 @@ def from_environment(instance_path: str) -> dict:
         ),
         "RONGRIAN_KEYRING": os.environ.get("RONGRIAN_KEYRING") or None,
         "RONGRIAN_ORG": os.environ.get("RONGRIAN_ORG") or None,
+        # Where the tip pages' "leave this page quickly" button goes: a page that says nothing.
+        "QUICK_EXIT_URL": os.environ.get("QUICK_EXIT_URL") or "https://www.google.com/",
         # Rate-limit counts live in Redis whenever REDIS_URL is set, so every gunicorn worker
         # (and every machine) shares them; without it (make run) they stay in memory.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")

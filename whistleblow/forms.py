@@ -93,7 +93,10 @@ class TipForm(_Form):
     )
     address = TextAreaField(_l("Address"), render_kw=_max(LIMITS["address"], rows=2))
     consent = BooleanField(
-        _l("I agree that my identity is sealed for the identity custodians of the municipality.")
+        _l(
+            "I agree that my identity is kept for the municipality's identity custodians, who "
+            "open it only when an officer asks with a reason."
+        )
     )
 
 

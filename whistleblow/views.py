@@ -10,7 +10,7 @@ import base64
 import hashlib
 import json
 
-from flask import Response, abort, make_response, render_template, request
+from flask import Response, abort, make_response, render_template, request, url_for
 
 from casework.cases import attachments, lifecycle
 from casework.crypto import keys, signing
@@ -21,7 +21,7 @@ from rongrian.formkit import FormFiles, attach_errors, category_options
 from rongrian.i18n import localized
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
-from whistleblow import bp
+from whistleblow import bp, proofpdf
 from whistleblow.forms import ClaimForm, ReceiptForm, ReplyForm, RetaliationForm, TipForm
 
 
@@ -201,15 +201,30 @@ def report_retaliation():
 @ratelimits.tip_lookups
 @no_store
 def proof():
+    """The proof of submission: a printable one-page PDF carrying the signed proof, or the
+    signed proof itself as JSON (``format=json``; the tip API returns it at filing)."""
     form = ReceiptForm()
     case = _case_for(form.receipt.data)
     doc = filing.proof_for(case, form.receipt.data)
     if doc is None:
         abort(404)
-    name = "proof-" + case.case_number.replace("/", "-") + ".json"
+    stem = "proof-" + case.case_number.replace("/", "-")
+    if request.form.get("format") == "json":
+        body, mimetype, name = (
+            json.dumps(doc, ensure_ascii=False, indent=2),
+            "application/json",
+            stem + ".json",
+        )
+    else:
+        key_url = url_for("whistleblow.proof_key", _external=True)
+        body, mimetype, name = (
+            proofpdf.render(current_org(), case, doc, key_url),
+            "application/pdf",
+            stem + ".pdf",
+        )
     return Response(
-        json.dumps(doc, ensure_ascii=False, indent=2),
-        mimetype="application/json",
+        body,
+        mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

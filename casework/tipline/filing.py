@@ -180,7 +180,7 @@ def _check_identity(sub: TipSubmission, errors: dict) -> None:
     errors.update(contact.problems(given, "identity"))
     if not sub.consent:
         errors["consent"] = _l(
-            "To give your identity, agree that it is sealed for the identity custodians."
+            "To give your identity, agree that it is kept for the identity custodians."
         )
 
 

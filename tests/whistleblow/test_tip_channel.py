@@ -149,8 +149,10 @@ def test_web_questionnaire_receipt_and_status_pages(client):
     receipt = re.search(r'class="code">([0-9A-Z-]{24})<', html).group(1)
     r = client.post("/whistleblow/status", data={"receipt": receipt})
     assert r.status_code == 200 and "T25" in r.get_data(as_text=True)
-    r = client.post("/whistleblow/proof", data={"receipt": receipt})
+    r = client.post("/whistleblow/proof", data={"receipt": receipt, "format": "json"})
     assert r.status_code == 200 and json.loads(r.data)["type"] == "rongrian-proof-of-submission"
+    r = client.post("/whistleblow/proof", data={"receipt": receipt})
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
     # The same form sent twice files one tip and does not show the receipt again.
     again = client.post(
         "/whistleblow/new",

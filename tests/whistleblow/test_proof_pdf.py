@@ -1,0 +1,69 @@
+"""The proof of submission as a person can read and print it: one A4 page of Thai text that a
+reader can extract, the signed proof attached to it (and drawn as a QR code), no receipt."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pikepdf
+import pypdf
+
+from casework.crypto import signing
+
+TIP_TEXT = "ปลัดเทศบาลเรียกรับเงินสามแสนบาทจากผู้รับเหมาโครงการถนนสายบ้านดอน"
+A4 = (595.28, 841.89)
+
+
+def _tip(client) -> str:
+    r = client.post(
+        "/whistleblow/new",
+        data={"category": "bribery", "what": TIP_TEXT, "form_token": "p" * 43},
+    )
+    assert r.status_code == 200
+    return re.search(r'class="code">([0-9A-Z-]{24})<', r.get_data(as_text=True)).group(1)
+
+
+def check_proof_pdf(data: bytes, receipt: str) -> dict:
+    """Assert that ``data`` is the readable proof; return the signed proof attached to it."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width), 1), round(float(box.height), 1)) == (
+        round(A4[0], 1),
+        round(A4[1], 1),
+    )
+    text = reader.pages[0].extract_text()
+    assert "เบาะแส" in text and "ป.ป.ช." in text
+    assert re.search(r"T\d{4}/\d{5}", text)
+    assert receipt not in text and receipt.replace("-", "") not in data.decode("latin-1")
+    assert TIP_TEXT not in text
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        attached = pdf.attachments["proof.json"].get_file().read_bytes()
+        images = list(pdf.pages[0].images)
+        assert images, "the QR code is drawn"
+    doc = json.loads(attached)
+    claims = signing.verify_proof(doc)
+    assert claims["case_number"] in text
+    return doc
+
+
+def test_the_proof_is_a_one_page_readable_pdf_carrying_the_signed_proof(app, client):
+    receipt = _tip(client)
+    r = client.post("/whistleblow/proof", data={"receipt": receipt})
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert "attachment" in r.headers["Content-Disposition"]
+    assert r.headers["Cache-Control"].startswith("no-store")
+    assert "Set-Cookie" not in r.headers
+    doc = check_proof_pdf(r.data, receipt)
+    as_json = client.post("/whistleblow/proof", data={"receipt": receipt, "format": "json"})
+    assert json.loads(as_json.data) == doc  # the same signed proof, as the API has it
+
+
+def test_the_pdf_keeps_no_time_finer_than_the_day(client):
+    receipt = _tip(client)
+    data = client.post("/whistleblow/proof", data={"receipt": receipt}).data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        created = str(pdf.docinfo.get("/CreationDate", ""))
+    assert re.fullmatch(r"D:\d{8}000000.*", created), created
