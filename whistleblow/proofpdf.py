@@ -51,7 +51,7 @@ def _document(day: datetime) -> FPDF:
 def _line(pdf: FPDF, text: str, size: float, *, bold=False, colour=(0, 0, 0), gap=1.5) -> None:
     pdf.set_font("thai", "B" if bold else "", size)
     pdf.set_text_color(*colour)
-    pdf.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.55, text, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(gap)
 
 
@@ -61,7 +61,7 @@ def _fact(pdf: FPDF, label: str, value: str) -> None:
     pdf.cell(55, 8, label)
     pdf.set_font("thai", "B", 13)
     pdf.set_text_color(0, 0, 0)
-    pdf.multi_cell(0, 8, value, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, value, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def render(org: Organization, case: Case, proof: dict, key_url: str) -> bytes:
@@ -90,7 +90,7 @@ def render(org: Organization, case: Case, proof: dict, key_url: str) -> bytes:
     pdf.set_font("thai", "", 9)
     pdf.set_text_color(*GREY)
     pdf.cell(55, 6, _("Check code of the content"))
-    pdf.multi_cell(0, 6, claims["content_sha256"], new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, claims["content_sha256"], align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
     signed = json.dumps(proof, ensure_ascii=False, separators=(",", ":"))
@@ -103,7 +103,7 @@ def render(org: Organization, case: Case, proof: dict, key_url: str) -> bytes:
     pdf.set_xy(MARGIN + 76, top)
     pdf.set_font("thai", "B", 12)
     pdf.set_text_color(0, 0, 0)
-    pdf.multi_cell(0, 7, _("How to check this document"), new_x="LEFT", new_y="NEXT")
+    pdf.multi_cell(0, 7, _("How to check this document"), align="L", new_x="LEFT", new_y="NEXT")
     pdf.set_font("thai", "", 11)
     pdf.multi_cell(
         0,
@@ -114,6 +114,7 @@ def render(org: Organization, case: Case, proof: dict, key_url: str) -> bytes:
             "verification details at %(url)s. If anything in it was changed, the check fails.",
             url=key_url,
         ),
+        align="L",
         new_x="LEFT",
         new_y="NEXT",
     )

@@ -10,7 +10,15 @@ import base64
 import hashlib
 import json
 
-from flask import Response, abort, make_response, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 
 from casework.cases import attachments, lifecycle
 from casework.crypto import keys, signing
@@ -242,6 +250,14 @@ def _public_key() -> dict:
 def proof_key():
     """The organization's Ed25519 public key, for anyone checking a proof of submission."""
     return {**_public_key(), "organization": current_org().name_th}
+
+
+@bp.get("/leave")
+def leave():
+    """Where "leave this page quickly" goes: on to a page that says nothing (QUICK_EXIT_URL).
+    Through here, so that no tip page links to another site."""
+    url = current_app.config["QUICK_EXIT_URL"]
+    return Response("", status=303, mimetype="text/plain", headers={"Location": url})
 
 
 @bp.get("/claim")

@@ -57,6 +57,7 @@ def tip_requests(receipt: str):
         ("GET", "/whistleblow/status", {}),
         ("GET", "/whistleblow/claim", {}),
         ("GET", "/whistleblow/proof-key", {}),
+        ("GET", "/whistleblow/leave", {}),
         ("POST", "/whistleblow/status", {"data": {"receipt": receipt}}),
         ("POST", "/whistleblow/reply", {"data": {"receipt": receipt, "message": "เพิ่มเติม"}}),
         ("POST", "/whistleblow/proof", {"data": {"receipt": receipt}}),
