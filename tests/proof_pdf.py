@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 
 import pikepdf
 import pypdf
+import pytest
 
 from casework.crypto import signing
+from rongrian import fonts
 
 A4 = (595.28, 841.89)
 TIP_WORDS = ("เบาะแส", "ป.ป.ช.")
@@ -37,3 +40,12 @@ def check_proof_pdf(data: bytes, receipt: str) -> dict:
     claims = signing.verify_proof(doc)
     assert claims["case_number"] in text
     return doc
+
+
+def need_thai_font() -> None:
+    """Skip without a Thai font (scripts/ensure-fonts installs one), except under CI=true."""
+    if fonts.installed(fonts.THAI_REGULAR) is None:
+        message = "no Thai font: run scripts/ensure-fonts (apt-get install fonts-noto-core)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)

@@ -25,6 +25,7 @@ from casework.crypto import keys, signing
 from casework.general import intake
 from casework.tipline import claims, filing, messages, retaliation, reveal, standing
 from rongrian import ratelimits
+from rongrian.fonts import NoThaiFont
 from rongrian.formkit import FormFiles, attach_errors, category_options
 from rongrian.i18n import localized
 from rongrian.security import no_store
@@ -217,18 +218,20 @@ def proof():
     if doc is None:
         abort(404)
     stem = "proof-" + case.case_number.replace("/", "-")
-    if request.form.get("format") == "json":
+    pdf = None
+    if request.form.get("format") != "json":
+        try:
+            key_url = url_for("whistleblow.proof_key", _external=True)
+            pdf = proofpdf.render(current_org(), case, doc, key_url)
+        except NoThaiFont:  # a server without a Thai font: the proof itself, never a 500
+            current_app.logger.error("no Thai font for the proof PDF: run scripts/ensure-fonts")
+    if pdf is not None:
+        body, mimetype, name = pdf, "application/pdf", stem + ".pdf"
+    else:
         body, mimetype, name = (
             json.dumps(doc, ensure_ascii=False, indent=2),
             "application/json",
             stem + ".json",
-        )
-    else:
-        key_url = url_for("whistleblow.proof_key", _external=True)
-        body, mimetype, name = (
-            proofpdf.render(current_org(), case, doc, key_url),
-            "application/pdf",
-            stem + ".pdf",
         )
     return Response(
         body,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from proof_pdf import check_proof_pdf
+from proof_pdf import check_proof_pdf, need_thai_font
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,7 @@ def test_identity_fields_appear_only_when_the_tipster_chooses_to_give_them(open_
 
 
 def test_the_proof_of_submission_downloads_as_a_readable_pdf(page, tmp_path, screenshot):
+    need_thai_font()
     receipt = _file_tip(page)
     screenshot(page, "desktop-th-tip-receipt")
     body = page.locator("main").inner_text()

@@ -9,7 +9,7 @@ import re
 
 import pikepdf
 import pypdf
-from proof_pdf import check_proof_pdf
+from proof_pdf import check_proof_pdf, need_thai_font
 
 TIP_TEXT = "ปลัดเทศบาลเรียกรับเงินสามแสนบาทจากผู้รับเหมาโครงการถนนสายบ้านดอน"
 
@@ -24,6 +24,7 @@ def _tip(client) -> str:
 
 
 def test_the_proof_is_a_one_page_readable_pdf_carrying_the_signed_proof(app, client):
+    need_thai_font()
     receipt = _tip(client)
     r = client.post("/whistleblow/proof", data={"receipt": receipt})
     assert r.status_code == 200 and r.mimetype == "application/pdf"
@@ -38,8 +39,22 @@ def test_the_proof_is_a_one_page_readable_pdf_carrying_the_signed_proof(app, cli
 
 
 def test_the_pdf_keeps_no_time_finer_than_the_day(client):
+    need_thai_font()
     receipt = _tip(client)
     data = client.post("/whistleblow/proof", data={"receipt": receipt}).data
     with pikepdf.open(io.BytesIO(data)) as pdf:
         created = str(pdf.docinfo.get("/CreationDate", ""))
     assert re.fullmatch(r"D:\d{8}000000.*", created), created
+
+
+def test_without_a_thai_font_the_signed_proof_comes_as_data_not_an_error(client, monkeypatch):
+    from rongrian import fonts
+
+    def missing(*_names):
+        raise fonts.NoThaiFont("no Thai font")
+
+    monkeypatch.setattr(fonts, "thai_font", missing)
+    receipt = _tip(client)
+    r = client.post("/whistleblow/proof", data={"receipt": receipt})
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    assert json.loads(r.data)["type"] == "rongrian-proof-of-submission"
