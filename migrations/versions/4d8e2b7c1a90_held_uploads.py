@@ -6,7 +6,7 @@ hours when the form comes back with something to correct (casework.cases.held). 
 tables both channels share.
 
 Revision ID: 4d8e2b7c1a90
-Revises: 7c3e9a41d2b8
+Revises: a0cf88893c0a
 Create Date: 2026-12-01 17:30:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4d8e2b7c1a90'
-down_revision = '7c3e9a41d2b8'
+down_revision = 'a0cf88893c0a'
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,11 @@
-"""The tip pages say what is protected, not how; list the national hotlines; leave quickly; and
-tell the tipster when their report went to an outside body."""
+"""The tip pages say what is protected, not how; they list the national hotlines, can be left
+quickly, and show the identity fields only to a tipster who chooses to give them."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from sqlalchemy import select
-
-from casework.extensions import db
-from casework.models import Case
-from casework.tipline import referral
 
 TIP_TEXT = "ปลัดเทศบาลเรียกรับเงินสามแสนบาทจากผู้รับเหมาโครงการถนนสายบ้านดอน"
 # Words of how, not what: cryptography has no place on a tipster's page (Thai and English).
@@ -89,18 +84,3 @@ def test_identity_fields_are_marked_to_show_only_when_chosen(client):
         data={"category": "bribery", "what": TIP_TEXT, "confidential": "no", "name": "สมชาย"},
     )
     assert 'class="identity-fields shown"' in r.get_data(as_text=True)
-
-
-def test_the_tipster_is_told_when_the_report_is_referred(app, client, login_as):
-    receipt, _ = _tip(client)
-    page = client.post("/whistleblow/status", data={"receipt": receipt}).get_data(as_text=True)
-    assert 'id="referral"' not in page
-    officer = login_as("integrity", email="integrity-referral@staff.test")
-    with app.app_context():
-        case = db.session.scalar(select(Case).filter_by(channel="tip"))
-        referral.record(
-            case, actor_id=officer, body="nacc", reference_number="ปช 0012/2570", referred_on=None
-        )
-    page = client.post("/whistleblow/status", data={"receipt": receipt}).get_data(as_text=True)
-    line = page.split('id="referral"', 1)[1].split("</p>", 1)[0]
-    assert "ป.ป.ช." in line and "ปช 0012/2570" in line
