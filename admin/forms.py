@@ -95,6 +95,10 @@ class CompleteForm(FlaskForm):
         _l("Result, as the complainant will read it"),
         render_kw={"rows": 5, "maxlength": LIMITS["message"]},
     )
+    delay_explanation = TextAreaField(
+        _l("Why the case took longer than its deadline"),
+        render_kw={"rows": 3, "maxlength": LIMITS["message"]},
+    )
 
 
 class ExplainForm(FlaskForm):
