@@ -11,6 +11,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from casework.dates import clock
 from casework.dates.thaidate import be_year, fiscal_year, local_date
@@ -314,12 +315,13 @@ def test_receipt_prints_on_one_a4_page_without_the_site_chrome(page):
     _fill(page, subject="ท่อระบายน้ำอุดตัน", details="น้ำท่วมขังหน้าบ้านทุกครั้งที่ฝนตก")
     page.locator(SUBMIT).click()
     _, code = _receipt(page)
+    page.wait_for_load_state("load")  # forms.js and the favicon have arrived
     page.emulate_media(media="print")
     for hidden in (".site-header", ".main-nav", ".site-footer", ".skip-link", "button"):
         for element in page.locator(hidden).all():
-            assert element.is_hidden(), f"{hidden} shows in print"
-    assert page.locator(".print-only").is_visible()
-    assert page.locator(".code").inner_text().strip() == code
+            expect(element, f"{hidden} shows in print").to_be_hidden()
+    expect(page.locator(".print-only")).to_be_visible()
+    expect(page.locator(".code")).to_have_text(code)
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF-")
     assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) == 1
