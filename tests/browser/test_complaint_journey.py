@@ -386,3 +386,22 @@ def test_a_file_too_large_is_caught_before_anything_is_uploaded(page, live_serve
     page.locator(SUBMIT).click()
     _receipt(page)
     assert live_server.count(Case) == before + 1
+
+
+def test_switching_language_after_a_tracking_lookup_keeps_the_page(page):
+    """A page reached by a POST: the switch posts it again, so no 405 and no code in a URL."""
+    _start_complaint(page)
+    _fill(page, subject="ป้ายจราจรล้ม", details="ป้ายจราจรหน้าโรงเรียนล้มขวางทาง")
+    page.locator(SUBMIT).click()
+    _, code = _receipt(page)
+    page.locator(".lang button[lang=en]").click()  # the receipt keeps its language switch
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("dl.facts .code")).to_have_text(code)
+    page.goto("/complaints/track")
+    page.fill("#tracking_code", code)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("h2", has_text="Progress")).to_be_visible()
+    page.locator(".lang button[lang=th]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "th")
+    expect(page.locator("h2", has_text="ความคืบหน้า")).to_be_visible()
+    _no_code_in_urls(page, code)
