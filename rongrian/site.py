@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -47,6 +47,12 @@ def _answers_get(path: str) -> str:
         except HTTPException:
             path = path.rstrip("/").rsplit("/", 1)[0] or "/"
     return "/"
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """For the requests browsers make on their own (a PDF, a JSON answer): the page icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/healthz")
