@@ -152,6 +152,7 @@ def confirm_page(case, action: str, title: str, consequences: list, fields: dict
     return render_template(
         "admin/case_confirm.html",
         case=case,
+        action=action,
         action_url=request.path,
         title=title,
         consequences=consequences,
@@ -341,9 +342,7 @@ def case_complete(case_id: int):
                 _("Yes, complete the case"),
             ),
         )
-    return _run(
-        case, "complete", form, lambda: workflow.complete(case, current_user, *given)
-    )
+    return _run(case, "complete", form, lambda: workflow.complete(case, current_user, *given))
 
 
 def outcome_label(case, done) -> str:

@@ -154,7 +154,9 @@ def citizen_news(case_ids) -> set[int]:
         .group_by(CaseEvent.case_id)
     )
     return {
-        case_id for case_id, said, acted in rows if said is not None and (acted is None or said > acted)
+        case_id
+        for case_id, said, acted in rows
+        if said is not None and (acted is None or said > acted)
     }
 
 

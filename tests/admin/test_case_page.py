@@ -52,7 +52,7 @@ def test_a_completed_case_offers_no_actions_and_one_status_badge(app, login_as, 
     html = officer.get(f"/admin/cases/{case_id}").get_data(as_text=True)
     assert _actions(html) == []
     heading = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
-    assert heading.count("class=\"status") == 1 and "class=\"due" not in heading
+    assert heading.count('class="status') == 1 and 'class="due' not in heading
 
 
 def test_errors_are_summarised_at_the_top_and_open_their_form(app, login_as, web_case):
@@ -86,7 +86,9 @@ def test_irreversible_actions_ask_for_confirmation_first(app, login_as, web_case
     assert 'name="result_text" value="ซ่อมแล้ว"' in asked.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Case, case_id).status == "received"
-    done = officer.post(f"/admin/cases/{case_id}/merge", data={"target": target, "confirmed": "yes"})
+    done = officer.post(
+        f"/admin/cases/{case_id}/merge", data={"target": target, "confirmed": "yes"}
+    )
     assert done.status_code == 302
     with app.app_context():
         assert db.session.get(Case, case_id).outcome == "duplicate"

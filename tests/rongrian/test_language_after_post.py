@@ -18,8 +18,12 @@ def _code(client) -> str:
 
 
 def _switch_form(html: str) -> tuple[str, dict[str, str]]:
-    form = re.search(r'<form method="post" action="([^"]+)" class="lang-form">(.*?)</form>', html, re.S)
-    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2)))
+    form = re.search(
+        r'<form method="post" action="([^"]+)" class="lang-form">(.*?)</form>', html, re.S
+    )
+    fields = dict(
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2))
+    )
     button = re.search(r'name="switch_language" value="(\w+)"', form.group(2))
     if button:
         fields["switch_language"] = button.group(1)
@@ -54,7 +58,12 @@ def test_after_adding_information_the_switch_does_not_add_it_again(client):
 def test_the_receipt_keeps_its_language_link_and_code(client):
     html = client.post(
         "/complaints/",
-        data={"category": "roads", "subject": "ไฟทางดับ", "details": "ไฟทางดับทั้งซอย", "form_token": "r" * 40},
+        data={
+            "category": "roads",
+            "subject": "ไฟทางดับ",
+            "details": "ไฟทางดับทั้งซอย",
+            "form_token": "r" * 40,
+        },
     ).get_data(as_text=True)
     code = re.search(r'<span class="code">([0-9A-Z-]+)</span>', html).group(1)
     action, fields = _switch_form(html)

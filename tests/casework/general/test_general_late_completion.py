@@ -20,7 +20,9 @@ def _past(case, frozen, days=1):
     frozen(clock.utcnow() + timedelta(days=(case.due_date - clock.today()).days + days))
 
 
-def test_completing_an_overdue_case_without_an_explanation_is_refused(staff, complaint, frozen, fresh):
+def test_completing_an_overdue_case_without_an_explanation_is_refused(
+    staff, complaint, frozen, fresh
+):
     officer = staff("officer", "works")
     case = complaint(reporter=CONTACT, consent=True)
     _past(case, frozen)
@@ -71,7 +73,9 @@ def test_an_explanation_sent_before_the_deadline_lets_the_case_complete_late(
 def test_missing_the_promised_date_as_well_needs_a_new_explanation(staff, complaint, frozen):
     officer = staff("officer", "works")
     case = complaint()
-    workflow.explain_delay(case, officer, "รองบประมาณ", (case.due_date + timedelta(days=5)).isoformat())
+    workflow.explain_delay(
+        case, officer, "รองบประมาณ", (case.due_date + timedelta(days=5)).isoformat()
+    )
     _past(case, frozen, days=9)
     with pytest.raises(workflow.WorkflowError) as refused:
         workflow.complete(case, officer, "resolved", "ซ่อมแล้ว")
