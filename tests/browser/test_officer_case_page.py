@@ -68,3 +68,21 @@ def test_only_allowed_actions_show_and_merging_asks_for_confirmation(
     page.wait_for_url(f"**/admin/cases/{case_id}")
     assert _status(live_server, case_id) == "completed"
     expect(page.locator("details.action")).to_have_count(0)  # a closed case offers nothing
+
+
+def test_the_printed_report_names_the_organization_and_keeps_headings_with_tables(
+    live_server, open_page, screenshot
+):
+    _account(live_server, "super.print@demo.go.th", "supervisor")
+    _file(live_server, "ถนนทรุดหน้าตลาด")
+    page = open_page()
+    _sign_in(page, "super.print@demo.go.th")
+    page.goto("/admin/reports")
+    page.emulate_media(media="print")
+    expect(page.locator(".report-org")).to_be_visible()
+    expect(page.locator(".report-org")).to_contain_text("เทศบาลเมืองตัวอย่าง")
+    style = "(e, p) => getComputedStyle(e)[p]"
+    assert page.locator("table.figures tfoot").first.evaluate(style, "display") == "table-row-group"
+    assert page.locator("main h2").first.evaluate(style, "breakAfter") == "avoid"
+    assert page.locator(".table-wrap").first.evaluate(style, "overflowX") == "visible"
+    screenshot(page, "staff-report-print")
