@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    FileField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -230,6 +231,13 @@ class SlaSettingsForm(FlaskForm):
         validators=[Length(max=300)],
         render_kw={"rows": 2, "maxlength": 300},
     )
+
+
+class SealForm(FlaskForm):
+    seal = FileField(
+        _l("Seal picture (PNG or JPEG)"), render_kw={"accept": "image/png,image/jpeg"}
+    )
+    remove = BooleanField(_l("Remove the seal"))
 
 
 class ContactSettingsForm(FlaskForm):

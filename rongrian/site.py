@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from casework import organization
 from casework.extensions import csrf, database_answers
 from casework.publishing import manuals
 from rongrian.i18n import keep
@@ -53,6 +63,17 @@ def _answers_get(path: str) -> str:
 def favicon():
     """For the requests browsers make on their own (a PDF, a JSON answer): the page icon."""
     return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
+@bp.get("/seal.png")
+def seal():
+    """The organization's seal (set in the back office's settings), for pages and letters."""
+    png = organization.seal_png(current_org())
+    if png is None:
+        abort(404)
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=86400"  # its address names its version
+    return response
 
 
 @bp.get("/healthz")
