@@ -11,6 +11,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
+from werkzeug.exceptions import HTTPException
 
 from casework.cases import events, lifecycle
 from casework.dates import thaidate
@@ -47,14 +48,18 @@ def compile_catalogs() -> list[Path]:
     return written
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 SWITCH = "switch_language"  # a POST field: show this response in that language (and keep it)
 
 
 def switched() -> str | None:
     """The language a page reached by a POST was re-posted in to switch (see base.html)."""
-    if request.method != "POST":
+    if request.method != "POST" or request.mimetype not in FORM_TYPES:
         return None
-    chosen = request.form.get(SWITCH, "")
+    try:
+        chosen = request.form.get(SWITCH, "")
+    except HTTPException:  # a body too large: the view answers for it, in the usual language
+        return None
     return chosen if chosen in LOCALES else None
 
 
