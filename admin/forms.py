@@ -234,9 +234,7 @@ class SlaSettingsForm(FlaskForm):
 
 
 class SealForm(FlaskForm):
-    seal = FileField(
-        _l("Seal picture (PNG or JPEG)"), render_kw={"accept": "image/png,image/jpeg"}
-    )
+    seal = FileField(_l("Seal picture (PNG or JPEG)"), render_kw={"accept": "image/png,image/jpeg"})
     remove = BooleanField(_l("Remove the seal"))
 
 
