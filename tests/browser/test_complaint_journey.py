@@ -268,7 +268,7 @@ def test_pages_load_nothing_from_other_sites_and_keep_the_csp(open_page, live_se
     page.fill("#tracking_code", code)
     page.locator("form button[type=submit]").click()
     page.wait_for_selector("ol.timeline")
-    page.locator(".lang a[hreflang=en]").click()
+    page.locator(".lang button[lang=en]").click()  # a page reached by a POST: posted again
     page.wait_for_function("document.documentElement && document.documentElement.lang === 'en'")
 
     journal = page.journal
