@@ -4,10 +4,11 @@ casework.general.workflow, so the back office and any API meet the same refusal.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
+from casework.cases import figures
 from casework.dates import clock
 from casework.extensions import db
 from casework.general import notices, workflow
@@ -54,6 +55,11 @@ def test_an_explanation_written_at_completion_goes_out_with_the_result(
     assert result.payload["late"] is True
     letter = notices.build(case, "result", {})
     assert letter.delay_reason == "รอผู้รับจ้างนำวัสดุมา"
+    # The figures (staff report, published statistics) count it late, and explained.
+    counted = figures.period_figures(
+        case.organization_id, datetime(2000, 1, 1), datetime(2100, 1, 1), clock.today()
+    )["complaint"]
+    assert (counted.late, counted.late_explained) == (1, 1)
 
 
 def test_an_explanation_sent_before_the_deadline_lets_the_case_complete_late(
