@@ -3,7 +3,7 @@
 Issue 10, item 10.
 
 Revision ID: a7e5c0f3b912
-Revises: 7c3e9a41d2b8
+Revises: a0cf88893c0a
 Create Date: 2026-12-01 17:30:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7e5c0f3b912'
-down_revision = '7c3e9a41d2b8'
+down_revision = 'a0cf88893c0a'
 branch_labels = None
 depends_on = None
 
