@@ -22,10 +22,12 @@ db: $(STAMP)
 demo: db
 	$(BIN)/flask --app wsgi demo load
 
+# RUN_HINT=1 (make run): once ready, print the address and how to create the first account.
 serve:
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
+	RONGRIAN_RUN_HINT=$(RUN_HINT) $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
 
-run: demo serve
+run: demo
+	$(MAKE) --no-print-directory serve RUN_HINT=1
 
 test: test-sqlite test-postgresql
 

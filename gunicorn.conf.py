@@ -22,6 +22,24 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_field_size = 32768
 
 
+def when_ready(server):
+    """``make run``: say where the site is and how to sign in for the first time."""
+    if os.environ.get("RONGRIAN_RUN_HINT") != "1":
+        return
+    url = f"http://{bind}/"
+    print(
+        f"""
+Rongrian is ready: {url}  (back office: {url}admin/)
+
+The demo data has no staff accounts. Create the first one (a system administrator) with:
+    .venv/bin/flask --app wsgi users create admin@example.go.th --role sysadmin
+and an officer of a department (the command lists the department codes if one is wrong):
+    .venv/bin/flask --app wsgi users create officer@example.go.th --role officer --department works
+""",
+        flush=True,
+    )
+
+
 class NoTipsLogger(Logger):
     """Gunicorn's logger, without access lines for the tip channel's pages, public and staff,
     and the assets any page loads (casework.tipline.unlogged)."""

@@ -33,6 +33,7 @@ ACTIONS = {
     "user.update": _l("Changed an account"),
     "user.unlock": _l("Unlocked an account"),
     "settings.sla": _l("Changed deadline and letter settings"),
+    "settings.seal": _l("Changed the seal"),
     "department.create": _l("Added a department"),
     "department.update": _l("Changed a department"),
     "category.create": _l("Added a category"),

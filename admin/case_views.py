@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,13 +19,14 @@ from admin.forms import (
 )
 from admin.guard import case_or_404
 from casework import organization
-from casework.cases import attachments, identity, lifecycle
+from casework.cases import attachments, identity, lifecycle, timeline
 from casework.cases.lifecycle import IllegalTransition
 from casework.dates import clock
-from casework.general import access, linechat, recurrence, workflow
+from casework.general import access, actions, linechat, recurrence, workflow
 from casework.general.followup import case_attachments
 from casework.staff import accounts
 from rongrian.i18n import localized
+from rongrian.security import NO_STORE
 from rongrian.tenancy import current_org
 
 
@@ -72,30 +73,69 @@ def _tip_categories(case) -> list:
     return organization.categories(case.organization_id, "tip", active_only=True)
 
 
+def _errors(forms: dict) -> tuple[dict[str, str], str | None]:
+    """Every field error on the page as {field id: message} (for the summary at the top), and
+    the action whose form has them (its form opens)."""
+    summary, opened = {}, None
+    for key, form in forms.items():
+        for f in form:
+            if f.errors and f.name != "csrf_token":
+                summary[f.id] = str(f.errors[-1])
+                opened = opened or FORM_ACTION.get(key, key)
+    return summary, opened
+
+
+# The page's form for each action (actions without a form of their own have none).
+ACTION_FORM = {
+    "assign": "assign",
+    "note": "note",
+    "update": "public",
+    "request_info": "request_info",
+    "explain": "explain",
+    "forward": "forward",
+    "complete": "complete",
+    "merge": "merge",
+}
+FORM_ACTION = {form: action for action, form in ACTION_FORM.items()}
+
+
 def _page(case, status=200, contact=None, earlier=(), **forms):
     st = lifecycle.state(case.channel, case.status)
     files = []
     if access.can(current_user, "case.attachments", case):
         files = [(a, attachments.filename(a, case)) for a in case_attachments(case)]
+    built = _forms(case, **forms)
+    errors, opened = _errors({k: v for k, v in built.items() if forms.get(k) is not None})
+    groups = actions.grouped(current_user, case)
+    if not _tip_categories(case):
+        groups = [
+            (code, label, [a for a in group if a.code != "transfer"])
+            for code, label, group in groups
+        ]
+        groups = [g for g in groups if g[2]]
     return (
         render_template(
             "admin/case.html",
             case=case,
             state=st,
-            allowed=lifecycle.allowed(case.channel, case.status),
             due=workflow.due_state(case),
+            late=workflow.needs_delay_explanation(case),
             files=files,
             contact=contact,
             earlier=earlier,
             has_identity=identity.row_for(case) is not None,
             line_reachable=linechat.reachable(case),
-            forms=_forms(case, **forms),
+            forms=built,
+            errors=errors,
+            opened=opened,
+            groups=groups,
             users=accounts.by_id(case.organization_id),
             can=lambda action: access.can(current_user, action, case),
             merged_into=workflow.merged_into(case),
             agencies=workflow.AGENCIES,
             received_via_label=RECEIVED_VIA_LABELS.get(case.received_via, case.received_via),
             tip_categories=_tip_categories(case),
+            entries=timeline.staff_entries(case),
             similar=[
                 c
                 for c in recurrence.similar(case, current_org().recurrence_radius_m, clock.today())
@@ -104,6 +144,25 @@ def _page(case, status=200, contact=None, earlier=(), **forms):
         ),
         status,
     )
+
+
+def confirm_page(case, action: str, title: str, consequences: list, fields: dict, label: str):
+    """The step that asks before an action that cannot be undone: the same POST again, with
+    what was typed in hidden fields and ``confirmed=yes``. Works without JavaScript."""
+    return render_template(
+        "admin/case_confirm.html",
+        case=case,
+        action=action,
+        action_url=request.path,
+        title=title,
+        consequences=consequences,
+        fields=fields,
+        confirm_label=label,
+    )
+
+
+def confirmed() -> bool:
+    return request.form.get("confirmed") == "yes"
 
 
 @bp.get("/cases/<int:case_id>")
@@ -131,9 +190,28 @@ def attachment(case_id: int, attachment_id: int):
     response = Response(data, mimetype=att.content_type)
     extension = attachments.EXTENSIONS.get(att.content_type, "bin")
     name = f"{case.case_number.replace('/', '-')}-{att.id}.{extension}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    preview = request.args.get("view") == "1" and att.content_type in attachments.EXTENSIONS
+    disposition = "inline" if preview else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    response.headers["Cache-Control"] = NO_STORE
+    if preview and att.content_type == "application/pdf":
+        # The browser's PDF viewer does not run in a sandbox; the page may frame it, nothing else.
+        response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    else:
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def _refused(case, form_key: str, form, error: workflow.WorkflowError):
+    """The case page again, with the errors beside their fields and summarised at the top."""
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*list(field.errors or []), message]
+        else:
+            flash(message, "error")
+    return _page(case, status=400, **{form_key: form})
 
 
 def _run(case, form_key: str, form, call):
@@ -141,18 +219,22 @@ def _run(case, form_key: str, form, call):
     try:
         call()
     except workflow.WorkflowError as error:
-        for name, message in error.fields.items():
-            field = getattr(form, name, None)
-            if field is not None:
-                field.errors = [*list(field.errors or []), message]
-            else:
-                flash(message, "error")
-        return _page(case, status=400, **{form_key: form})
+        return _refused(case, form_key, form, error)
     except IllegalTransition:
         flash(_("This action is not possible in the case's current state."), "error")
-        return _page(case, status=409, **{form_key: form})
+        return _page(case, status=409, **({form_key: form} if form is not None else {}))
     flash(_("Saved."), "success")
     return redirect(url_for("admin.case_view", case_id=case.id))
+
+
+def _run_or_confirm(case, form_key: str, form, check, ask):
+    """Before an action that cannot be undone: check what was typed (errors show on the case
+    page), then ask for confirmation."""
+    try:
+        checked = check()
+    except workflow.WorkflowError as error:
+        return _refused(case, form_key, form, error)
+    return ask(checked)
 
 
 def _work(case_id: int, action: str = "case.work"):
@@ -235,12 +317,36 @@ def case_forward(case_id: int):
 def case_complete(case_id: int):
     case = _work(case_id)
     form = CompleteForm()
-    return _run(
-        case,
-        "complete",
-        form,
-        lambda: workflow.complete(case, current_user, form.outcome.data, form.result_text.data),
-    )
+    given = (form.outcome.data, form.result_text.data, form.delay_explanation.data)
+    if not confirmed():
+        return _run_or_confirm(
+            case,
+            "complete",
+            form,
+            lambda: workflow.check_completion(case, *given),
+            lambda done: confirm_page(
+                case,
+                "complete",
+                _("Complete the case"),
+                [
+                    _("The case closes as: %(outcome)s.", outcome=outcome_label(case, done)),
+                    _("The complainant is told the result, as written below."),
+                    *([_("The explanation of the delay is sent with it.")] if done.late else []),
+                    _("A completed case cannot be opened again here."),
+                ],
+                {
+                    "outcome": done.outcome,
+                    "result_text": done.result_text,
+                    "delay_explanation": done.delay_explanation,
+                },
+                _("Yes, complete the case"),
+            ),
+        )
+    return _run(case, "complete", form, lambda: workflow.complete(case, current_user, *given))
+
+
+def outcome_label(case, done) -> str:
+    return lifecycle.outcome_label(case.channel, done.outcome)
 
 
 @bp.post("/cases/<int:case_id>/explain")
@@ -259,4 +365,26 @@ def case_explain(case_id: int):
 def case_merge(case_id: int):
     case = _work(case_id)
     form = MergeForm()
+    if not confirmed():
+        return _run_or_confirm(
+            case,
+            "merge",
+            form,
+            lambda: workflow.merge_target(case, current_user, form.target.data),
+            lambda target: confirm_page(
+                case,
+                "merge",
+                _("Close as duplicate"),
+                [
+                    _(
+                        "This case closes as a duplicate of %(number)s (%(subject)s).",
+                        number=target.case_number,
+                        subject=target.subject,
+                    ),
+                    _("A completed case cannot be opened again here."),
+                ],
+                {"target": target.case_number},
+                _("Yes, close as duplicate"),
+            ),
+        )
     return _run(case, "merge", form, lambda: workflow.merge(case, current_user, form.target.data))

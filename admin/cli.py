@@ -58,7 +58,10 @@ def users_create(email: str, role: str, department_code: str | None, name: str) 
     if department_code:
         dept = organization.department_by_code(org.id, department_code)
         if dept is None:
-            raise click.ClickException(f"no department with code {department_code!r}")
+            codes = ", ".join(d.code for d in organization.departments(org.id, active_only=True))
+            raise click.ClickException(
+                f"no department with code {department_code!r}; the codes are: {codes}"
+            )
         department_id = dept.id
     password = _read_password()
     # (messages about the input are translated: give them a request context, in English)

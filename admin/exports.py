@@ -28,7 +28,7 @@ def export_cases(fmt: str):
         abort(403)
     filters = queries.Filters.from_args(request.args)
     body = exports.export(current_user, org, filters, fmt, with_identity=want_identity)
-    name = f"cases-{clock.today().isoformat()}.{fmt}"
+    name = exports.file_name(clock.today(), fmt, with_identity=want_identity)
     return Response(
         body,
         mimetype=TYPES[fmt],

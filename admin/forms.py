@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    FileField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -94,6 +95,10 @@ class CompleteForm(FlaskForm):
     result_text = TextAreaField(
         _l("Result, as the complainant will read it"),
         render_kw={"rows": 5, "maxlength": LIMITS["message"]},
+    )
+    delay_explanation = TextAreaField(
+        _l("Why the case took longer than its deadline"),
+        render_kw={"rows": 3, "maxlength": LIMITS["message"]},
     )
 
 
@@ -226,6 +231,11 @@ class SlaSettingsForm(FlaskForm):
         validators=[Length(max=300)],
         render_kw={"rows": 2, "maxlength": 300},
     )
+
+
+class SealForm(FlaskForm):
+    seal = FileField(_l("Seal picture (PNG or JPEG)"), render_kw={"accept": "image/png,image/jpeg"})
+    remove = BooleanField(_l("Remove the seal"))
 
 
 class ContactSettingsForm(FlaskForm):

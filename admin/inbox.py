@@ -49,6 +49,7 @@ def inbox():
         "admin/inbox.html",
         rows=listed.rows,
         assignees=listed.assignees,
+        news=listed.news,
         page=listed.page,
         filters=filters,
         choices=filter_choices(org),

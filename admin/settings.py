@@ -14,6 +14,7 @@ from admin.forms import (
     ContactSettingsForm,
     DepartmentForm,
     HolidayForm,
+    SealForm,
     SlaSettingsForm,
     options,
 )
@@ -25,6 +26,8 @@ from casework.notify import line
 from rongrian.formkit import attach_errors, chosen_id
 from rongrian.i18n import localized
 from rongrian.tenancy import current_org
+
+SEAL_READ = organization.SEAL_MAX_BYTES + 1  # one byte more: too large is told, not cut
 
 
 def _found(row):
@@ -49,10 +52,39 @@ def settings():
             "success",
         )
         return redirect(url_for("admin.settings"))
+    return _settings_page(org, form, SealForm(formdata=None), _status())
+
+
+def _settings_page(org, form, seal_form, status):
     return (
-        render_template("admin/settings.html", form=form, org=org, line_on=line.configured()),
-        _status(),
+        render_template(
+            "admin/settings.html",
+            form=form,
+            seal_form=seal_form,
+            org=org,
+            line_on=line.configured(),
+        ),
+        status,
     )
+
+
+@bp.post("/settings/seal")
+@require("admin.settings")
+def seal_settings():
+    """Upload the organization's seal, shown in the page header, on letters and reports."""
+    org = current_org()
+    form = SealForm()
+    if form.validate_on_submit():
+        upload = request.files.get("seal")
+        data = None if form.remove.data else (upload.read(SEAL_READ) if upload else b"")
+        try:
+            organization.save_seal(org, data, current_user.id)
+        except FieldErrors as error:
+            attach_errors(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.settings"))
+    return _settings_page(org, SlaSettingsForm(obj=org), form, 400)
 
 
 @bp.route("/settings/contact", methods=["GET", "POST"])

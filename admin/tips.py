@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin import bp
+from admin.case_views import confirm_page
 from admin.forms import CategoryForm
 from admin.guard import case_or_404
 from admin.inbox import DUE_LABELS
@@ -410,6 +411,19 @@ def tip_category_edit(category_id: int):
 def tip_transfer(case_id: int):
     """Staff handling a general complaint move it into the corruption channel (one way)."""
     case = case_or_404(case_id, "case.work")
+    if request.form.get("confirmed") != "yes":
+        return confirm_page(
+            case,
+            "transfer",
+            _("Transfer to the corruption channel"),
+            [
+                _("The complaint becomes a tip in the corruption channel; it cannot come back."),
+                _("The complainant's identity is sealed for the identity custodians."),
+                _("This case closes here as “transferred” and leaves your inbox."),
+            ],
+            {"category": request.form.get("category", "other")},
+            _("Yes, transfer it"),
+        )
     try:
         transfer.transfer(
             case, actor_id=current_user.id, tip_category=request.form.get("category", "other")

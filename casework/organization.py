@@ -9,6 +9,7 @@ raises ``SettingsError`` (messages by field) when the input cannot be accepted.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from datetime import date, timedelta
 
@@ -16,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from casework import audit
+from casework.cases import attachments
 from casework.cases.categories import clean_code
 from casework.cases.errors import FieldErrors
 from casework.dates.workdays import WorkCalendar
@@ -274,3 +276,43 @@ def upcoming_public_holidays(today: date, days: int = 120) -> list[tuple[date, s
     cal = WorkCalendar()
     ahead = (today + timedelta(days=i) for i in range(days))
     return [(day, cal.holiday_name(day)) for day in ahead if cal.is_holiday(day)]
+
+
+# --- the seal -----------------------------------------------------------------------------
+
+SEAL_MAX_BYTES = 2 * 1024 * 1024
+SEAL_MAX_SIDE = 600  # pixels: sharp on an A4 letter head, small on a page
+
+
+def save_seal(org: Organization, data: bytes | None, actor_id: int) -> None:
+    """Set the organization's seal from an uploaded PNG or JPEG (re-encoded from its pixels as
+    a PNG, at most ``SEAL_MAX_SIDE`` pixels a side), or remove it (``data`` None). Audited."""
+    png = None
+    if data is not None:
+        png = _seal_png(data)
+    with transaction():
+        org.seal_png = png
+        org.seal_version = (org.seal_version or 0) + 1 if png else 0
+        _audited(org.id, actor_id, "settings.seal", org.slug, {"seal": png is not None})
+
+
+def _seal_png(data: bytes) -> bytes:
+    kind = attachments.sniff(data)
+    if not data or kind not in ("image/png", "image/jpeg"):
+        raise FieldErrors({"seal": _l("Choose a PNG or JPEG picture of the seal.")})
+    if len(data) > SEAL_MAX_BYTES:
+        raise FieldErrors({"seal": _l("The picture is larger than 2 MB.")})
+    try:
+        with attachments.decoded_image(data, kind) as image:
+            image = image.convert("RGBA")
+            image.thumbnail((SEAL_MAX_SIDE, SEAL_MAX_SIDE))
+            image.info = {}  # pixels only: no profile, text or EXIF survives
+            out = io.BytesIO()
+            image.save(out, "PNG", optimize=True)
+    except attachments.ImageRefused:
+        raise FieldErrors({"seal": _l("The picture could not be read.")}) from None
+    return out.getvalue()
+
+
+def seal_png(org: Organization) -> bytes | None:
+    return org.seal_png if org.seal_version else None

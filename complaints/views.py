@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from casework.cases import attachments, lookup
 from casework.cases.textinput import LIMITS
@@ -57,6 +58,10 @@ def submit():
     except intake.IntakeError as error:
         attach_errors(form, error)
         return _form_again(form, error.fields, org, files)
+    return _receipt(filed, org)
+
+
+def _receipt(filed, org):
     return render_template(
         "complaints/receipt.html",
         filed=filed,
@@ -64,7 +69,32 @@ def submit():
         org=org,
         files=intake.receipt_files(filed),
         emailed=intake.receipt_emailed(filed),
+        lang_switch=_switch("complaints.receipt", filed.tracking_code),
     )
+
+
+def _switch(endpoint: str, code: str | None) -> dict | None:
+    """The language switch of a page that shows a code: the same page again, the code in the
+    POST body (never the address). None: the plain switch, back to the form."""
+    if not code:
+        return None
+    return {
+        "action": url_for(endpoint),
+        "fields": {"tracking_code": code, "csrf_token": generate_csrf()},
+    }
+
+
+@bp.post("/receipt")
+@csrf.exempt
+@ratelimits.complaint_lookups
+@no_store
+def receipt():
+    """The receipt again (its language switched): it is shown from the tracking code it holds."""
+    form = TrackForm()
+    case = lookup.find_by_code(current_org(), form.tracking_code.data, for_page=True)
+    if case is None or (not form.validate() and _expired(form)):
+        return _not_found(form)
+    return _receipt(intake.Filed(case, form.tracking_code.data), current_org())
 
 
 def _form_again(form, errors: dict, org, files: FormFiles):
@@ -98,6 +128,7 @@ def _status_page(case, info_form=None, rating_form=None, code="", status=200, no
             done=done,
             limits=LIMITS,
             explained_date=followup.explained_date,
+            lang_switch=_switch("complaints.track_lookup", code),
         ),
         status,
     )

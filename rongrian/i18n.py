@@ -11,9 +11,11 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
+from werkzeug.exceptions import HTTPException
 
 from casework.cases import events, lifecycle
 from casework.dates import thaidate
+from casework.tipline import is_public_path
 from rongrian.config import ROOT
 
 LOCALES = ("th", "en")
@@ -46,9 +48,46 @@ def compile_catalogs() -> list[Path]:
     return written
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+SWITCH = "switch_language"  # a POST field: show this response in that language (and keep it)
+
+
+def switched() -> str | None:
+    """The language a page reached by a POST was re-posted in to switch (see base.html)."""
+    if request.method != "POST" or request.mimetype not in FORM_TYPES:
+        return None
+    try:
+        chosen = request.form.get(SWITCH, "")
+    except HTTPException:  # a body too large: the view answers for it, in the usual language
+        return None
+    return chosen if chosen in LOCALES else None
+
+
 def select_locale() -> str:
-    chosen = request.cookies.get(COOKIE, "")
+    chosen = switched() or request.cookies.get(COOKIE, "")
     return chosen if chosen in LOCALES else "th"
+
+
+def keep(response, code: str):
+    """Remember ``code`` as the visitor's language (a year-long cookie that holds only it)."""
+    if code in LOCALES:
+        response.set_cookie(
+            COOKIE,
+            code,
+            max_age=365 * 86400,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure,
+        )
+    return response
+
+
+def remember_switch(response):
+    """Keep a language switched by a POST, except on the tip pages, which set no cookie."""
+    chosen = switched()
+    if chosen and not is_public_path(request.path):
+        keep(response, chosen)
+    return response
 
 
 def current_locale() -> str:
@@ -68,6 +107,7 @@ def localized(obj, attr: str = "name") -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.after_request(remember_switch)
     app.jinja_env.filters["be_date"] = lambda d, style="long": (
         thaidate.format_date(d, current_locale(), style) if d else ""
     )

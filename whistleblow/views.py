@@ -107,9 +107,35 @@ def submit():
         errors = dict(error.fields)
         kept = files.keep(errors, prepare=filing.scrubbed_copy)
         return _form_page(form, errors, 400, kept)
+    return _receipt(filed, org)
+
+
+def _receipt(filed, org):
     return render_template(
-        "whistleblow/receipt.html", filed=filed, case=filed.case, org=org, key=_public_key()
+        "whistleblow/receipt.html",
+        filed=filed,
+        case=filed.case,
+        org=org,
+        key=_public_key(),
+        lang_switch=_switch("whistleblow.receipt", filed.receipt),
     )
+
+
+def _switch(endpoint: str, receipt: str | None) -> dict | None:
+    """The language switch of a page that shows the receipt: the same page again, the receipt
+    in the POST body (never the address); the language holds for that page only (no cookie)."""
+    return {"action": url_for(endpoint), "fields": {"receipt": receipt}} if receipt else None
+
+
+@bp.post("/receipt")
+@ratelimits.tip_lookups
+@no_store
+def receipt():
+    """The receipt page again, in the language the tipster switched to."""
+    form = ReceiptForm()
+    case = _case_for(form.receipt.data)
+    proof = filing.proof_for(case, form.receipt.data)
+    return _receipt(filing.FiledTip(case, form.receipt.data, proof), current_org())
 
 
 @bp.get("/status")
@@ -153,6 +179,7 @@ def _status_page(
             reported=reported,
             receipt=receipt,
             org=current_org(),
+            lang_switch=_switch("whistleblow.status", receipt),
         ),
         status,
     )

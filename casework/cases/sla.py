@@ -53,6 +53,21 @@ def resume(case: Case, org: Organization, at: datetime) -> int:
     return waited
 
 
+def deadline_on(case: Case, org: Organization, today: date) -> date:
+    """The deadline as it stands on ``today``: a case waiting for the complainant has its
+    deadline moved by the days waited so far, as leaving the wait today would move it."""
+    if case.paused_at is None:
+        return case.due_date
+    cal = work_calendar(org)
+    return cal.add_days(case.due_date, cal.days_between(local_date(case.paused_at), today))
+
+
+def past_deadline(case: Case, org: Organization, today: date) -> bool:
+    """Whether finishing the case on ``today`` would be after its deadline (the 15-day rule:
+    the complainant must then be told why)."""
+    return today > deadline_on(case, org, today)
+
+
 def due_state(case: Case, org: Organization, today: date, cal: WorkCalendar | None = None) -> str:
     st = lifecycle.state(case.channel, case.status)
     if st.final:

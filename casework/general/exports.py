@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from datetime import date
 
 from flask_babel import force_locale
 from openpyxl import Workbook
@@ -72,9 +73,23 @@ DUE_TH = {
 }
 
 
+DATE_COLUMNS = frozenset({"received_on", "due_date", "original_due_date", "completed_on"})
+# Excel's format for a date shown in the Buddhist Era (calendar 07, Thai): the cell holds a
+# real date, so the column sorts and filters as dates, and reads 08/04/2570.
+BE_DATE_FORMAT = "[$-107041E]dd/mm/yyyy"
+
+
 def _date(value) -> str:
     """A B.E. date as Thai offices write it in tables: 08/04/2570."""
     return thaidate.format_date(value, "th", "numeric") if value else ""
+
+
+def file_name(org_today: date, fmt: str, *, with_identity: bool) -> str:
+    """``cases-2570-04-08.xlsx``, or ``cases-with-contact-details-2570-04-08.xlsx``: the name
+    says when (in B.E.) and whether the file holds personal data."""
+    kind = "cases-with-contact-details" if with_identity else "cases"
+    when = f"{thaidate.be_year(org_today)}-{org_today.month:02d}-{org_today.day:02d}"
+    return f"{kind}-{when}.{fmt}"
 
 
 def columns(with_identity: bool) -> list[tuple[str, str]]:
@@ -92,19 +107,19 @@ def rows(cases: Iterable[Case], with_identity: bool) -> Iterable[dict]:
             outcome = lifecycle.outcome_label(case.channel, case.outcome)
         row = {
             "case_number": case.case_number,
-            "received_on": _date(local_date(case.received_at)),
+            "received_on": local_date(case.received_at),
             "received_via": RECEIVED_VIA_TH.get(case.received_via, case.received_via),
             "kind": KINDS_TH.get(case.kind, case.kind),
             "category": case.category.name_th,
             "department": case.department.name_th if case.department else "",
             "subject": case.subject,
             "status": status,
-            "due_date": _date(case.due_date),
-            "original_due_date": _date(case.original_due_date),
+            "due_date": case.due_date,
+            "original_due_date": case.original_due_date,
             "due_state": DUE_TH[sla.due_state(case, org, today)],
             "forwarded_to": case.forwarded_name or "",
             "forwarded_reference": case.forwarded_reference or "",
-            "completed_on": _date(local_date(case.completed_at)) if case.completed_at else "",
+            "completed_on": local_date(case.completed_at) if case.completed_at else None,
             "outcome": outcome,
             "rating": case.rating if case.rating is not None else "",
         }
@@ -127,7 +142,9 @@ def to_csv(cases: Iterable[Case], with_identity: bool) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([label for _, label in cols])
     for row in rows(cases, with_identity):
-        writer.writerow([_safe(row[key]) for key, _ in cols])
+        writer.writerow(
+            [_date(row[key]) if key in DATE_COLUMNS else _safe(row[key]) for key, _ in cols]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -142,7 +159,11 @@ def to_xlsx(cases: Iterable[Case], with_identity: bool) -> bytes:
     for row in rows(cases, with_identity):
         sheet.append([_safe(row[key]) for key, _ in cols])
     for index, (key, _) in enumerate(cols, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = 40 if key == "subject" else 18
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = 40 if key == "subject" else 18
+        if key in DATE_COLUMNS:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = BE_DATE_FORMAT
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

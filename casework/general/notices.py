@@ -59,13 +59,25 @@ class Notice:
     new_date: date | None  # the expected date the latest explanation gave
     outcome: str
     result_text: str
+    delay_reason: str  # why a late case took longer, told with the result ("" if not late)
     signer_name: str  # empty: a blank line to sign on
     signer_title: list[str]  # one or two lines under the name
 
 
 def latest_explanation(case: Case) -> CaseEvent | None:
-    events = [e for e in case.events if e.kind == "explanation"]
+    """The latest explanation that set a new expected date (the delay letter's subject)."""
+    events = [e for e in case.events if e.kind == "explanation" and not _with_result(e)]
     return events[-1] if events else None
+
+
+def _with_result(event: CaseEvent) -> bool:
+    return bool((event.data or {}).get("with_result"))
+
+
+def delay_with_result(case: Case) -> str:
+    """The explanation of delay written when a late case was completed (sent with the result)."""
+    events = [e for e in case.events if e.kind == "explanation" and _with_result(e)]
+    return events[-1].body if events else ""
 
 
 def signer(case: Case, org: Organization) -> tuple[str, list[str]]:
@@ -116,6 +128,7 @@ def build(case: Case, kind: str, reporter: dict) -> Notice:
         new_date=date.fromisoformat(new_date) if new_date else None,
         outcome=outcome if final else "",
         result_text=case.result_text,
+        delay_reason=delay_with_result(case) if final else "",
         signer_name=signer_name,
         signer_title=signer_title,
     )

@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from casework.cases import lifecycle, sla, values
 from casework.dates import clock
 from casework.extensions import db
-from casework.models import Case, Category, Organization, User
+from casework.models import Case, CaseEvent, Category, Organization, User
 
 FINAL = tuple(s for s, st in lifecycle.COMPLAINT_STATES.items() if st.final)
 PAUSED = tuple(s for s, st in lifecycle.COMPLAINT_STATES.items() if st.paused)
@@ -138,6 +138,26 @@ class CasePage:
     page: Pagination
     rows: list[tuple[Case, str]]
     assignees: dict[int, User]
+    news: set[int]  # cases where the complainant added information no officer has acted on since
+
+
+def citizen_news(case_ids) -> set[int]:
+    """Of ``case_ids``, the cases whose complainant added information or answered (in the
+    tracking page or the LINE chat) after the last thing an officer did on the case."""
+    if not case_ids:
+        return set()
+    citizen = func.max(case((CaseEvent.kind == "citizen_info", CaseEvent.at)))
+    staff = func.max(case((CaseEvent.actor_id.is_not(None), CaseEvent.at)))
+    rows = db.session.execute(
+        select(CaseEvent.case_id, citizen, staff)
+        .where(CaseEvent.case_id.in_(case_ids))
+        .group_by(CaseEvent.case_id)
+    )
+    return {
+        case_id
+        for case_id, said, acted in rows
+        if said is not None and (acted is None or said > acted)
+    }
 
 
 def case_page(
@@ -156,4 +176,4 @@ def case_page(
     rows = [(c, sla.due_state(c, org, today, cal)) for c in result.items]
     assignee_ids = {c.assignee_id for c in result.items if c.assignee_id}
     assignees = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(assignee_ids)))}
-    return CasePage(result, rows, assignees)
+    return CasePage(result, rows, assignees, citizen_news([c.id for c in result.items]))

@@ -9,6 +9,7 @@ Actions raise ``WorkflowError`` with field messages when the input cannot be acc
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -238,22 +239,81 @@ def forward(
     _commit(case, actor, "case.forward", change)
 
 
-def complete(case: Case, actor: User, outcome: str, result_text: str) -> None:
-    """Close the case with an outcome and the result the citizen reads."""
+def needs_delay_explanation(case: Case) -> bool:
+    """The 15-day rule: completing the case today would be after its deadline, and no
+    explanation of the delay covers it (an explanation moves the deadline to the date it gave,
+    so one that was sent and is still being kept to means the case is not past its deadline)."""
+    if lifecycle.state(case.channel, case.status).final:
+        return False
+    return sla.past_deadline(case, _org(case), clock.today())
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A completion that passed the checks: what ``complete`` records and sends."""
+
+    outcome: str
+    result_text: str
+    delay_explanation: str  # "" unless the case is past its deadline
+    late: bool
+
+
+def check_completion(
+    case: Case, outcome: str, result_text: str, delay_explanation: str = ""
+) -> Completion:
+    """The checks ``complete`` makes, without changing anything (raises ``WorkflowError``):
+    the back office asks them before it asks the officer to confirm.
+
+    After the deadline, the complainant must be told why it took longer: either an explanation
+    of delay was sent before (``explain_delay``), or ``delay_explanation`` is written now and
+    goes out with the result, by the same channels (tracking page, email, LINE, the letter).
+    """
     errors: dict = {}
     if outcome not in lifecycle.OUTCOMES[case.channel] or outcome == "duplicate":
         errors["outcome"] = _l("Choose an outcome.")
     result_text = _text(result_text, "result_text", errors)
+    late = needs_delay_explanation(case)
+    delay_explanation = _text(delay_explanation, "delay_explanation", errors, required=False)
+    if late and not delay_explanation and "delay_explanation" not in errors:
+        errors["delay_explanation"] = _l(
+            "This case is past its deadline and the complainant has not been told why. "
+            "Explain the delay; the explanation is sent with the result."
+        )
     if errors:
         raise WorkflowError(errors)
+    return Completion(outcome, result_text, delay_explanation if late else "", late)
+
+
+def complete(
+    case: Case, actor: User, outcome: str, result_text: str, delay_explanation: str = ""
+) -> None:
+    """Close the case with an outcome and the result the citizen reads (``check_completion``
+    says what it needs, the 15-day rule included)."""
+    done = check_completion(case, outcome, result_text, delay_explanation)
+    outcome, result_text, delay_explanation, late = (
+        done.outcome,
+        done.result_text,
+        done.delay_explanation,
+        done.late,
+    )
 
     def change():
+        if late:
+            case.explained_at = clock.utcnow()
+            timeline.record(
+                case,
+                "explanation",
+                public=True,
+                actor_id=actor.id,
+                body=delay_explanation,
+                data={"old_date": case.due_date.isoformat(), "with_result": True},
+            )
         casefile.change_status(
             case, "completed", actor_id=actor.id, outcome=outcome, note=result_text
         )
-        _citizen_email(case, "result")
-        _citizen_line(case, "result", text=result_text)
-        return {"outcome": outcome}
+        _citizen_email(case, "result", late=late)
+        _citizen_line(case, "result", text=result_text, delay=delay_explanation if late else "")
+        return {"outcome": outcome, "late": late}
 
     _commit(case, actor, "case.complete", change)
 
@@ -295,8 +355,9 @@ def explain_delay(case: Case, actor: User, text: str, new_date) -> None:
     _commit(case, actor, "case.explain_delay", change)
 
 
-def merge(case: Case, actor: User, target_number: str) -> Case:
-    """Close ``case`` as a duplicate of another case the actor can reach."""
+def merge_target(case: Case, actor: User, target_number: str) -> Case:
+    """The case ``case`` would be merged into (raises ``WorkflowError`` if there is none the
+    actor can reach); asked before the officer confirms, and again by ``merge``."""
     errors: dict = {}
     target_number = clean(target_number)
     target = None
@@ -312,6 +373,12 @@ def merge(case: Case, actor: User, target_number: str) -> Case:
         errors["target"] = _l("That case was itself merged; use the case it was merged into.")
     if errors:
         raise WorkflowError(errors)
+    return target
+
+
+def merge(case: Case, actor: User, target_number: str) -> Case:
+    """Close ``case`` as a duplicate of another case the actor can reach."""
+    target = merge_target(case, actor, target_number)
 
     def change():
         casefile.change_status(

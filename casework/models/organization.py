@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.extensions import db
@@ -47,6 +47,11 @@ class Organization(db.Model):
     # the municipal clerk "acting for" the mayor); the title may take two lines.
     signatory_name: Mapped[str] = mapped_column(String(200), default="")
     signatory_title: Mapped[str] = mapped_column(Text, default="")
+    # The organization's seal (ตราสัญลักษณ์) as a PNG, shown in the page header, on letters and
+    # on printed reports; loaded only when served. ``seal_version`` counts uploads (0: none),
+    # so pages know whether there is one, and its address changes with it.
+    seal_png: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    seal_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = created_at()
 
     departments: Mapped[list[Department]] = relationship(back_populates="organization")

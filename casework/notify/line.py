@@ -432,6 +432,7 @@ RATE_PROMPT = _l(
 )
 TRACK_HINT = _l("Details: %(url)s (type your tracking code there)")
 REFERENCE = _l("Their reference number: %(reference)s")
+DELAY_WITH_RESULT = _l("We are sorry it took longer than promised. The reason: %(reason)s")
 
 
 def _render_case(row: OutboxMessage, chat: LineChat | None, spec: dict) -> list[dict]:
@@ -447,6 +448,8 @@ def _render_case(row: OutboxMessage, chat: LineChat | None, spec: dict) -> list[
     elif template == "result":
         values["outcome"] = lifecycle.outcome_label(case.channel, case.outcome)
     lines = [str(CASE_TEXTS[template]) % values]
+    if template == "result" and spec.get("delay"):
+        lines.append(str(DELAY_WITH_RESULT) % {"reason": spec["delay"]})
     if spec.get("text"):
         lines.append(spec["text"])
     if template == "forwarded" and spec.get("reference"):

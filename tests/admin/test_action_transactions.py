@@ -44,7 +44,11 @@ def test_each_action_over_http_adds_exactly_one_audit_entry(app, login_as, froze
             {"agency": "pm1111", "reference": "1111/55", "follow_up_on": "2027-03-20"},
             "case.forward",
         ),
-        ("complete", {"outcome": "resolved", "result_text": "ซ่อมแล้ว"}, "case.complete"),
+        (
+            "complete",
+            {"outcome": "resolved", "result_text": "ซ่อมแล้ว", "confirmed": "yes"},
+            "case.complete",
+        ),
     ]
     for path, data, action in steps:
         with app.app_context():

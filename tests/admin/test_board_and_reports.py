@@ -90,6 +90,8 @@ def test_report_for_supervisor_and_executive_only(app, login_as, year):
     assert "ขยะและความสะอาด" in html and "เว็บไซต์" in html  # by category, by received via
     assert "ซ่อมถนนเสร็จแล้ว" not in html  # figures, not case contents
     assert officer.get("/admin/reports").status_code == 403
+    printed = re.search(r'<p class="print-only report-org"><strong>(.*?)</strong>', html)
+    assert printed and printed.group(1) == "เทศบาลเมืองตัวอย่าง"  # the printed report says whose
 
 
 def test_report_states_when_there_were_no_complaints(app, client, login_as, frozen):
@@ -145,4 +147,6 @@ def test_exports_are_thai_with_buddhist_era_dates(app, client, login_as, year):
     sheet = book.active
     assert sheet.title == "เรื่องร้องเรียน"
     assert sheet["A1"].value == "เลขที่รับเรื่อง" and sheet["A1"].font.bold
-    assert "12/10/2569" in [c.value for c in sheet["I"]]  # the waste case's due date
+    # The waste case's due date: a real date, shown as 12/10/2569 by the cell's format.
+    due = next(c for c in sheet["I"] if c.value == datetime(2026, 10, 12))
+    assert due.number_format == "[$-107041E]dd/mm/yyyy"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 from openpyxl import load_workbook
 
+from casework.dates import clock
 from casework.extensions import db
 from casework.models import AuditEntry
 
@@ -74,3 +76,23 @@ def test_letters_render(app, client, login_as, web_case):
     assert letter.status_code == 200 and "แจ้งการรับเรื่องร้องเรียน" in html
     assert "สมชาย ใจดี" in html and "letters.css" in html
     assert client.get(f"/admin/cases/{case_id}/notices/result").status_code == 404
+
+
+def test_xlsx_dates_are_real_dates_shown_in_the_buddhist_era(app, client, login_as, web_case):
+    web_case()
+    login_as("supervisor")
+    plain = client.get("/admin/exports/cases.xlsx")
+    sheet = load_workbook(io.BytesIO(plain.get_data())).active
+    headers = [c.value for c in sheet[1]]
+    received = sheet.cell(row=2, column=headers.index("วันที่รับเรื่อง") + 1)
+    assert isinstance(received.value, datetime)  # Excel sorts and filters it as a date
+    assert received.number_format == "[$-107041E]dd/mm/yyyy"
+    with app.app_context():
+        today = clock.today()
+    be = f"{today.year + 543}-{today.month:02d}-{today.day:02d}"
+    assert f'filename="cases-{be}.xlsx"' in plain.headers["Content-Disposition"]
+    private = client.get("/admin/exports/cases.csv?identity=1")
+    name = f'filename="cases-with-contact-details-{be}.csv"'
+    assert name in private.headers["Content-Disposition"]
+    text = private.get_data().decode("utf-8-sig")
+    assert f"/{today.year + 543}" in text  # the CSV writes the B.E. date out

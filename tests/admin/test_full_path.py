@@ -152,7 +152,11 @@ def test_web_intake_to_rating(app, client, login_as, frozen, smtp_server, web_ca
     _ok(
         officer.post(
             f"/admin/cases/{case_id}/complete",
-            data={"outcome": "resolved", "result_text": "กองช่างซ่อมผิวถนนเรียบร้อยแล้วเมื่อ 1 มิ.ย. 2570"},
+            data={
+                "outcome": "resolved",
+                "result_text": "กองช่างซ่อมผิวถนนเรียบร้อยแล้วเมื่อ 1 มิ.ย. 2570",
+                "confirmed": "yes",
+            },
         )
     )
     with app.app_context():

@@ -5,10 +5,15 @@ changes."""
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date, datetime
+
+from PIL import Image
 
 from casework.extensions import db
 from casework.models import AuditEntry, Case, Category, DeclaredHoliday, Department, Organization
+from tests.upload_samples import PNG
 
 
 def test_settings_are_saved_and_audited(app, client, login_as):
@@ -135,3 +140,35 @@ def test_audit_page_labels_numbers_and_details(app, client, login_as, web_case):
     assert "แก้ไขบัญชีผู้ใช้" not in filtered.split("<tbody>")[1]
     mine = client.get(f"/admin/audit?actor={admin_id}").get_data(as_text=True)
     assert "officer-works@staff.test" not in mine.split("<tbody>")[1]
+
+
+def test_the_seal_is_uploaded_and_shown_on_pages_and_letters(app, client, login_as, web_case):
+    assert client.get("/seal.png").status_code == 404  # none yet
+    login_as("sysadmin")
+    refused = client.post(
+        "/admin/settings/seal",
+        data={"seal": (io.BytesIO(b"not a picture"), "seal.txt")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400 and 'id="seal-error"' in refused.get_data(as_text=True)
+    saved = client.post(
+        "/admin/settings/seal",
+        data={"seal": (io.BytesIO(PNG), "seal.png")},
+        content_type="multipart/form-data",
+    )
+    assert saved.status_code == 302
+    html = client.get("/").get_data(as_text=True)
+    src = re.search(r'<img class="brand-seal" src="([^"]+)"', html).group(1)
+    served = client.get(src)
+    assert served.mimetype == "image/png"
+    assert Image.open(io.BytesIO(served.get_data())).size == Image.open(io.BytesIO(PNG)).size
+    case_id, _ = web_case()
+    officer = app.test_client()
+    login_as("officer", "works", on=officer)
+    letter = officer.get(f"/admin/cases/{case_id}/notices/acknowledgement").get_data(as_text=True)
+    assert f'<img class="letter-seal" src="{src}"' in letter
+    with app.app_context():
+        assert db.session.scalar(db.select(AuditEntry).filter_by(action="settings.seal"))
+    client.post("/admin/settings/seal", data={"remove": "y"}, content_type="multipart/form-data")
+    assert client.get("/seal.png").status_code == 404
+    assert "brand-seal" not in client.get("/").get_data(as_text=True)

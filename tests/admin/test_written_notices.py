@@ -45,7 +45,10 @@ def test_acknowledgement_is_a_thai_official_letter(app, client, login_as, frozen
     assert response.status_code == 200
     with app.app_context():
         number = db.session.get(Case, case_id).case_number
-    assert f"ที่ ตย 52001/{number}" in text
+    # The prefix, then a blank for the clerk's outgoing number: never the case number.
+    ref = _text(re.search(r'<div class="ref">(.*?)</div>', html, re.S).group(1)).strip()
+    assert ref == "ที่ ตย 52001/ .........."
+    assert number not in ref
     assert "เทศบาลเมืองตัวอย่าง 123 ถนนเทศบาล" in text
     assert "8 เมษายน 2570" in text  # issued and received today, in B.E.
     for part in ("เรื่อง แจ้งการรับเรื่องร้องเรียน", "เรียน สมชาย ใจดี", "ขอแสดงความนับถือ"):
@@ -120,3 +123,15 @@ def test_letters_print_on_a4_with_local_fonts_only(app, client, login_as, web_ca
     assert "size: A4" in css and "@media print" in css
     assert "url(" not in css and "@import" not in css  # fonts: local() only
     assert "TH Sarabun New" in css and "break-inside: avoid" in css
+
+
+def test_without_a_prefix_the_reference_line_is_left_blank(app, client, login_as, web_case):
+    with app.app_context():
+        org = db.session.scalars(db.select(Organization)).first()
+        org.letter_prefix = ""
+        db.session.commit()
+    case_id, _ = web_case()
+    login_as("officer", "works")
+    html = client.get(f"/admin/cases/{case_id}/notices/acknowledgement").get_data(as_text=True)
+    ref = _text(re.search(r'<div class="ref">(.*?)</div>', html, re.S).group(1)).strip()
+    assert re.fullmatch(r"ที่ \.+", ref)

@@ -11,6 +11,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from casework.dates import clock
 from casework.dates.thaidate import be_year, fiscal_year, local_date
@@ -267,7 +268,7 @@ def test_pages_load_nothing_from_other_sites_and_keep_the_csp(open_page, live_se
     page.fill("#tracking_code", code)
     page.locator("form button[type=submit]").click()
     page.wait_for_selector("ol.timeline")
-    page.locator(".lang a[hreflang=en]").click()
+    page.locator(".lang button[lang=en]").click()  # a page reached by a POST: posted again
     page.wait_for_function("document.documentElement && document.documentElement.lang === 'en'")
 
     journal = page.journal
@@ -314,12 +315,13 @@ def test_receipt_prints_on_one_a4_page_without_the_site_chrome(page):
     _fill(page, subject="ท่อระบายน้ำอุดตัน", details="น้ำท่วมขังหน้าบ้านทุกครั้งที่ฝนตก")
     page.locator(SUBMIT).click()
     _, code = _receipt(page)
+    page.wait_for_load_state("load")  # forms.js and the favicon have arrived
     page.emulate_media(media="print")
     for hidden in (".site-header", ".main-nav", ".site-footer", ".skip-link", "button"):
         for element in page.locator(hidden).all():
-            assert element.is_hidden(), f"{hidden} shows in print"
-    assert page.locator(".print-only").is_visible()
-    assert page.locator(".code").inner_text().strip() == code
+            expect(element, f"{hidden} shows in print").to_be_hidden()
+    expect(page.locator(".print-only")).to_be_visible()
+    expect(page.locator(".code")).to_have_text(code)
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF-")
     assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) == 1
@@ -384,3 +386,22 @@ def test_a_file_too_large_is_caught_before_anything_is_uploaded(page, live_serve
     page.locator(SUBMIT).click()
     _receipt(page)
     assert live_server.count(Case) == before + 1
+
+
+def test_switching_language_after_a_tracking_lookup_keeps_the_page(page):
+    """A page reached by a POST: the switch posts it again, so no 405 and no code in a URL."""
+    _start_complaint(page)
+    _fill(page, subject="ป้ายจราจรล้ม", details="ป้ายจราจรหน้าโรงเรียนล้มขวางทาง")
+    page.locator(SUBMIT).click()
+    _, code = _receipt(page)
+    page.locator(".lang button[lang=en]").click()  # the receipt keeps its language switch
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("dl.facts .code")).to_have_text(code)
+    page.goto("/complaints/track")
+    page.fill("#tracking_code", code)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("h2", has_text="Progress")).to_be_visible()
+    page.locator(".lang button[lang=th]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "th")
+    expect(page.locator("h2", has_text="ความคืบหน้า")).to_be_visible()
+    _no_code_in_urls(page, code)

@@ -211,7 +211,9 @@ def test_transferred_complainant_claims_the_receipt_once_on_the_tip_pages(
         reporter={"name": "นายผู้ร้อง สุจริตใจ", "phone": "0899999999"},
         consent=True,
     )
-    r = supervisor.post(f"/admin/tips/transfer/{filed.case.id}", data={"category": "bribery"})
+    r = supervisor.post(
+        f"/admin/tips/transfer/{filed.case.id}", data={"category": "bribery", "confirmed": "yes"}
+    )
     assert r.status_code == 302
     assert supervisor.get(f"/admin/cases/{filed.case.id}").status_code in (200, 404)
     page = client.post("/complaints/track", data={"tracking_code": filed.tracking_code})

@@ -276,7 +276,7 @@ def test_no_row_of_a_tip_keeps_a_time_finer_than_the_day(
         data={"tracking_code": filed.tracking_code, "message": "มีพยานด้วย"},
     )
     r = supervisor_client.post(
-        f"/admin/tips/transfer/{filed.case.id}", data={"category": "bribery"}
+        f"/admin/tips/transfer/{filed.case.id}", data={"category": "bribery", "confirmed": "yes"}
     )
     assert r.status_code == 302
     after = file_complaint(

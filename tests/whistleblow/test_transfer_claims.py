@@ -50,7 +50,9 @@ def transfer_by_code(app, signed_in, code: str) -> int:
         complaint_id = db.session.scalar(
             select(Case.id).filter_by(channel="complaint").order_by(Case.id.desc())
         )
-    r = supervisor.post(f"/admin/tips/transfer/{complaint_id}", data={"category": "bribery"})
+    r = supervisor.post(
+        f"/admin/tips/transfer/{complaint_id}", data={"category": "bribery", "confirmed": "yes"}
+    )
     assert r.status_code == 302
     with app.app_context():
         return db.session.scalar(select(Case.id).filter_by(channel="tip"))
