@@ -1,5 +1,6 @@
 """Flask extension objects, created once and bound to an app in the factory."""
 
+import errno
 import hashlib
 import hmac
 import ipaddress
@@ -67,6 +68,18 @@ def database_answers() -> bool:
         db.session.rollback()
         return False
     return True
+
+
+def storage_full(error: BaseException) -> bool:
+    """Whether a write failed for want of space: SQLite's SQLITE_FULL ("database or disk is
+    full"), PostgreSQL's disk_full (SQLSTATE 53100) or the operating system's ENOSPC, as raised
+    or wrapped by SQLAlchemy."""
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+        return True
+    if getattr(cause, "sqlstate", None) == "53100":
+        return True
+    return getattr(cause, "sqlite_errorcode", None) == 13  # SQLITE_FULL
 
 
 migrate = Migrate()

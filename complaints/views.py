@@ -57,7 +57,7 @@ def submit():
         filed = intake.file_complaint(org, complaint_submission(form, files))
     except intake.IntakeError as error:
         attach_errors(form, error)
-        return _form_again(form, error.fields, org, files)
+        return _form_again(form, error.fields, org, files, error.status)
     return _receipt(filed, org)
 
 
@@ -97,12 +97,13 @@ def receipt():
     return _receipt(intake.Filed(case, form.tracking_code.data), current_org())
 
 
-def _form_again(form, errors: dict, org, files: FormFiles):
+def _form_again(form, errors: dict, org, files: FormFiles, status: int = 400):
     """The form, with what was typed, the files kept for it, and what to correct."""
     form.category.choices = _categories(org)
     errors = dict(errors)
     kept = files.keep(errors)
-    return render_template("complaints/new.html", form=form, errors=errors, org=org, kept=kept), 400
+    page = render_template("complaints/new.html", form=form, errors=errors, org=org, kept=kept)
+    return page, status
 
 
 @bp.get("/track")

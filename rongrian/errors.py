@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from casework.cases.errors import FieldErrors
@@ -48,6 +49,10 @@ def _texts() -> dict[int, tuple[str, str]]:
     }
 
 
+# How long a client is asked to wait after the database failed to answer.
+DATABASE_RETRY_AFTER = 30
+
+
 def _message(status: int, default: str = "") -> str:
     return _texts().get(status, ("", default))[1]
 
@@ -79,8 +84,6 @@ def _page(status: int, message: str, error_id: str | None = None):
 
 def _with_org() -> None:
     """Error pages show the organization's name when the database can say it."""
-    from flask import g
-
     from casework.extensions import db
     from rongrian.tenancy import current_org
 
@@ -145,11 +148,73 @@ def _handle_unexpected(error: Exception):
     return _page(500, _message(500), error_id)
 
 
+def _handle_database_error(error: DBAPIError):
+    """The database did not answer (restarting, failing over, out of connections) or had no
+    room left to write: a 503 that says so and asks to try again, never a 500. Nothing was
+    saved: the transaction is rolled back. The connection pool checks each connection before
+    use (pool_pre_ping) and drops those the error invalidated, so once the database is back the
+    next request works, without restarting the app. Any other database error is unexpected."""
+    import logging
+
+    from casework.extensions import db, storage_full
+
+    full = storage_full(error)
+    if not (full or _unreachable(error)):
+        return _unexpected(error)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the pool replaces it
+        db.session.remove()
+    g.pop("rongrian_org", None)  # its name would be read from the database the page lacks
+    logging.getLogger(__name__).warning(
+        "database %s: answered 503", "storage full" if full else "unavailable"
+    )
+    if full:
+        message = _(
+            "The system has no room left to save what you sent. Nothing was saved; please try "
+            "again later."
+        )
+    else:
+        message = _(
+            "The system cannot reach its database right now. Nothing was saved; please try "
+            "again in a few minutes."
+        )
+    response = api_error(503, message) if wants_json() else make_response(*_page(503, message))
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
+def _unreachable(error: DBAPIError) -> bool:
+    """A failure to reach the database rather than of the statement: a connection the driver
+    found broken or could not open, PostgreSQL's class 08 (connection exception), 57P
+    (shutdown, restart) and 53300 (too many connections), SQLite's busy, locked and cannot
+    open."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    if error.connection_invalidated or isinstance(error, InterfaceError):
+        return True
+    state = getattr(error.orig, "sqlstate", None)
+    if state:
+        return state.startswith(("08", "57P", "53300"))
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code in (5, 6, 14)  # SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CANTOPEN
+    # A driver error that no server answered (connection refused, timed out, reset).
+    return isinstance(error, OperationalError)
+
+
+def _unexpected(error: Exception):
+    if current_app.testing or current_app.config.get("PROPAGATE_EXCEPTIONS"):
+        raise error
+    return _handle_unexpected(error)
+
+
 def init_app(app: Flask) -> None:
     from rongrian import errorlog
 
     errorlog.init_app(app)
     app.register_error_handler(HTTPException, _handle)
     app.register_error_handler(FieldErrors, _handle_field_errors)
+    app.register_error_handler(DBAPIError, _handle_database_error)
     if not (app.testing or app.config.get("PROPAGATE_EXCEPTIONS")):
         app.register_error_handler(Exception, _handle_unexpected)

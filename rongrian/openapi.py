@@ -122,12 +122,15 @@ def _error_responses(*codes: int) -> dict:
         "Origin that is another host or null); fields names the header. Clients that send "
         "neither header are not affected",
         404: "Not found (a wrong code and an unknown code get the same answer)",
-        409: "The Idempotency-Key was already used for a different complaint",
+        409: "The Idempotency-Key was already used for a different complaint or tip",
         413: "Body or attachment too large",
         415: "Unsupported content type",
         429: "Too many requests",
         431: "A request header is larger than 8 KB (rongrian.security.refuse_large_headers)",
         500: "Something went wrong on the server; error_id names the logged error",
+        503: "The database is unreachable (restarting, failing over) or has no room left to "
+        "write; nothing was saved. Retry-After says when to try again. A filing whose files "
+        "could not be stored names them in fields.attachments",
     }
     return {
         str(c): {
@@ -551,8 +554,24 @@ PATHS["/api/v1/tips"] = _tip_op(
     "TipIn",
     "201",
     "TipFiled",
-    (400,),
+    (400, 409),
 )
+PATHS["/api/v1/tips"]["post"]["parameters"] = [
+    {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "description": "16 to 128 visible ASCII characters, random per tip, kept as secret as "
+        "the receipt. A retry with the same key and the same answers (a connection that broke "
+        "after filing) gets the first receipt and proof again (200); the same key with another "
+        "tip is refused (409).",
+        "schema": {"type": "string", "pattern": TOKEN.pattern},
+    }
+]
+PATHS["/api/v1/tips"]["post"]["responses"]["200"] = {
+    "description": "A retry with the same Idempotency-Key: the first receipt",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TipFiled"}}},
+}
 PATHS["/api/v1/tips/status"] = _tip_op(
     "Follow a tip with its receipt", "ReceiptIn", "200", "TipStatus", (400, 404)
 )
@@ -779,9 +798,9 @@ SCHEMAS.update(
 
 
 def _refusals(method: str, op: dict) -> dict:
-    """What any operation may answer besides its own: 431 and 500 everywhere; for a request
-    with a body also 403 (rongrian.security.refuse_cross_site), 413, 415 and 429."""
-    codes = (431, 500)
+    """What any operation may answer besides its own: 431, 500 and 503 everywhere; for a
+    request with a body also 403 (rongrian.security.refuse_cross_site), 413, 415 and 429."""
+    codes = (431, 500, 503)
     if "requestBody" in op:
         codes = (403, 413, 415, 429, *codes)
     return {**op, "responses": {**op["responses"], **_error_responses(*codes)}}

@@ -3,12 +3,13 @@ the receipt. The receipt travels only in request bodies, never in a URL."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
 from casework.cases import lifecycle
 from casework.cases.errors import FieldErrors
 from casework.dates.thaidate import local_date
+from casework.general import intake
 from casework.tipline import filing, messages, reveal
 from rongrian import ratelimits
 from rongrian.api import flag_field, json_object, object_field, payload, text_field
@@ -52,7 +53,11 @@ def _submission(data: dict, uploads: list) -> filing.TipSubmission:
         },
         consent=flag_field(data, "consent", fields),
         uploads=uploads,
+        idempotency_token=request.headers.get("Idempotency-Key"),
+        reshow_receipt=True,
     )
+    if sub.idempotency_token is not None and not intake.usable_token(sub.idempotency_token):
+        fields["Idempotency-Key"] = str(intake.BAD_TOKEN)
     sub.reported_elsewhere = sub.reported_elsewhere or "no"
     if fields:
         raise FieldErrors(fields)
@@ -64,10 +69,15 @@ def _submission(data: dict, uploads: list) -> filing.TipSubmission:
 @no_store
 def file_tip():
     data, uploads = payload()
-    filed = filing.file_tip(current_org(), _submission(data, uploads))
+    try:
+        filed = filing.file_tip(current_org(), _submission(data, uploads))
+    except filing.IntakeError as error:
+        if "idempotency_token" in error.fields:  # the client sent it as a header
+            error.fields["Idempotency-Key"] = error.fields.pop("idempotency_token")
+        raise
     return jsonify(
         {"case_number": filed.case.case_number, "receipt": filed.receipt, "proof": filed.proof}
-    ), 201
+    ), 200 if filed.repeated else 201
 
 
 def _case_from_body(data: dict):

@@ -106,7 +106,7 @@ def submit():
         attach_errors(form, error)
         errors = dict(error.fields)
         kept = files.keep(errors, prepare=filing.scrubbed_copy)
-        return _form_page(form, errors, 400, kept)
+        return _form_page(form, errors, error.status, kept)
     return _receipt(filed, org)
 
 

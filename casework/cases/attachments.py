@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from PIL import Image
+from sqlalchemy.exc import OperationalError
 
 from casework.cases import timeline
+from casework.cases.errors import IntakeError
 from casework.crypto import fields, keys
-from casework.extensions import db
+from casework.extensions import db, storage_full
 from casework.models import Attachment, Case
 
 MAX_FILES = 5
@@ -176,6 +178,25 @@ def store(case: Case, uploads: list[Upload], *, uploaded_by: str, message_id=Non
         db.session.add(row)
         rows.append(row)
     return rows
+
+
+NO_ROOM = _l(
+    "The files could not be saved because the system's storage is full. Nothing was filed; "
+    "please try again later, or send without the files."
+)
+
+
+@contextmanager
+def room_for(uploads: list[Upload]) -> Iterator[None]:
+    """Around filing a case with files (which rolls back on error): a database that has no
+    room left to write them is refused beside the attachments field, with a 503, instead of
+    failing the whole request. Nothing of the case is left: its transaction was rolled back."""
+    try:
+        yield
+    except OperationalError as error:
+        if uploads and storage_full(error):
+            raise IntakeError({"attachments": NO_ROOM}, NO_ROOM, status=503) from None
+        raise
 
 
 def filename(att: Attachment, case: Case) -> str:

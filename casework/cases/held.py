@@ -26,13 +26,14 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.exc import OperationalError
 
 from casework.cases import attachments
 from casework.cases.attachments import Upload
 from casework.crypto import fields, keys, rotation
 from casework.crypto.blindindex import keyed_tag
 from casework.dates import clock
-from casework.extensions import db, transaction
+from casework.extensions import db, storage_full, transaction
 from casework.models import HeldUpload, Organization
 
 CHANNELS = ("complaint", "tip")
@@ -171,41 +172,46 @@ def keep(
     token = token if usable(token) else new_token()
     now = clock.utcnow()
     refused: list[str] = []
-    with transaction():
-        db.session.execute(delete(HeldUpload).where(HeldUpload.expires_at <= now))
-        room = attachments.MAX_FILES - len(_rows(org.id, channel, token))
-        ring = keys.keyring()
-        tag = _tag(org.id, channel, token)
-        for upload in chosen:
-            problem = attachments.problems([upload])
-            if problem is None and room <= 0:
-                problem = str(
-                    _l(
-                        "%(name)s: a form takes at most %(n)d files.",
-                        name=attachments.safe_name(upload.filename),
-                        n=attachments.MAX_FILES,
+    try:
+        with transaction():
+            db.session.execute(delete(HeldUpload).where(HeldUpload.expires_at <= now))
+            room = attachments.MAX_FILES - len(_rows(org.id, channel, token))
+            ring = keys.keyring()
+            tag = _tag(org.id, channel, token)
+            for upload in chosen:
+                problem = attachments.problems([upload])
+                if problem is None and room <= 0:
+                    problem = str(
+                        _l(
+                            "%(name)s: a form takes at most %(n)d files.",
+                            name=attachments.safe_name(upload.filename),
+                            n=attachments.MAX_FILES,
+                        )
                     )
+                if problem is not None:
+                    refused.append(problem)
+                    continue
+                kept = prepare(upload) if prepare else upload
+                row = HeldUpload(
+                    organization_id=org.id,
+                    channel=channel,
+                    form_tag=tag,
+                    content_type=attachments.sniff(kept.data) or "application/octet-stream",
+                    size=len(kept.data),
+                    expires_at=expiry(now),
                 )
-            if problem is not None:
-                refused.append(problem)
-                continue
-            kept = prepare(upload) if prepare else upload
-            row = HeldUpload(
-                organization_id=org.id,
-                channel=channel,
-                form_tag=tag,
-                content_type=attachments.sniff(kept.data) or "application/octet-stream",
-                size=len(kept.data),
-                expires_at=expiry(now),
-            )
-            meta = {
-                "name": attachments.safe_name(upload.filename),
-                "sha256": upload.chosen_sha256(),
-            }
-            row.meta_sealed = fields.encrypt_json(ring, meta, aad(row, "meta"))
-            row.data_sealed = fields.encrypt(ring, kept.data, aad(row, "data"))
-            db.session.add(row)
-            room -= 1
+                meta = {
+                    "name": attachments.safe_name(upload.filename),
+                    "sha256": upload.chosen_sha256(),
+                }
+                row.meta_sealed = fields.encrypt_json(ring, meta, aad(row, "meta"))
+                row.data_sealed = fields.encrypt(ring, kept.data, aad(row, "data"))
+                db.session.add(row)
+                room -= 1
+    except OperationalError as error:  # the disk is full: nothing can be kept
+        if not storage_full(error):
+            raise
+        return Kept(token, [], [str(attachments.NO_ROOM)])
     return Kept(token, listed(org, channel, token), refused)
 
 

@@ -205,7 +205,8 @@ def file_complaint(
     while True:
         token = sub.idempotency_token
         try:
-            return _create(org, sub, category, actor_id, before_commit)
+            with attachments.room_for(sub.uploads):
+                return _create(org, sub, category, actor_id, before_commit)
         except IntegrityError:
             earlier = _repeat(org, sub)  # may derive a new token: the Back button's changed form
             if earlier:

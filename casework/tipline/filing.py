@@ -19,6 +19,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from casework.cases import attachments, contact, held, numbering, timeline, values
 from casework.cases.attachments import Upload
@@ -101,6 +102,10 @@ class TipSubmission:
     # The web form's files kept across a form error (casework.cases.held): already in
     # ``uploads``; deleted from where they were kept when the tip is filed.
     held_token: str | None = None
+    # The API's Idempotency-Key: a retry with the same key and the same tip gets the receipt
+    # again (a client whose connection broke after filing). The web form's token never does:
+    # anyone at the same browser could press Back and send the form again.
+    reshow_receipt: bool = False
 
     def answers(self) -> dict:
         """The questionnaire as it is sealed and hashed into the proof (no identity)."""
@@ -229,19 +234,48 @@ def new_pseudonym() -> str:
     return tracking.generate_code(7)
 
 
-def _repeat(token: str | None) -> FiledTip | None:
+REUSED_KEY = _l("This key was already used for a different report. Use a new random key.")
+
+
+def _reshow_key(token: str) -> str:
+    """What seals the receipt for a retry: the client's key bound to the server's tracking
+    key, so a database dump cannot test guesses of a weak key to open it."""
+    return tracking.hash_code(keys.keyring().tracking_key, "tip-idempotency:" + token)
+
+
+def _repeat(org: Organization, sub: TipSubmission) -> FiledTip | None:
+    """The tip this submission repeats (same token), or None. With ``reshow_receipt`` the
+    first receipt and proof come back, once the answers are seen to be the same tip (a key
+    reused for another tip is refused, 409); the web form's repeat shows neither."""
+    token = sub.idempotency_token
     if not token:
         return None
     case = db.session.scalar(select(Case).filter_by(idempotency_hash=resubmit.token_hash(token)))
-    return FiledTip(case, None, None, repeated=True) if case is not None else None
+    if case is None:
+        return None
+    if not (sub.reshow_receipt and case.receipt_sealed):
+        return FiledTip(case, None, None, repeated=True)
+    if case.organization_id != org.id or content_of(case)["answers"] != sub.answers():
+        raise IntakeError({"idempotency_token": str(REUSED_KEY)}, status=409)
+    receipt = resubmit.open_sealed(_reshow_key(token), case.receipt_sealed)
+    if receipt is None:
+        return FiledTip(case, None, None, repeated=True)
+    return FiledTip(case, receipt, proof_for(case, receipt), repeated=True)
 
 
 def file_tip(org: Organization, sub: TipSubmission) -> FiledTip:
-    """Validate and file; IntakeError with field messages. Commits on success."""
-    earlier = _repeat(sub.idempotency_token)
-    if earlier:
-        return earlier
+    """Validate and file; IntakeError with field messages. Commits on success. A second
+    request with the same token while the first is being filed waits for it (the token's
+    unique hash), then answers as a repeat."""
+    if not sub.reshow_receipt:
+        earlier = _repeat(org, sub)
+        if earlier:
+            return earlier
     errors = normalize(sub)
+    if sub.reshow_receipt and not errors:  # compared with the earlier tip's cleaned answers
+        earlier = _repeat(org, sub)
+        if earlier:
+            return earlier
     category = None if errors.get("category") else find_category(org, sub.category, "tip")
     if category is None and "category" not in errors:
         errors["category"] = str(_l("Choose a category from the list."))
@@ -254,13 +288,20 @@ def file_tip(org: Organization, sub: TipSubmission) -> FiledTip:
         )
     if errors:
         raise IntakeError(errors)
-    try:
-        filed = create(org, category, sub)
-        held.discard(org, "tip", sub.held_token)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    with attachments.room_for(sub.uploads):
+        try:
+            filed = create(org, category, sub)
+            held.discard(org, "tip", sub.held_token)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            earlier = _repeat(org, sub)
+            if earlier:
+                return earlier
+            raise
+        except Exception:
+            db.session.rollback()
+            raise
     return filed
 
 
@@ -297,6 +338,8 @@ def create(
     )
     receipt = new_receipt(org, case, details, content) if with_receipt else None
     details.receipt_lookup = receipt.lookup if receipt else None
+    if receipt and sub.reshow_receipt and sub.idempotency_token:
+        case.receipt_sealed = resubmit.seal(_reshow_key(sub.idempotency_token), receipt.text)
     db.session.add(details)
     excluded = _exclude_conflicts(case, answers["accused"])
     if sub.confidential:
