@@ -1,6 +1,11 @@
-"""Command-line tools: `flask --app wsgi demo load`, `seed`, `keys rotate`, `i18n compile`."""
+"""Command-line tools: `flask --app wsgi demo load`, `seed`, `keys rotate`, `i18n compile`,
+`backup` and `restore`."""
 
 from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -91,6 +96,75 @@ def i18n_compile() -> None:
         click.echo(f"compiled {path}")
 
 
+PASSPHRASE_VARIABLE = "RONGRIAN_BACKUP_PASSPHRASE"
+
+
+def _passphrase(*, confirm: bool) -> str:
+    """From RONGRIAN_BACKUP_PASSPHRASE (for scripts), else asked for without echo."""
+    from casework.crypto import archive
+
+    passphrase = os.environ.get(PASSPHRASE_VARIABLE) or click.prompt(
+        "Backup passphrase", hide_input=True, confirmation_prompt=confirm
+    )
+    try:
+        archive.check_passphrase(passphrase)
+    except archive.ArchiveError as error:
+        raise click.ClickException(str(error)) from None
+    return passphrase
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write an encrypted archive of the database (with the attachments) and the keyring to
+    FILE, consistent while the site keeps working. The passphrase comes from
+    RONGRIAN_BACKUP_PASSPHRASE, or is asked for."""
+    from casework import backup
+
+    passphrase = _passphrase(confirm=True)
+    target = file.resolve()
+    fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            manifest = backup.backup(current_app, out, passphrase)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)  # a file named FILE is always a whole archive
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    rows = manifest["rows"]
+    click.echo(
+        f"backup written to {target}: {rows.get('cases', 0):,} cases, "
+        f"{rows.get('attachments', 0):,} attachments, {sum(rows.values()):,} rows in "
+        f"{len(rows)} tables, and the keyring"
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("file", type=click.File("rb"))
+def restore_command(file) -> None:
+    """Load an archive written by `backup` into this instance, whose database must have no
+    tables yet and which must have no keyring file."""
+    from casework import backup
+
+    passphrase = _passphrase(confirm=False)
+    try:
+        manifest = backup.restore(current_app, file, passphrase)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    rows = manifest["rows"]
+    click.echo(
+        f"restored the backup of {manifest['created_at']}: {rows.get('cases', 0):,} cases, "
+        f"{sum(rows.values()):,} rows; keyring written to "
+        f"{current_app.config['RONGRIAN_KEYRING_FILE']}"
+    )
+
+
 def init_app(app: Flask) -> None:
-    for group in (demo_cli, keys_cli, i18n_cli, seed_command):
+    for group in (demo_cli, keys_cli, i18n_cli, seed_command, backup_command, restore_command):
         app.cli.add_command(group)

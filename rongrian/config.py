@@ -153,5 +153,6 @@ DEFAULTS: dict = {
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RECEIPT_KDF_COST": None,  # None: production cost; tests pass a fast one
     "CUSTODIAN_KDF_COST": None,
+    "BACKUP_KDF_COST": None,  # None: casework.crypto.archive's default scrypt cost
     "TESTING": False,
 }

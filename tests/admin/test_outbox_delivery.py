@@ -112,3 +112,34 @@ def test_describe_error_masks_line_ids():
     line_id = "U" + "0123456789abcdef" * 2
     text = outbox.describe_error(ValueError(f"push to {line_id} failed"), line_id)
     assert line_id not in text and "<recipient>" in text
+
+
+def test_mail_gets_through_a_server_that_refuses_for_a_while_and_arrives_once(app, smtp_server):
+    """The mail server first cannot be reached at all, then answers 451 ("try again later")
+    to every message for a while: the worker keeps retrying until each is delivered, and no
+    recipient gets a message twice."""
+    from tests.gunicorn_helpers import free_port
+
+    app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=free_port(),  # nothing listens there: connection refused
+        OUTBOX_BACKOFF_SECONDS=0,
+        OUTBOX_MAX_ATTEMPTS=12,
+    )
+    ids = _queue(app, 8)
+    with app.app_context():
+        for _ in range(2):
+            assert outbox.run_once().retried == 8
+        app.config["MAIL_PORT"] = smtp_server.port
+        smtp_server.fail_next = 20  # then 451 for the next 20 attempts
+        for _ in range(12):
+            if not outbox.run_once().retried:
+                break
+        rows = db.session.scalars(
+            db.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+        ).all()
+        assert {row.status for row in rows} == {"sent"}
+        assert max(row.attempts for row in rows) > 3
+    assert smtp_server.fail_next == 0
+    sent_to = Counter(m["to"][0] for m in smtp_server.messages)
+    assert len(sent_to) == 8 and set(sent_to.values()) == {1}

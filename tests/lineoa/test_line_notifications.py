@@ -3,6 +3,8 @@ when LINE fails; answers typed in the chat land on the case; ratings count like 
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from datetime import timedelta
 
 from casework.dates import clock
@@ -205,3 +207,35 @@ def test_postbacks_about_someone_elses_case_do_nothing(chat, other_chat, ctx, of
     assert db.session.get(Case, case.id).rating is None
     workflow.public_update(db.session.get(Case, case.id), officer, "ยังเชื่อมอยู่")
     assert len(chat.collect()) == 1 and other_chat.collect() == []
+
+
+def test_pushes_get_through_a_stretch_of_429_and_500_and_arrive_once(
+    app, chat_on, ctx, line_api, officer
+):
+    """LINE answers 429 and 5xx to every push for a while (some of which it took anyway, then
+    lost the answer): the worker retries until each push is delivered, and each chat gets each
+    update exactly once (the retry key makes LINE refuse a second copy with 409)."""
+    chats = [chat_on(app, f"citizen{n}") for n in range(4)]
+    for chat in chats:
+        chat.file_complaint()
+    cases = db.session.scalars(db.select(Case).order_by(Case.id)).all()
+    ctx.config["OUTBOX_MAX_ATTEMPTS"] = 12
+    stretch = [(429, False), (500, False), (500, True), (503, False), (502, True), (429, False)]
+    line_api.push_failures = stretch * 2
+    for n, case in enumerate(cases):
+        workflow.public_update(case, officer, f"ทีมช่างลงพื้นที่แล้ว รอบที่ {n}")
+    for _ in range(12):
+        if not outbox.run_once().retried:
+            break
+    assert len(line_api.push_attempts) >= 10  # LINE failed most of them at first
+    rows = db.session.scalars(db.select(OutboxMessage).filter_by(template="update")).all()
+    assert len(rows) == 4 and {row.status for row in rows} == {outbox.SENT}
+    pushes = [c for c in line_api.captured if c["how"] == "push"]
+    said = Counter(
+        (push["to"], n)
+        for push in pushes
+        for n in range(4)
+        if f"รอบที่ {n}" in json.dumps(push["messages"], ensure_ascii=False)
+    )
+    assert len(said) == 4 and set(said.values()) == {1}
+    assert len({to for to, _ in said}) == 4

@@ -1,8 +1,8 @@
 """Gunicorn workers killed with SIGKILL while people file: nothing is lost, nothing is orphaned.
 
 1,000 submissions (complaints and tips, half each) go through the JSON API to a real gunicorn
-with 2 sync workers on PostgreSQL, while a thread kills a random worker every few hundred
-milliseconds (the arbiter starts a new one). Each submission carries a nonce in its text and an
+with 2 sync workers on PostgreSQL, while a thread kills a serving worker after every 20 to 70
+answers (the arbiter starts a new one). Each submission carries a nonce in its text and an
 Idempotency-Key; a client whose connection breaks sends the same request again with the same
 key, as the OpenAPI document tells clients to, until it gets an answer.
 
@@ -77,6 +77,7 @@ class Clients:
         self.answers: dict[str, tuple[str, dict]] = {}  # nonce -> (channel, body)
         self.broken = 0
         self.statuses: list[int] = []
+        self.serving: set[int] = set()  # workers that have answered
         self.lock = threading.Lock()
 
     def submit(self, n: int) -> None:
@@ -86,7 +87,7 @@ class Clients:
         key = secrets.token_urlsafe(24)
         for _ in range(200):
             try:
-                status, _worker, answer = request(
+                status, worker, answer = request(
                     self.port, "POST", path, body, {"Idempotency-Key": key}
                 )
             except BROKEN:  # the worker died with the request: send it again, same key
@@ -96,6 +97,7 @@ class Clients:
                 continue
             with self.lock:
                 self.statuses.append(status)
+                self.serving.add(int(worker))
             assert status in (200, 201), (status, answer)
             with self.lock:
                 self.answers[nonce] = (channel, answer)
@@ -103,17 +105,26 @@ class Clients:
         raise AssertionError(f"submission {n} never got an answer")
 
 
-def _kill_workers(server, stop: threading.Event, kills: list[int]) -> None:
+def _kill_workers(server, clients: Clients, stop: threading.Event, kills: list[int]) -> None:
+    """After every 20 to 70 answered submissions, SIGKILL a worker that is serving (one that
+    has answered: a worker still booting has nothing to lose). Counted in submissions rather
+    than seconds, so a slow machine sees as many kills as a fast one."""
     rng = random.Random(12)  # noqa: S311 - the timing of faults, not a secret
-    while not stop.wait(rng.uniform(0.2, 0.8)):
-        pids = worker_pids(server)
-        if pids:
-            pid = rng.choice(pids)
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
+    due = rng.randint(20, 70)
+    while not stop.wait(0.02):
+        with clients.lock:
+            if len(clients.answers) < due:
                 continue
-            kills.append(pid)
+            serving = sorted(clients.serving & set(worker_pids(server)))
+        if not serving:
+            continue
+        pid = rng.choice(serving)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue
+        kills.append(pid)
+        due += rng.randint(20, 70)
 
 
 @pytest.mark.real_commits
@@ -133,7 +144,7 @@ def test_killed_workers_lose_no_submission_and_leave_no_orphan(make_app, tmp_pat
     with gunicorn(tmp_path, target, env) as (server, port):
         wait_for_workers(server, port)
         clients, stop = Clients(port), threading.Event()
-        killer = threading.Thread(target=_kill_workers, args=(server, stop, kills))
+        killer = threading.Thread(target=_kill_workers, args=(server, clients, stop, kills))
         killer.start()
         try:
             with ThreadPoolExecutor(CLIENTS) as pool:
