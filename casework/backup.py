@@ -76,11 +76,14 @@ def backup(app: Flask, out: BinaryIO, passphrase: str) -> dict:
             "revision": counts.pop("alembic_version", None),
             "rows": counts,
         }
-        with archive.Writer(out, passphrase, app.config.get("BACKUP_KDF_COST")) as sealed:
-            with tarfile.open(fileobj=sealed, mode="w|") as tar:
-                _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
-                _add_bytes(tar, KEYRING, ring.to_json().encode())
-                tar.add(dump, arcname=dump.name)
+        cost = app.config.get("BACKUP_KDF_COST")
+        with (
+            archive.Writer(out, passphrase, cost) as sealed,
+            tarfile.open(fileobj=sealed, mode="w|") as tar,
+        ):
+            _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())
+            _add_bytes(tar, KEYRING, ring.to_json().encode())
+            tar.add(dump, arcname=dump.name)
     return manifest
 
 
@@ -232,8 +235,7 @@ def restore(app: Flask, source: BinaryIO, passphrase: str) -> dict:
             raise BackupError(f"unsupported archive format {manifest.get('format')!r}")
         if manifest["dialect"] != dialect:
             raise BackupError(
-                f"this archive holds a {manifest['dialect']} database; this instance uses "
-                f"{dialect}"
+                f"this archive holds a {manifest['dialect']} database; this instance uses {dialect}"
             )
         try:
             ring = Keyring.from_json(members[KEYRING].read_text(encoding="utf-8"))

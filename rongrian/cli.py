@@ -96,7 +96,7 @@ def i18n_compile() -> None:
         click.echo(f"compiled {path}")
 
 
-PASSPHRASE_VARIABLE = "RONGRIAN_BACKUP_PASSPHRASE"
+PASSPHRASE_VARIABLE = "RONGRIAN_BACKUP_PASSPHRASE"  # noqa: S105 - a variable's name
 
 
 def _passphrase(*, confirm: bool) -> str:

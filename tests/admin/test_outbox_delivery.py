@@ -135,9 +135,7 @@ def test_mail_gets_through_a_server_that_refuses_for_a_while_and_arrives_once(ap
         for _ in range(12):
             if not outbox.run_once().retried:
                 break
-        rows = db.session.scalars(
-            db.select(OutboxMessage).where(OutboxMessage.id.in_(ids))
-        ).all()
+        rows = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
         assert {row.status for row in rows} == {"sent"}
         assert max(row.attempts for row in rows) > 3
     assert smtp_server.fail_next == 0

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from upload_samples import jpeg, png
 
-from casework import audit, demo
+from casework import audit
 from casework.cases import attachments, identity
 from casework.crypto import archive, keys
 from casework.extensions import db
