@@ -71,6 +71,8 @@ def keys_rotate(retire: bool) -> None:
     version, rows = rotation.rotate(current_app)
     click.echo(f"data key version {version} is current; {rows} sealed values re-encrypted")
     if retire:
+        # Again: a value a worker sealed under the old key while the first pass ran.
+        rotation.reencrypt_all()
         ring = keys.keyring()
         in_use = rotation.versions_in_use()
         for old in sorted(set(ring.data_keys) - in_use - {ring.current}):
