@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -145,6 +145,8 @@ def queue_reminders(org_id: int, plan: list[Reminder]) -> int:
 # becomes 'sent'; after a failure it goes back to 'pending' with exponential backoff, or to
 # 'failed' after OUTBOX_MAX_ATTEMPTS. A worker that dies mid-send leaves the row 'sending':
 # it is never retried by itself (it might have gone out), and admins see it as stuck.
+# On PostgreSQL a pass claims rows one at a time with SKIP LOCKED (claim_next), so workers
+# running at once on any hosts take different rows.
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
@@ -203,11 +205,8 @@ def pending(transports: tuple[str, ...]) -> list[OutboxMessage]:
     )
 
 
-def _due_ids(limit: int) -> list[int]:
-    transports = _ready_transports()
-    if not transports:
-        return []
-    query = (
+def _due(transports: list[str], limit: int):
+    return (
         select(OutboxMessage.id)
         .where(
             OutboxMessage.status == PENDING,
@@ -217,11 +216,39 @@ def _due_ids(limit: int) -> list[int]:
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(query))
+
+
+def _due_ids(limit: int) -> list[int]:
+    transports = _ready_transports()
+    if not transports:
+        return []
+    ids = list(db.session.scalars(_due(transports, limit)))
     db.session.commit()
     return ids
+
+
+def claim_next(skip: Collection[int] = ()) -> int | None:
+    """PostgreSQL: claim the oldest due row that no other worker is claiming, in one statement
+    (``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id``), committed
+    before it is sent. Workers running at once take different rows instead of racing for the
+    same ones, and one that dies holds at most the row it was sending. ``skip``: rows this pass
+    has tried already (a failed row may be due again at once). None when nothing is due."""
+    transports = _ready_transports()
+    if not transports:
+        return None
+    due = _due(transports, 1)
+    if skip:
+        due = due.where(OutboxMessage.id.not_in(list(skip)))
+    oldest = due.with_for_update(skip_locked=True).scalar_subquery()
+    row_id = db.session.scalar(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == oldest, OutboxMessage.status == PENDING)
+        .values(status=SENDING, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return row_id
 
 
 def claim(row_id: int) -> bool:
@@ -245,6 +272,11 @@ def deliver(row_id: int) -> str:
     """Claim and send one row; returns its new status (or '' when it was not ours)."""
     if not claim(row_id):
         return ""
+    return _send(row_id)
+
+
+def _send(row_id: int) -> str:
+    """Send a row this worker has claimed; returns its new status."""
     row = db.session.get(OutboxMessage, row_id, populate_existing=True)
     to = ""
     try:
@@ -285,10 +317,26 @@ def describe_error(error: Exception, to: str) -> str:
     return text[:500]
 
 
+def _claimed(limit: int):
+    """The rows this pass sends, each claimed: on PostgreSQL one at a time with SKIP LOCKED;
+    elsewhere the due rows read at once, each claimed as it comes (None: taken by another)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        tried: list[int] = []
+        for _ in range(limit):
+            row_id = claim_next(tried)
+            if row_id is None:
+                return
+            tried.append(row_id)
+            yield row_id
+        return
+    for row_id in _due_ids(limit):
+        yield row_id if claim(row_id) else None
+
+
 def run_once(limit: int = 100) -> RunStats:
     stats = RunStats()
-    for row_id in _due_ids(limit):
-        status = deliver(row_id)
+    for row_id in _claimed(limit):
+        status = _send(row_id) if row_id is not None else ""
         if status == SENT:
             stats.sent += 1
         elif status == PENDING:

@@ -141,3 +141,25 @@ def test_mail_gets_through_a_server_that_refuses_for_a_while_and_arrives_once(ap
     assert smtp_server.fail_next == 0
     sent_to = Counter(m["to"][0] for m in smtp_server.messages)
     assert len(sent_to) == 8 and set(sent_to.values()) == {1}
+
+
+@pytest.mark.real_commits
+@pytest.mark.postgresql_only
+def test_a_worker_skips_the_row_another_is_claiming_instead_of_waiting(app):
+    """claim_next takes the oldest due row that no other transaction has locked: with the oldest
+    row locked by another worker, it takes the next one at once (SKIP LOCKED), and leaves the
+    locked one to whoever holds it."""
+    first, second, third = _queue(app, 3)
+    with app.app_context():
+        other = db.engine.connect()  # another worker, in the middle of claiming the oldest row
+        try:
+            other.begin()
+            other.execute(
+                db.select(OutboxMessage.id).where(OutboxMessage.id == first).with_for_update()
+            )
+            assert outbox.claim_next() == second
+            assert outbox.claim_next([second]) == third
+        finally:
+            other.close()
+        assert outbox.claim_next([second, third]) == first  # released: now it is taken
+        assert outbox.claim_next([first, second, third]) is None
