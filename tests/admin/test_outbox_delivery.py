@@ -149,6 +149,7 @@ def test_a_worker_skips_the_row_another_is_claiming_instead_of_waiting(app):
     """claim_next takes the oldest due row that no other transaction has locked: with the oldest
     row locked by another worker, it takes the next one at once (SKIP LOCKED), and leaves the
     locked one to whoever holds it."""
+    app.config.update(MAIL_SERVER="127.0.0.1")  # email is a transport ready to send
     first, second, third = _queue(app, 3)
     with app.app_context():
         other = db.engine.connect()  # another worker, in the middle of claiming the oldest row
