@@ -11,7 +11,7 @@ import re
 
 import pytest
 import upload_samples
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from casework.crypto import custodian_keys, sealed
 from casework.crypto.fields import DecryptionError
@@ -78,6 +78,27 @@ def test_api_files_and_follows_a_tip_and_codes_do_not_cross(client):
     assert client.post("/api/v1/tips/status", json={"receipt": code}).status_code == 404
     assert client.post("/whistleblow/status", data={"receipt": code}).status_code == 404
     assert client.post("/whistleblow/status", data={"receipt": receipt}).status_code == 200
+
+
+def test_a_retry_with_the_same_idempotency_key_gets_the_first_receipt(app, client):
+    """A client whose connection broke after its tip was filed sends it again with the same
+    Idempotency-Key and gets the first receipt and proof (200), not a second tip; the key with
+    another tip is refused (409), a malformed key is refused (400)."""
+    key = {"Idempotency-Key": "k" * 12 + "-retry-after-a-broken-connection"}
+    first = client.post("/api/v1/tips", json=tip_payload(), headers=key)
+    assert first.status_code == 201
+    again = client.post("/api/v1/tips", json=tip_payload(), headers=key)
+    assert again.status_code == 200 and again.get_json() == first.get_json()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Case)) == 1
+        stored = db.session.scalar(select(Case.receipt_sealed))
+        assert first.get_json()["receipt"].encode() not in stored  # sealed, not kept readable
+    other = client.post("/api/v1/tips", json=tip_payload(what="เรื่องอื่นโดยสิ้นเชิง"), headers=key)
+    assert other.status_code == 409 and "Idempotency-Key" in other.get_json()["fields"]
+    short = client.post("/api/v1/tips", json=tip_payload(), headers={"Idempotency-Key": "x"})
+    assert short.status_code == 400 and "Idempotency-Key" in short.get_json()["fields"]
+    # Without a key, each request is a tip of its own.
+    assert client.post("/api/v1/tips", json=tip_payload()).status_code == 201
 
 
 def test_api_validation_and_confidential_without_custodian(client):
