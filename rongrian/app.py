@@ -15,7 +15,7 @@ from casework.crypto import keys
 from casework.extensions import babel, csrf, db, limiter, migrate
 from casework.notify import outbox
 from rongrian import config as config_module
-from rongrian import errors, i18n, instance, login, security
+from rongrian import errors, i18n, instance, login, maps, security
 from rongrian.config import ROOT
 
 SURFACES = ("all", "public", "staff")
@@ -56,6 +56,7 @@ def create_app(config: dict | None = None, surface: str | None = None) -> Flask:
     keys.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    maps.init_app(app)
     errors.init_app(app)
     outbox.init_app(app)
     _register(app, surface)

@@ -110,6 +110,19 @@ def from_environment(instance_path: str) -> dict:
         "PUBLISH_K": int(os.environ.get("PUBLISH_K", "3")),
         "PUBLISH_MIN_SAMPLE": int(os.environ.get("PUBLISH_MIN_SAMPLE", "10")),
         "STATS_CACHE_SECONDS": int(os.environ.get("STATS_CACHE_SECONDS", "300")),
+        # Maps (rongrian.maps): the tile server, its attribution (HTML, shown on every map), and
+        # where and how close a map with no pin opens. Pages with a map allow its host in the
+        # CSP's img-src; the tip channel never shows one.
+        "MAP_TILE_URL": os.environ.get(
+            "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        ),
+        "MAP_ATTRIBUTION": os.environ.get(
+            "MAP_ATTRIBUTION",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+            " contributors",
+        ),
+        "MAP_CENTER": os.environ.get("MAP_CENTER", "13.7563,100.5018"),
+        "MAP_ZOOM": int(os.environ.get("MAP_ZOOM", "13")),
         # The licence the open-data package declares (a Frictionless / CKAN licence id).
         "OPEN_DATA_LICENSE": os.environ.get("OPEN_DATA_LICENSE", "CC-BY-4.0"),
         # The LINE Official Account (lineoa): off until both the secret and the token are set.

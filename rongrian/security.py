@@ -10,10 +10,11 @@ from flask import Flask, Response, abort, request
 from flask_babel import gettext as _
 
 from casework import tipline
+from rongrian import maps
 from rongrian.errors import api_error, wants_json
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
@@ -103,7 +104,8 @@ def refuse_large_headers():
 
 def _headers(response: Response) -> Response:
     h = response.headers
-    h.setdefault("Content-Security-Policy", CSP)
+    # Images from our own site only, plus the tile server on a page with a map (rongrian.maps).
+    h.setdefault("Content-Security-Policy", CSP.format(images=maps.image_sources()))
     h.setdefault("X-Content-Type-Options", "nosniff")
     h.setdefault("X-Frame-Options", "DENY")
     h.setdefault("Referrer-Policy", "same-origin")

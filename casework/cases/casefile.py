@@ -20,8 +20,11 @@ def change_status(
     public: bool = True,
     at: datetime | None = None,
 ) -> CaseEvent:
-    """Move ``case`` to ``target`` (IllegalTransition if not allowed); the caller commits."""
+    """Move ``case`` to ``target`` (IllegalTransition if not allowed); the caller commits.
+    Reopening a completed case is ``reopen``'s alone."""
     lifecycle.check(case.channel, case.status, target, outcome)
+    if lifecycle.reopens(case.channel, case.status, target):
+        raise lifecycle.IllegalTransition("a completed case reopens only through casefile.reopen")
     at = at or clock.utcnow()
     org = db.session.get(Organization, case.organization_id)
     before, after = (
@@ -49,6 +52,43 @@ def change_status(
         body=note,
         data=data or None,
         status_from=old,
+        status_to=target,
+        at=at,
+    )
+
+
+def reopen(case: Case, reason: str, *, at: datetime | None = None) -> CaseEvent:
+    """The complainant says a completed case is not fixed: it goes back to work and its clock
+    starts again, a full deadline from today; the outcome, result and rating of the earlier
+    completion stay in the timeline only. Records a public ``reopened`` entry with the reason;
+    the caller commits."""
+    current, target = lifecycle.REOPEN.get(case.channel, ("", ""))
+    if case.status != current:
+        raise lifecycle.IllegalTransition(f"a {case.channel} in {case.status!r} cannot reopen")
+    lifecycle.check(case.channel, current, target)
+    at = at or clock.utcnow()
+    org = db.session.get(Organization, case.organization_id)
+    done = case.completed_at.isoformat() if case.completed_at else None
+    earlier = {"outcome": case.outcome, "completed_at": done}
+    if case.rating is not None:
+        earlier["rating"] = case.rating
+    case.status = target
+    case.outcome = None
+    case.completed_at = None
+    case.result_text = ""
+    case.rating, case.rating_comment, case.rated_at = None, "", None
+    case.due_date = sla.initial_due_date(org, case.category, at)
+    case.original_due_date = None
+    case.explained_at = None
+    case.reopen_count = (case.reopen_count or 0) + 1
+    case.reopened_at = at
+    return timeline.record(
+        case,
+        "reopened",
+        public=True,
+        body=reason,
+        data={**earlier, "due_date": case.due_date.isoformat()},
+        status_from=current,
         status_to=target,
         at=at,
     )

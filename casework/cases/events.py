@@ -51,6 +51,17 @@ KINDS: dict[str, EventKind] = {
     "citizen_info": EventKind(_l("The complainant added information"), _l("You added information")),
     "merged_in": EventKind(_l("A duplicate was merged into this case"), UPDATE),
     "rated": EventKind(_l("Rated by the complainant"), UPDATE),
+    "reopened": EventKind(
+        _l("Reopened: the complainant says it is not fixed"),
+        _l("You said the problem is not fixed: the case is being worked on again"),
+    ),
+    "followed_up": EventKind(
+        _l("Not fixed, after the reopening window: followed up by a new case"),
+        _l("You said the problem is not fixed: a new case follows this one"),
+    ),
+    "after_photos": EventKind(
+        _l("Photos of the result added"), _l("Photos of the result from the municipality")
+    ),
     "line_unlinked": EventKind(_l("The complainant stopped hearing about it in LINE"), UPDATE),
     "transferred": EventKind(
         _l("Moved to the corruption-tip channel"), _l("Moved to the corruption-tip channel")

@@ -9,6 +9,7 @@ photos sent over LINE are stored through it (casework.general.linechat).
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 
@@ -39,3 +40,23 @@ def reencode_image(data: bytes, kind: str) -> bytes:
         else:
             clean.save(out, "PNG", optimize=True)
     return out.getvalue()
+
+
+PREVIEW_SIDE = 960  # pixels, the longer side of a preview
+
+
+def preview(data: bytes, kind: str) -> str:
+    """A JPEG of at most PREVIEW_SIDE pixels a side, base64-encoded, made from the pixels only
+    (no metadata): what a tracking page puts into itself instead of a link to the file.
+    ImageRefused for an image that does not decode."""
+    with decoded_image(data, kind) as image:
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+        if image.mode != "RGB":
+            background = Image.new("RGB", image.size, "white")
+            rgba = image.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            image = background
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=80, optimize=True)
+    return base64.b64encode(out.getvalue()).decode("ascii")

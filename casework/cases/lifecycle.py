@@ -56,7 +56,9 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
         "in_progress": frozenset({"awaiting_info", "forwarded", "completed"}),
         "awaiting_info": frozenset({"in_progress", "forwarded", "completed"}),
         "forwarded": frozenset({"in_progress", "completed"}),
-        "completed": frozenset(),
+        # Reopening: only the complainant's "not fixed" within the organization's window
+        # (casework.cases.casefile.reopen, through casework.general.followup.not_fixed).
+        "completed": frozenset({"in_progress"}),
     },
     "tip": {
         "received": frozenset({"preliminary_review", "closed", "referred_out"}),
@@ -85,6 +87,15 @@ OUTCOMES: dict[str, dict[str, object]] = {
         "referred": _l("Referred to an outside body"),
     },
 }
+
+
+# The change that reopens a completed case: the clock starts again from that day.
+REOPEN: dict[str, tuple[str, str]] = {"complaint": ("completed", "in_progress")}
+
+
+def reopens(channel: str, current: str, target: str) -> bool:
+    """Whether ``current -> target`` reopens a completed case of ``channel``."""
+    return REOPEN.get(channel) == (current, target)
 
 
 class IllegalTransition(ValueError):

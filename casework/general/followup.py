@@ -1,5 +1,13 @@
 """What a citizen can do with their case once the tracking code has found it
-(``casework.cases.lookup``): see it, add information, rate it."""
+(``casework.cases.lookup``): see it, add information, and once it is completed say whether it
+was fixed (แก้ไขแล้วหรือยัง) and rate it.
+
+"Not fixed" (ยังไม่ได้แก้ไข), with a reason, reopens the case within the organization's window
+(``Organization.reopen_window_days`` from the day it was completed) and its clock starts again
+(``casework.cases.casefile.reopen``); after the window it files a new case that follows the
+completed one (``Case.follows_id``). Either way the completed case counts as reopened in the
+figures (``Case.reopen_count``). Ratings go into the survey table (``SurveyAnswer``, source
+``web`` or ``line``) as well as onto the case, which the published satisfaction figure counts."""
 
 from __future__ import annotations
 
@@ -10,14 +18,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casework import audit
-from casework.cases import attachments, casefile, lifecycle, timeline
+from casework.cases import attachments, casefile, identity, images, lifecycle, timeline
 from casework.cases.attachments import Upload
 from casework.cases.errors import FollowUpError
 from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
+from casework.dates.thaidate import local_date
 from casework.extensions import db, transaction
-from casework.general import notices
-from casework.models import Case, CaseEvent, CaseMessage
+from casework.general import intake, notices
+from casework.models import Attachment, Case, CaseEvent, CaseMessage, Organization, SurveyAnswer
 from casework.tipline import claims
 
 
@@ -38,6 +47,12 @@ class PublicView:
     explanation: CaseEvent | None = None  # the latest explanation of the delay
     # Transferred to the corruption channel: whether its receipt was claimed, and when.
     transfer_claim: claims.Notice | None = None
+    # Completed: the complainant may say it is not fixed; until this day it reopens, after it a
+    # new case follows it up.
+    can_reopen: bool = False
+    reopen_until: date | None = None
+    follows: Case | None = None  # the completed case this one follows up
+    followed_by: str = ""  # the number of the case that follows this one up
 
 
 def public_view(case: Case) -> PublicView:
@@ -63,7 +78,26 @@ def public_view(case: Case) -> PublicView:
         else None,
         explanation=explanation if explanation is not None and explanation.public else None,
         transfer_claim=claims.notice_for(case),
+        can_reopen=st.final and case.outcome not in NOT_REOPENED,
+        reopen_until=reopen_until(case) if st.final else None,
+        follows=db.session.get(Case, case.follows_id) if case.follows_id else None,
+        followed_by=next(
+            (e.data.get("case_number", "") for e in reversed(events) if e.kind == "followed_up"),
+            "",
+        ),
     )
+
+
+# Outcomes after which "not fixed" means nothing here: the case lives on elsewhere.
+NOT_REOPENED = ("duplicate", "transferred")
+
+
+def reopen_until(case: Case) -> date | None:
+    """The last day on which "not fixed" reopens this completed case (Bangkok)."""
+    if case.completed_at is None:
+        return None
+    org = db.session.get(Organization, case.organization_id)
+    return local_date(case.completed_at) + timedelta(days=org.reopen_window_days)
 
 
 def explained_date(event: CaseEvent) -> date | None:
@@ -143,14 +177,12 @@ def _same_as_last(case: Case, text: str, uploads: list[Upload]) -> CaseMessage |
 
 
 def case_attachments(case: Case) -> list:
-    from casework.models import Attachment
-
     return list(db.session.scalars(select(Attachment).filter_by(case_id=case.id)))
 
 
-def rate(case: Case, score, comment: str, *, before_commit=None) -> None:
-    """A satisfaction rating (1–5) once the case is completed; only once. Commits;
-    ``before_commit()`` runs in the same transaction (the LINE chat's reply)."""
+def rate(case: Case, score, comment: str, *, before_commit=None, source: str = "web") -> None:
+    """A satisfaction rating (1–5) once the case is completed; only once (until it reopens).
+    Commits; ``before_commit()`` runs in the same transaction (the LINE chat's reply)."""
     comment = clean(comment, multiline=True)
     errors: dict[str, object] = {}
     try:
@@ -168,9 +200,159 @@ def rate(case: Case, score, comment: str, *, before_commit=None) -> None:
     if errors:
         raise FollowUpError(errors)
     with transaction():
-        case.rating = score
-        case.rating_comment = comment
-        case.rated_at = clock.utcnow()
-        timeline.record(case, "rated", public=False, data={"rating": score})
+        _rating(case, score, comment, source)
         if before_commit is not None:
             before_commit()
+
+
+def _rating(case: Case, score: int, comment: str, source: str) -> None:
+    """The complainant's own answer, on the case and in the survey table (not committed)."""
+    now = clock.utcnow()
+    case.rating = score
+    case.rating_comment = comment
+    case.rated_at = now
+    answers = [("overall", score, "")] + ([("comment", None, comment)] if comment else [])
+    for question, value, text in answers:
+        db.session.add(
+            SurveyAnswer(
+                organization_id=case.organization_id,
+                case_id=case.id,
+                question=question,
+                score=value,
+                text=text,
+                source=source,
+                recorded_at=now,
+            )
+        )
+    timeline.record(case, "rated", public=False, data={"rating": score, "source": source})
+
+
+@dataclass
+class NotFixed:
+    """What "not fixed" did: reopened ``case`` itself, or filed ``filed`` to follow it up."""
+
+    case: Case
+    reopened: bool
+    filed: intake.Filed | None = None
+
+
+def not_fixed(
+    case: Case, reason: str, score=None, comment: str = "", *, token: str | None = None
+) -> NotFixed:
+    """The complainant says the completed case is not fixed, with a reason (and, if they like,
+    a rating of how it was handled). Within the window the case reopens and its clock starts
+    again; after it a new case is filed that follows this one (``token``, the form's one-time
+    token, makes a repeated click show the same new case). Commits; FollowUpError by field."""
+    reason = clean(reason, multiline=True)
+    errors: dict[str, object] = {}
+    st = lifecycle.state(case.channel, case.status)
+    if not st.final or case.outcome in NOT_REOPENED:
+        errors["fixed"] = _l("This case is not completed, so there is nothing to reopen.")
+    if not reason:
+        errors["comment"] = _l("Tell us what is still wrong, so that the officers can fix it.")
+    elif len(reason) > LIMITS["rating_comment"]:
+        errors["comment"] = _l("At most %(n)d characters.", n=LIMITS["rating_comment"])
+    value = _score(score, errors, required=False)
+    if case.rating is not None and value is not None:
+        value = None  # rated already: the reason is what counts now
+    if errors:
+        raise FollowUpError(errors)
+    until = reopen_until(case)
+    if until is not None and clock.today() > until:
+        return _follow_up(case, reason, value, token)
+    with transaction():
+        if value is not None:
+            _rating(case, value, "", "web")
+        casefile.reopen(case, reason)
+        audit.record(case.organization_id, "case.reopen", case=case, data={"by": "citizen"})
+    return NotFixed(case, reopened=True)
+
+
+def _score(score, errors: dict, *, required: bool) -> int | None:
+    if score in (None, "") and not required:
+        return None
+    try:
+        value = int(score)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 5:
+        errors["rating"] = _l("Choose a score from 1 to 5.")
+        return None
+    return value
+
+
+def _follow_up(case: Case, reason: str, score: int | None, token: str | None) -> NotFixed:
+    """After the window: a new case, in the same category and place, with the complainant's
+    contact details, that names the completed one; the completed one counts as reopened."""
+    sub = intake.ComplaintSubmission(
+        category=case.category.code,
+        kind=case.kind,
+        subject=case.subject,
+        details=reason,
+        location=case.location,
+        lat=case.lat,
+        lng=case.lng,
+        reporter=identity.reveal(case),
+        consent=case.contact_consent,
+        idempotency_token=token if intake.usable_token(token) else None,
+    )
+
+    def link(filed: intake.Filed) -> None:
+        if score is not None:
+            _rating(case, score, "", "web")
+        filed.case.follows_id = case.id
+        case.reopen_count = (case.reopen_count or 0) + 1
+        case.reopened_at = clock.utcnow()
+        timeline.record(
+            case,
+            "followed_up",
+            public=True,
+            body=reason,
+            data={"case_number": filed.case.case_number},
+        )
+        audit.record(
+            case.organization_id,
+            "case.follow_up",
+            case=case,
+            data={"case_number": filed.case.case_number},
+        )
+
+    try:
+        filed = intake.file_complaint(
+            db.session.get(Organization, case.organization_id), sub, before_commit=link
+        )
+    except intake.IntakeError:
+        raise FollowUpError(
+            {
+                "fixed": _l(
+                    "A new case could not be filed from this one (its category may no longer "
+                    "be in use). Please file a new complaint and give this case's number."
+                )
+            }
+        ) from None
+    return NotFixed(filed.case, reopened=False, filed=filed)
+
+
+@dataclass
+class Photo:
+    """A photo the complainant may see on the tracking page: theirs, or an officer's public
+    one, as a small JPEG preview put into the page itself (no URL can fetch it)."""
+
+    by_officer: bool
+    data_uri: str
+    event_id: int | None
+
+
+def photos(case: Case) -> list[Photo]:
+    """The complainant's own photos and the officers' public ones, decrypted for this page."""
+    found = []
+    for att in case_attachments(case):
+        mine = att.uploaded_by == "citizen"
+        if not (mine or att.public) or att.content_type not in attachments.IMAGE_TYPES:
+            continue
+        try:
+            preview = images.preview(attachments.content(att, case), att.content_type)
+        except attachments.ImageRefused:
+            continue
+        found.append(Photo(not mine, "data:image/jpeg;base64," + preview, att.event_id))
+    return found

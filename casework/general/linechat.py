@@ -238,7 +238,7 @@ def answer(turn: Turn, case: Case, text: str, photos: list[str], then: Callable[
 
 def rate(turn: Turn, case: Case, score, then: Callable[[], None]) -> None:
     """A 1–5 rating from the chat; FollowUpError as on the web."""
-    followup.rate(case, score, "", before_commit=lambda: _finish(turn, then))
+    followup.rate(case, score, "", before_commit=lambda: _finish(turn, then), source="line")
     turn.committed = True
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from casework.extensions import db
@@ -29,3 +29,7 @@ class Attachment(db.Model):
     data_sealed: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     uploaded_at: Mapped[datetime]
     uploaded_by: Mapped[str] = mapped_column(String(16), default="citizen")  # citizen | staff
+    # An officer's "after" photo: the public update or the result (its timeline entry) it
+    # belongs to, and whether the complainant sees it on the tracking page.
+    event_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("case_events.id"))
+    public: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -84,6 +84,12 @@ class Case(db.Model):
     completed_at: Mapped[datetime | None]
     result_text: Mapped[str] = mapped_column(Text, default="")
     merged_into_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("cases.id"))
+    # The complainant said "not fixed" (ยังไม่ได้แก้ไข) after completion: how many times, and when
+    # last (casework.general.followup.not_fixed). Within the organization's window the case
+    # reopens; after it a new case follows this one up (``follows_id`` on the new case).
+    reopen_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    reopened_at: Mapped[datetime | None]
+    follows_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("cases.id"))
 
     # Accepted by the responsible unit (รับเรื่องไว้พิจารณา).
     accepted_at: Mapped[datetime | None]

@@ -41,6 +41,9 @@ class Organization(db.Model):
     # "calendar" or "working": how the SLA clock counts days (the plans do not say).
     sla_mode: Mapped[str] = mapped_column(String(16), default="calendar")
     due_soon_days: Mapped[int] = mapped_column(default=3)
+    # For this many days after completion, "not fixed" on the tracking page reopens a complaint
+    # (its clock starts again); later it files a new case that follows the completed one.
+    reopen_window_days: Mapped[int] = mapped_column(default=30, server_default="30")
     # The organization's letter reference prefix (ที่ มท ๐๐๐๐/...) used on written notices.
     letter_prefix: Mapped[str] = mapped_column(String(64), default="")
     # Who signs written notices when the responsible unit has no head set (e.g. the mayor, or

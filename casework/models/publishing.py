@@ -66,6 +66,6 @@ class SurveyAnswer(db.Model):
     question: Mapped[str] = mapped_column(String(32))
     score: Mapped[int | None]
     text: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(16))  # web | phone | paper
+    source: Mapped[str] = mapped_column(String(16))  # web | line | phone | paper
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = created_at()

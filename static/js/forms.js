@@ -77,15 +77,29 @@
     });
   });
 
-  // "Use my location" fills latitude and longitude when the browser allows it.
+  // "Use my current location" fills latitude and longitude (and moves the map's pin) when the
+  // browser allows it, and says so beside the button when it does not.
   document.querySelectorAll("[data-locate]").forEach(function (button) {
     if (!navigator.geolocation) { button.hidden = true; return; }
     button.hidden = false;
+    var status = document.getElementById(button.dataset.status);
+    function say(text, problem) {
+      if (!status) { return; }
+      status.textContent = text || "";
+      status.className = problem ? "error" : "hint";
+    }
     button.addEventListener("click", function () {
+      say(button.dataset.finding, false);
       navigator.geolocation.getCurrentPosition(function (pos) {
-        document.getElementById("lat").value = pos.coords.latitude.toFixed(6);
-        document.getElementById("lng").value = pos.coords.longitude.toFixed(6);
-      });
+        ["lat", "lng"].forEach(function (id, i) {
+          var input = document.getElementById(id);
+          input.value = (i ? pos.coords.longitude : pos.coords.latitude).toFixed(6);
+          input.dispatchEvent(new Event("change"));
+        });
+        say(button.dataset.found, false);
+      }, function (error) {
+        say(error.code === 1 ? button.dataset.denied : button.dataset.unavailable, true);
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
     });
   });
 

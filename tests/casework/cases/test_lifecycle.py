@@ -21,6 +21,7 @@ ALLOWED = {
         ("awaiting_info", "completed"),
         ("forwarded", "in_progress"),
         ("forwarded", "completed"),
+        ("completed", "in_progress"),  # reopened: the complainant said "not fixed"
     },
     "tip": {
         ("received", "preliminary_review"),
@@ -105,3 +106,13 @@ def test_every_state_maps_onto_a_published_figure(channel):
 def test_only_awaiting_info_pauses_the_clock():
     paused = {c for ch in lifecycle.STATES.values() for c, s in ch.items() if s.paused}
     assert paused == {"awaiting_info"}
+
+
+def test_only_the_complaint_channel_reopens_and_only_from_completed():
+    assert lifecycle.reopens("complaint", "completed", "in_progress")
+    assert not lifecycle.reopens("complaint", "forwarded", "in_progress")
+    assert not any(
+        lifecycle.reopens("tip", a, b) for a, targets in lifecycle.TRANSITIONS["tip"].items()
+        for b in targets
+    )
+    assert lifecycle.allowed("tip", "closed") == frozenset()
