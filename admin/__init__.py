@@ -13,6 +13,7 @@ from admin import (  # noqa: E402,F401  (routes register on import)
     audit_views,
     auth,
     board,
+    case_photos,  # officers' "after" photos (a panel of the case page)
     case_views,
     dashboard,
     exports,

@@ -25,6 +25,7 @@ from casework.dates import clock
 from casework.general import access, actions, linechat, recurrence, workflow
 from casework.general.followup import case_attachments
 from casework.staff import accounts
+from rongrian import maps
 from rongrian.i18n import localized
 from rongrian.security import NO_STORE
 from rongrian.tenancy import current_org
@@ -101,6 +102,8 @@ FORM_ACTION = {form: action for action, form in ACTION_FORM.items()}
 
 def _page(case, status=200, contact=None, earlier=(), **forms):
     st = lifecycle.state(case.channel, case.status)
+    if case.lat is not None and case.lng is not None:
+        maps.use()  # the pin panel (admin/_case_map.html)
     files = []
     if access.can(current_user, "case.attachments", case):
         files = [(a, attachments.filename(a, case)) for a in case_attachments(case)]

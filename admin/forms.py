@@ -220,6 +220,13 @@ class SlaSettingsForm(FlaskForm):
             NumberRange(0, 30, _l("Between %(min)s and %(max)s.")),
         ],
     )
+    reopen_window_days = IntegerField(
+        _l("Days after completion in which “not fixed” reopens a case"),
+        validators=[
+            InputRequired(_REQUIRED),
+            NumberRange(0, 365, _l("Between %(min)s and %(max)s.")),
+        ],
+    )
     letter_prefix = StringField(_l("Letter reference prefix (ที่ …)"), validators=[Length(max=64)])
     signatory_name = StringField(
         _l("Name of the person who signs letters"),

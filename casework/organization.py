@@ -28,6 +28,7 @@ COMPLAINT = "complaint"
 LETTER_SETTINGS = (
     "sla_mode",
     "due_soon_days",
+    "reopen_window_days",
     "letter_prefix",
     "signatory_name",
     "signatory_title",
@@ -76,6 +77,7 @@ def save_settings(org: Organization, data: Mapping, actor_id: int) -> None:
     with transaction():
         org.sla_mode = data["sla_mode"]
         org.due_soon_days = data["due_soon_days"]
+        org.reopen_window_days = data.get("reopen_window_days", org.reopen_window_days)
         for name in ("letter_prefix", "signatory_name", "signatory_title"):
             setattr(org, name, (data.get(name) or "").strip())
         _audited(

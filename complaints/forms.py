@@ -101,7 +101,16 @@ class InfoForm(FlaskForm):
 
 
 class RatingForm(FlaskForm):
+    """Once the case is completed: has it been fixed (แก้ไขแล้วหรือยัง), and the rating. "Not
+    fixed" with a reason reopens it (casework.general.followup.not_fixed)."""
+
     tracking_code = HiddenField()
+    form_token = HiddenField()  # a repeated "not fixed" after the window files one new case
+    fixed = RadioField(
+        _l("Has the problem been fixed?"),
+        choices=options([("yes", _l("Yes, it has been fixed")), ("no", _l("No, not fixed yet"))]),
+        validate_choice=False,
+    )
     rating = RadioField(
         _l("How satisfied are you with how your case was handled?"),
         choices=options(

@@ -12,7 +12,7 @@ from casework.extensions import csrf
 from casework.general import followup, intake
 from complaints import bp
 from complaints.forms import ComplaintForm, InfoForm, RatingForm, TrackForm, complaint_submission
-from rongrian import ratelimits
+from rongrian import maps, ratelimits
 from rongrian.formkit import FormFiles, attach_errors, category_options
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
@@ -33,6 +33,7 @@ def _categories(org):
 
 
 @bp.get("/")
+@maps.shows_map
 def new():
     org = current_org()
     form = ComplaintForm()
@@ -45,6 +46,7 @@ def new():
 @csrf.exempt  # the form checks its own token so an expired one keeps what was typed
 @ratelimits.complaint_submissions
 @no_store
+@maps.shows_map
 def submit():
     org = current_org()
     form = ComplaintForm()
@@ -117,6 +119,7 @@ def _status_page(case, info_form=None, rating_form=None, code="", status=200, no
     rating_form = rating_form or RatingForm(formdata=None)
     info_form.tracking_code.data = code
     rating_form.tracking_code.data = code
+    rating_form.form_token.data = rating_form.form_token.data or intake.new_form_token()
     return (
         render_template(
             "complaints/status.html",
@@ -130,6 +133,7 @@ def _status_page(case, info_form=None, rating_form=None, code="", status=200, no
             limits=LIMITS,
             explained_date=followup.explained_date,
             lang_switch=_switch("complaints.track_lookup", code),
+            photos=followup.photos(case),
         ),
         status,
     )
@@ -193,8 +197,36 @@ def rate():
             case, rating_form=form, code=form.tracking_code.data, status=400, notice=EXPIRED()
         )
     try:
-        followup.rate(case, form.rating.data, form.comment.data)
+        if form.fixed.data == "no":
+            done = followup.not_fixed(
+                case,
+                form.comment.data,
+                form.rating.data,
+                token=form.form_token.data,
+            )
+        else:
+            followup.rate(case, form.rating.data, form.comment.data)
+            done = None
     except followup.FollowUpError as error:
         attach_errors(form, error)
         return _status_page(case, rating_form=form, code=form.tracking_code.data, status=400)
+    if done is not None and done.filed is not None:
+        return render_template(
+            "complaints/receipt.html",
+            filed=done.filed,
+            case=done.case,
+            org=current_org(),
+            files=0,
+            emailed=intake.receipt_emailed(done.filed),
+            follows=case,
+        )
+    if done is not None:
+        return _status_page(
+            case,
+            code=form.tracking_code.data,
+            done=_(
+                "The case was reopened and the officers will work on it again. A new "
+                "deadline runs from today."
+            ),
+        )
     return _status_page(case, code=form.tracking_code.data)

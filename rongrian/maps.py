@@ -38,12 +38,17 @@ def tile_origin(url: str) -> str:
     return f"{parts.scheme}://{host}" if parts.scheme and host else ""
 
 
+def use() -> None:
+    """This response's page shows a map: its CSP allows the tile server's images."""
+    g.rongrian_map = True
+
+
 def shows_map(view):
-    """Mark a view whose page shows a map: its CSP then allows the tile server's images."""
+    """Mark a view whose page shows a map (``use`` for every response of it)."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        g.rongrian_map = True
+        use()
         return view(*args, **kwargs)
 
     return wrapper
@@ -56,7 +61,7 @@ def allowed_here() -> bool:
 
 def image_sources() -> str:
     """The CSP img-src of this response."""
-    sources = "'self' data:"
+    sources = "'self' data:"  # as rongrian.security.CSP
     if allowed_here():
         origin = tile_origin(current_app.config["MAP_TILE_URL"])
         if origin:

@@ -665,6 +665,7 @@ _CHANNEL_STATS = {
         "days_to_completion",
         "within_deadline",
         "late",
+        "reopened",
         "satisfaction",
     ],
     "additionalProperties": False,
@@ -698,6 +699,11 @@ _CHANNEL_STATS = {
             "description": "Completed after the first deadline, or open past it and not "
             "waiting for the complainant; explained: the complainant was told why",
             "properties": {"late": _COUNT, "explained": _COUNT, "share_pct": _PCT},
+        },
+        "reopened": {
+            **_COUNT,
+            "description": "Cases whose complainant said after completion that the problem "
+            "was not fixed (reopened, or followed up by a new case)",
         },
         "satisfaction": {
             "type": "object",

@@ -13,11 +13,13 @@ from casework import tipline
 from rongrian import maps
 from rongrian.errors import api_error, wants_json
 
-CSP = (
+POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
+#: The policy of every page without a map: images from our own site (and data: URIs) only.
+CSP = POLICY.format(images="'self' data:")
 NO_STORE = "no-store, max-age=0"
 HSTS = "max-age=31536000; includeSubDomains"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -105,7 +107,7 @@ def refuse_large_headers():
 def _headers(response: Response) -> Response:
     h = response.headers
     # Images from our own site only, plus the tile server on a page with a map (rongrian.maps).
-    h.setdefault("Content-Security-Policy", CSP.format(images=maps.image_sources()))
+    h.setdefault("Content-Security-Policy", POLICY.format(images=maps.image_sources()))
     h.setdefault("X-Content-Type-Options", "nosniff")
     h.setdefault("X-Frame-Options", "DENY")
     h.setdefault("Referrer-Policy", "same-origin")

@@ -1,6 +1,6 @@
 """/cases: the public list and map of general complaints (casework.publishing.caselist), when
-the organization publishes it. The map is an SVG of the grid cells that have cases: no tiles
-from another site, no JavaScript."""
+the organization publishes it. The map of the grid cells that have cases is a Leaflet map over
+the configured tiles (rongrian.maps); without JavaScript it is an SVG of the same cells."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from casework.cases import lifecycle
 from casework.dates import clock
 from casework.publishing import caselist
 from casework.publishing import stats as published_stats
+from rongrian import maps
 from rongrian.tenancy import current_org
 from transparency import bp
 
@@ -58,6 +59,9 @@ def public_cases():
     rows = caselist.public_cases(
         org, period.fiscal_year, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )
+    area = _map(rows)
+    if area:
+        maps.use()
     return render_template(
         "transparency/cases.html",
         period=period,
@@ -65,7 +69,7 @@ def public_cases():
         total=total,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
-        area=_map(rows),
+        area=area,
         status_label=lambda code: lifecycle.status_label(caselist.CHANNEL, code),
         outcome_label=lambda code: lifecycle.outcome_label(caselist.CHANNEL, code),
         grid=org.public_grid_m,

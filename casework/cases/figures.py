@@ -12,7 +12,9 @@ plans' "in progress" is every case not completed yet). Beside them:
   explanation of delay moved it (``original_due_date``, else ``due_date``);
 * late cases: completed after that deadline, or still open past it today unless waiting for the
   complainant; and how many of them were explained to the complainant (``explained_at``);
-* satisfaction: ratings given, and how many were 4 or 5 out of 5 (the plans' target is 80%).
+* satisfaction: ratings given, and how many were 4 or 5 out of 5 (the plans' target is 80%);
+* reopened: cases whose complainant said "not fixed" after completion (reopened in place, or
+  followed up by a new case after the window: ``Case.reopen_count``).
 
 Every figure is one aggregate query over an index on (organization, received_at), grouped by
 channel; nothing loops over cases in Python, so the cost follows the period's cases, not the
@@ -184,6 +186,7 @@ class ChannelFigures(Satisfaction):
     late_explained: int = 0
     rated: int = 0
     satisfied: int = 0
+    reopened: int = 0
 
     @property
     def timed(self) -> int:
@@ -279,13 +282,14 @@ def period_figures(
         total(and_(late, Case.explained_at.is_not(None))),
         func.count(Case.rating),
         total(Case.rating >= SATISFIED),
+        total(Case.reopen_count > 0),
     ).where(*where)
-    for channel, on_time, late_n, explained, rated, satisfied in db.session.execute(
+    for channel, on_time, late_n, explained, rated, satisfied, reopened in db.session.execute(
         sums.group_by(Case.channel)
     ):
         figures = result[channel]
         figures.on_time, figures.late, figures.late_explained = on_time, late_n, explained
-        figures.rated, figures.satisfied = rated, satisfied
+        figures.rated, figures.satisfied, figures.reopened = rated, satisfied, reopened
     return result
 
 

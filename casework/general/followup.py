@@ -51,6 +51,7 @@ class PublicView:
     # new case follows it up.
     can_reopen: bool = False
     reopen_until: date | None = None
+    reopens_in_place: bool = False  # today is within the window
     follows: Case | None = None  # the completed case this one follows up
     followed_by: str = ""  # the number of the case that follows this one up
 
@@ -63,6 +64,7 @@ def public_view(case: Case) -> PublicView:
         asked = [e for e in events if e.kind == "status" and e.status_to == case.status]
         question = asked[-1].body if asked else ""
     explanation = notices.latest_explanation(case)
+    until = reopen_until(case) if st.final else None
     return PublicView(
         case=case,
         status_label=str(st.label),
@@ -79,7 +81,8 @@ def public_view(case: Case) -> PublicView:
         explanation=explanation if explanation is not None and explanation.public else None,
         transfer_claim=claims.notice_for(case),
         can_reopen=st.final and case.outcome not in NOT_REOPENED,
-        reopen_until=reopen_until(case) if st.final else None,
+        reopen_until=until,
+        reopens_in_place=until is not None and clock.today() <= until,
         follows=db.session.get(Case, case.follows_id) if case.follows_id else None,
         followed_by=next(
             (e.data.get("case_number", "") for e in reversed(events) if e.kind == "followed_up"),

@@ -47,6 +47,7 @@ class Figures(Satisfaction):
     rated: int = 0
     satisfied: int = 0
     rating_sum: int = 0
+    reopened: int = 0  # the complainant said "not fixed" after completion
 
     def add(self, case: Case, due: str) -> None:
         self.total += 1
@@ -68,6 +69,8 @@ class Figures(Satisfaction):
             self.paused += 1
         if case.explained_at is not None:
             self.explained += 1
+        if case.reopen_count:
+            self.reopened += 1
         if case.rating is not None:
             self.rated += 1
             self.rating_sum += case.rating

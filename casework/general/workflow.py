@@ -16,7 +16,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casework import audit
-from casework.cases import attachments, casefile, identity, lifecycle, sla, timeline, values
+from casework.cases import (
+    attachments,
+    casefile,
+    identity,
+    images,
+    lifecycle,
+    sla,
+    timeline,
+    values,
+)
 from casework.cases.errors import FieldErrors
 from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
@@ -170,6 +179,65 @@ def public_update(case: Case, actor: User, text: str) -> None:
         return None
 
     _commit(case, actor, "case.public_update", change)
+
+
+def after_photos(
+    case: Case, actor: User, uploads: list[attachments.Upload], text: str, public: bool
+) -> None:
+    """Officers' "after" photos: with a public update while the case is open (``text`` is the
+    update), or added to the result once it is completed. Photos only (JPEG or PNG), re-encoded
+    without their camera and GPS data; ``public`` ones the complainant sees on the tracking
+    page. WorkflowError under ``photos`` or ``body``."""
+    errors: dict = {}
+    final = lifecycle.state(case.channel, case.status).final
+    text = _text(text, "body", errors, required=not final)
+    problem = attachments.problems(uploads)
+    if not uploads:
+        problem = _l("Attach at least one photo.")
+    elif problem is None and any(
+        attachments.sniff(u.data) not in attachments.IMAGE_TYPES for u in uploads
+    ):
+        problem = _l("Photos only: JPEG or PNG.")
+    if problem:
+        errors["photos"] = problem
+    result = _result_event(case) if final else None
+    if final and result is None:
+        errors["photos"] = _l("This case has no result to add photos to.")
+    if errors:
+        raise WorkflowError(errors)
+    clean = [
+        attachments.Upload(u.filename, images.reencode_image(u.data, attachments.sniff(u.data)))
+        for u in uploads
+    ]
+
+    def change():
+        event = result
+        if event is None:
+            event = timeline.record(
+                case, "public_update", public=True, actor_id=actor.id, body=text
+            )
+            _citizen_email(case, "update")
+            _citizen_line(case, "update", text=text)
+        db.session.flush()  # the photos name the entry by its id
+        for row in attachments.store(case, clean, uploaded_by="staff"):
+            row.event_id, row.public = event.id, bool(public)
+        if final:
+            timeline.record(
+                case,
+                "after_photos",
+                public=bool(public),
+                actor_id=actor.id,
+                data={"files": len(clean)},
+            )
+        return {"photos": len(clean), "public": bool(public), "to": "result" if final else "update"}
+
+    _commit(case, actor, "case.after_photos", change)
+
+
+def _result_event(case: Case):
+    """The timeline entry that completed the case (the latest one)."""
+    done = [e for e in case.events if e.kind == "status" and e.status_to == case.status]
+    return done[-1] if done else None
 
 
 def request_info(case: Case, actor: User, text: str) -> None:

@@ -85,6 +85,7 @@ class ChannelStats:
     satisfied: int
     satisfied_pct: int | None
     meets_target: bool | None
+    reopened: int  # the complainant said "not fixed" after completion
     suppressed: bool  # small breakdown cells are hidden
 
 
@@ -214,6 +215,7 @@ def _channel(org: Organization, found: ChannelFigures, k: int, min_sample: int) 
         satisfied=found.satisfied,
         satisfied_pct=found.satisfied_pct,
         meets_target=found.meets_target,
+        reopened=found.reopened,
         suppressed=suppressed,
     )
 
@@ -302,6 +304,7 @@ def channel_dict(c: ChannelStats) -> dict:
             "share_pct": c.on_time_pct,
         },
         "late": {"late": c.late, "explained": c.late_explained, "share_pct": c.explained_pct},
+        "reopened": c.reopened,
         "satisfaction": {
             "responses": c.rated,
             "satisfied": c.satisfied,

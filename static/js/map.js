@@ -88,5 +88,6 @@
       bounds.push([p.lat, p.lng]);
     });
     map.fitBounds(bounds, { maxZoom: 16, padding: [24, 24] });
+    document.querySelectorAll("[data-map-fallback]").forEach(function (f) { f.hidden = true; });
   });
 })();

@@ -25,6 +25,7 @@ def test_settings_are_saved_and_audited(app, client, login_as):
         data={
             "sla_mode": "working",
             "due_soon_days": "5",
+            "reopen_window_days": "14",
             "letter_prefix": "ตย 52001",
             "signatory_name": "นายใหญ่ ใจกว้าง",
             "signatory_title": "นายกเทศมนตรีเมืองตัวอย่าง",
@@ -38,6 +39,7 @@ def test_settings_are_saved_and_audited(app, client, login_as):
             5,
             "นายใหญ่ ใจกว้าง",
         )
+        assert org.reopen_window_days == 14
         entry = db.session.scalar(db.select(AuditEntry).filter_by(action="settings.sla"))
         assert entry.data["before"]["sla_mode"] == "calendar"
         assert entry.data["after"]["signatory_title"] == "นายกเทศมนตรีเมืองตัวอย่าง"
