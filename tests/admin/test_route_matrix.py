@@ -51,6 +51,7 @@ APPROVERS = frozenset({SYSADMIN, SUPERVISOR, CUSTODIAN})
 ROUTES: dict[str, tuple[object, str]] = {
     # the shared shell and the public complaint channel
     "static": (PUBLIC, STRICT),
+    "leaflet.static": (PUBLIC, LOOSE),  # Leaflet's own files (the sample names none of them)
     "site.home": (PUBLIC, STRICT),
     "site.healthz": (PUBLIC, STRICT),
     "site.set_language": (PUBLIC, STRICT),
@@ -120,6 +121,7 @@ ROUTES: dict[str, tuple[object, str]] = {
     "admin.case_assign": (CASE_WORKERS, STRICT),
     "admin.case_note": (CASE_WORKERS, STRICT),
     "admin.case_update": (CASE_WORKERS, STRICT),
+    "admin.case_photos": (CASE_WORKERS, STRICT),
     "admin.case_request_info": (CASE_WORKERS, STRICT),
     "admin.case_resume": (CASE_WORKERS, STRICT),
     "admin.case_forward": (CASE_WORKERS, STRICT),
