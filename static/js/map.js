@@ -46,7 +46,8 @@
           alt: el.dataset.pinLabel }).addTo(map);
         marker.on("dragend", function () { fill(marker.getLatLng()); });
       }
-      if (zoomIn) { map.setView([lat, lng], Math.max(map.getZoom(), 16)); }
+      // Not animated: a second change while a zoom animates would otherwise be dropped.
+      if (zoomIn) { map.setView([lat, lng], Math.max(map.getZoom(), 16), { animate: false }); }
     }
 
     function fromBoxes(zoomIn) {

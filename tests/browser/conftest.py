@@ -129,6 +129,9 @@ class Journal:
     console: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)
+    # Other origins a test stubs with page.route (a tile server): answered in the browser by
+    # the test itself, so nothing leaves the machine.
+    stubbed: list[str] = field(default_factory=list)
 
     def response(self, response) -> None:
         if response.status >= 500:
@@ -139,6 +142,7 @@ class Journal:
             u
             for u in self.requests
             if not (u.startswith(self.origin + "/") or u.startswith("data:"))
+            and not any(u.startswith(s + "/") for s in self.stubbed)
         ]
 
     def csp_violations(self) -> list[str]:
