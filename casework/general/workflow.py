@@ -200,7 +200,7 @@ def after_photos(
         problem = _l("Photos only: JPEG or PNG.")
     if problem:
         errors["photos"] = problem
-    result = _result_event(case) if final else None
+    result = _result_event(case) if final and case.outcome != "transferred" else None
     if final and result is None:
         errors["photos"] = _l("This case has no result to add photos to.")
     if errors:

@@ -120,7 +120,7 @@ def test_reopening_as_not_fixed(open_page, live_server, screenshot):
     page.fill("#tracking_code", code)
     page.locator("form button[type=submit]").click()
     page.wait_for_selector("#fixed")
-    assert "แก้ไขแล้วหรือยัง" in page.locator("#fixed").inner_text()
+    assert page.locator("#fixed-label").inner_text() == "แก้ไขแล้วหรือยัง"
     page.get_by_label("ยังไม่ได้แก้ไข").check()
     page.fill("#comment", "ยังเป็นหลุมอยู่ รถตกทุกวัน")
     screenshot(page, "tracking-not-fixed-phone")
