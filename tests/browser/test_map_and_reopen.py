@@ -13,6 +13,7 @@ from casework.cases import casefile
 from casework.extensions import db
 from casework.general import intake
 from casework.models import Case, Organization
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}

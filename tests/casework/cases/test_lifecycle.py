@@ -112,7 +112,8 @@ def test_only_the_complaint_channel_reopens_and_only_from_completed():
     assert lifecycle.reopens("complaint", "completed", "in_progress")
     assert not lifecycle.reopens("complaint", "forwarded", "in_progress")
     assert not any(
-        lifecycle.reopens("tip", a, b) for a, targets in lifecycle.TRANSITIONS["tip"].items()
+        lifecycle.reopens("tip", a, b)
+        for a, targets in lifecycle.TRANSITIONS["tip"].items()
         for b in targets
     )
     assert lifecycle.allowed("tip", "closed") == frozenset()

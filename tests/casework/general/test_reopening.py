@@ -148,9 +148,7 @@ def test_reopened_cases_count_in_the_figures(done, frozen, org, complaint):
     assert staff_figures.reopened == 1
 
 
-def test_after_photos_with_a_public_update_then_with_the_result(
-    staff, complaint, frozen, gps_jpeg
-):
+def test_after_photos_with_a_public_update_then_with_the_result(staff, complaint, frozen, gps_jpeg):
     frozen(FILED)
     officer = staff("officer", "works")
     case = complaint()
