@@ -33,8 +33,8 @@ def typed_hash(text: object) -> tuple[str, bool]:
 
 
 # One round trip each; built once, as every lookup runs one of them. The API answers with the
-# case and its timeline; the status page also names its category and unit, and the page's
-# header the organization.
+# case and its timeline; the status page also names its category and unit, shows its photos,
+# and the page's header the organization.
 _WITH_TIMELINE = (
     select(Case)
     .filter(
@@ -47,5 +47,5 @@ _WITH_TIMELINE = (
 _FOR_PAGE = (
     _WITH_TIMELINE.add_columns(Organization)
     .join(Organization, Organization.id == Case.organization_id)
-    .options(joinedload(Case.category), joinedload(Case.department))
+    .options(joinedload(Case.category), joinedload(Case.department), joinedload(Case.attachments))
 )

@@ -349,7 +349,7 @@ class Photo:
 def photos(case: Case) -> list[Photo]:
     """The complainant's own photos and the officers' public ones, decrypted for this page."""
     found = []
-    for att in case_attachments(case):
+    for att in case.attachments:  # loaded with the case (casework.cases.lookup)
         mine = att.uploaded_by == "citizen"
         if not (mine or att.public) or att.content_type not in attachments.IMAGE_TYPES:
             continue

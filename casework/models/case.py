@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casework.extensions import db
 from casework.models.base import BIG_ID, SHARED_WITH_TIPS, big_pk, case_fk, created_at, org_fk
 from casework.models.organization import Category, Department
+
+if TYPE_CHECKING:
+    from casework.models.attachment import Attachment
 
 # What a case is (its kind): a general complaint is a complaint, a grievance or a suggestion, as
 # the citizen chose; every case of the corruption channel is a tip.
@@ -129,6 +133,9 @@ class Case(db.Model):
         order_by="(CaseMessage.at, CaseMessage.position)",
         cascade="all, delete-orphan",
     )
+    # Its files, read only here (casework.cases.attachments writes them): the tracking page
+    # loads them with the case, in its one statement (casework.cases.lookup).
+    attachments: Mapped[list[Attachment]] = relationship(viewonly=True, order_by="Attachment.id")
 
 
 class CaseEvent(db.Model):
