@@ -134,3 +134,53 @@ def test_reopening_as_not_fixed(open_page, live_server, screenshot):
         case = db.session.get(Case, case_id)
         assert (case.status, case.reopen_count) == ("in_progress", 1)
     assert code not in page.url
+
+
+def test_the_officer_sees_the_pin_and_adds_photos_the_citizen_then_sees(
+    live_server, open_page, tmp_path, screenshot
+):
+    from tests.browser.test_staff_journey import _account, _sign_in
+
+    app = live_server.app
+    with app.app_context(), app.test_request_context():
+        org = db.session.scalars(db.select(Organization).order_by(Organization.id)).first()
+        filed = intake.file_complaint(
+            org,
+            intake.ComplaintSubmission(
+                category="roads",
+                subject="ถนนเป็นหลุม",
+                details="หน้าตลาด",
+                lat="13.756331",
+                lng="100.501765",
+                uploads=[intake.Upload("mine.png", _tile())],
+            ),
+        )
+        code, case_id = filed.tracking_code, filed.case.id
+    _account(live_server, "works.photos@demo.go.th", "officer", "works")
+    officer = open_page()
+    _stub_tiles(officer)
+    _sign_in(officer, "works.photos@demo.go.th")
+    officer.goto(f"/admin/cases/{case_id}")
+    officer.locator("[data-map-pin] .leaflet-marker-icon").wait_for(state="visible")
+    assert officer.locator('a[href="geo:13.756331,100.501765"]').count() == 1
+    photo = tmp_path / "after.png"
+    Image.new("RGB", (80, 60), (30, 160, 60)).save(photo)
+    panel = officer.locator("#after-photos")
+    panel.locator("#photos-body").fill("ซ่อมหลุมเรียบร้อยแล้ว ตามภาพ")
+    panel.locator("#photos").set_input_files(str(photo))
+    panel.locator("button[type=submit]").click()
+    officer.wait_for_selector(".notice-success")
+    screenshot(officer, "case-page-pin-and-photos")
+
+    citizen = open_page(**PHONE)
+    citizen.goto("/complaints/track")
+    citizen.fill("#tracking_code", code)
+    citizen.locator("form button[type=submit]").click()
+    citizen.wait_for_selector("#officer-photos")
+    for grid in ("#officer-photos + .photo-grid img", "#own-photos + .photo-grid img"):
+        image = citizen.locator(grid)
+        assert image.count() == 1
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert "ซ่อมหลุมเรียบร้อยแล้ว ตามภาพ" in citizen.locator("ol.timeline").inner_text()
+    assert all(code.replace("-", "") not in u.replace("-", "") for u in citizen.journal.requests)
+    screenshot(citizen, "tracking-photos-phone")
