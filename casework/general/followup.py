@@ -25,8 +25,17 @@ from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
 from casework.dates.thaidate import local_date
 from casework.extensions import db, transaction
-from casework.general import intake, notices
-from casework.models import Attachment, Case, CaseEvent, CaseMessage, Organization, SurveyAnswer
+from casework.general import intake, notices, workflow
+from casework.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseMessage,
+    Organization,
+    SurveyAnswer,
+    User,
+)
+from casework.notify import outbox
 from casework.tipline import claims
 
 
@@ -268,7 +277,19 @@ def not_fixed(
             _rating(case, value, "", "web")
         casefile.reopen(case, reason)
         audit.record(case.organization_id, "case.reopen", case=case, data={"by": "citizen"})
+        _tell_officers(case)
     return NotFixed(case, reopened=True)
+
+
+def _tell_officers(case: Case, new_number: str = "") -> None:
+    """Email the case's officer (else its unit's officers) that the complainant said it is not
+    fixed: the number, the new deadline or the new case's number, a link; nothing they wrote."""
+    assignee = db.session.get(User, case.assignee_id) if case.assignee_id else None
+    people = [assignee] if assignee is not None and assignee.active else []
+    if not people and case.department_id is not None:
+        people = workflow.officers_of(case.organization_id, case.department_id)
+    for user in people:
+        outbox.enqueue_staff_email(user, "reopened", case, new_number=new_number)
 
 
 def _score(score, errors: dict, *, required: bool) -> int | None:
@@ -319,6 +340,7 @@ def _follow_up(case: Case, reason: str, score: int | None, token: str | None) ->
             case=case,
             data={"case_number": filed.case.case_number},
         )
+        _tell_officers(case, filed.case.case_number)
 
     try:
         filed = intake.file_complaint(

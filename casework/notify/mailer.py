@@ -32,6 +32,7 @@ SUBJECTS = {
     "overdue": _l("Case %(case_number)s is overdue"),
     "escalation": _l("Overdue case %(case_number)s needs attention"),
     "follow_up": _l("Time to follow up case %(case_number)s with the outside agency"),
+    "reopened": _l("Case %(case_number)s is not fixed, the complainant says"),
     "custody": _l("A change in the custody of tipsters' identities"),
     "tip_due_soon": _l("Tip %(case_number)s: the stage is due soon"),
     "tip_overdue": _l("Tip %(case_number)s: the stage is overdue"),

@@ -113,3 +113,16 @@ def test_officers_add_after_photos_from_the_case_page(app, client, login_as, fil
     refused = client.post(f"/admin/cases/{filed.case.id}/photos", data={"photos-body": "x"})
     assert refused.status_code == 302
     assert "กรุณาแนบภาพถ่ายอย่างน้อย 1 ภาพ" in client.get(refused.location).get_data(as_text=True)
+
+
+def test_the_case_pages_link_a_case_and_its_follow_up(client, completed, app, frozen, login_as):
+    frozen(FILED + timedelta(days=60))
+    _post(client, completed.tracking_code, fixed="no", comment="กลับมาเป็นหลุมอีก")
+    with app.app_context():
+        new = db.session.scalar(select(Case).filter_by(follows_id=completed.case.id))
+        new_id, new_number = new.id, new.case_number
+    login_as("supervisor")
+    old_page = client.get(f"/admin/cases/{completed.case.id}").get_data(as_text=True)
+    assert "ผู้ร้องเรียนแจ้งว่ายังไม่ได้แก้ไข 1 ครั้ง" in old_page and new_number in old_page
+    new_page = client.get(f"/admin/cases/{new_id}").get_data(as_text=True)
+    assert f'href="/admin/cases/{completed.case.id}"' in new_page

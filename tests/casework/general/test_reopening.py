@@ -19,7 +19,8 @@ from casework.dates import clock
 from casework.dates.thaidate import local_date
 from casework.extensions import db
 from casework.general import followup, reports, workflow
-from casework.models import Attachment, AuditEntry, Case, SurveyAnswer
+from casework.models import Attachment, AuditEntry, Case, OutboxMessage, SurveyAnswer
+from casework.notify import mailer
 
 FILED = datetime(2026, 3, 2, 3, 0)  # fiscal year 2569
 
@@ -62,6 +63,11 @@ def test_not_fixed_within_the_window_reopens_and_restarts_the_clock(done, frozen
     answers = db.session.scalars(select(SurveyAnswer).filter_by(case_id=case.id)).all()
     assert [(a.question, a.score, a.source) for a in answers] == [("overall", 2, "web")]
     assert db.session.scalar(select(AuditEntry).filter_by(action="case.reopen", case_id=case.id))
+    told = db.session.scalars(select(OutboxMessage).filter_by(template="reopened")).all()
+    assert [m.case_id for m in told] == [case.id]  # the unit's officer, by email
+    email = mailer.compose(told[0], "officer@staff.test")
+    assert case.case_number in email["Subject"] and "ยังไม่ได้รับการแก้ไข" in email["Subject"]
+    assert "กำหนดแล้วเสร็จใหม่" in email.get_content() and "ยังเป็นหลุมอยู่" not in email.get_content()
 
 
 def test_the_window_is_the_organizations(done, frozen, org):
@@ -112,6 +118,8 @@ def test_after_the_window_a_new_linked_case_is_filed_once(done, frozen, org):
     assert case.status == "completed" and case.reopen_count == 1
     assert case.events[-1].kind == "followed_up"
     assert case.events[-1].data == {"case_number": new.case_number}
+    told = db.session.scalar(select(OutboxMessage).filter_by(template="reopened"))
+    assert told.case_id == case.id and told.payload["new_number"] == new.case_number
     assert followup.public_view(case).followed_by == new.case_number
     assert followup.public_view(new).follows.id == case.id
     again = followup.not_fixed(case, "กลับมาเป็นหลุมอีก", token=token)  # a second click
