@@ -125,10 +125,13 @@ def max_pixels() -> int:
 
 
 @contextmanager
-def decoded_image(data: bytes, kind: str) -> Iterator[Image.Image]:
+def decoded_image(
+    data: bytes, kind: str, *, at_most: tuple[int, int] | None = None
+) -> Iterator[Image.Image]:
     """The decoded image, or ImageRefused. The size comes from the header first, and only an
     image within ``max_pixels()`` is decoded: Pillow's own bomb check (a warning at 89
-    megapixels, an error at twice that) never decides, and never becomes a 500."""
+    megapixels, an error at twice that) never decides, and never becomes a 500. ``at_most``
+    lets a JPEG decode at a reduced scale no smaller than that size (a preview)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -141,6 +144,8 @@ def decoded_image(data: bytes, kind: str) -> Iterator[Image.Image]:
         width, height = image.size
         if width * height > max_pixels():
             raise ImageRefused(too_large=True)
+        if at_most and kind == "image/jpeg":
+            image.draft("RGB", at_most)
         try:
             image.load()
         except Exception:  # truncated or corrupt data

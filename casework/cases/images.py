@@ -49,7 +49,7 @@ def preview(data: bytes, kind: str) -> str:
     """A JPEG of at most PREVIEW_SIDE pixels a side, base64-encoded, made from the pixels only
     (no metadata): what a tracking page puts into itself instead of a link to the file.
     ImageRefused for an image that does not decode."""
-    with decoded_image(data, kind) as image:
+    with decoded_image(data, kind, at_most=(PREVIEW_SIDE, PREVIEW_SIDE)) as image:
         image = ImageOps.exif_transpose(image)
         image.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
         if image.mode != "RGB":
