@@ -73,6 +73,8 @@ def public_view(case: Case) -> PublicView:
         asked = [e for e in events if e.kind == "status" and e.status_to == case.status]
         question = asked[-1].body if asked else ""
     explanation = notices.latest_explanation(case)
+    if explanation is not None and case.reopened_at and explanation.at < case.reopened_at:
+        explanation = None  # it explained the delay of the work before the case reopened
     until = reopen_until(case) if st.final else None
     return PublicView(
         case=case,

@@ -188,3 +188,17 @@ def test_after_photos_refuse_documents_and_nothing(staff, complaint):
     with pytest.raises(workflow.WorkflowError) as refused:
         workflow.after_photos(case, officer, [Upload("a.pdf", b"%PDF-1.4\n")], "", True)
     assert set(refused.value.fields) == {"photos", "body"}
+
+
+def test_an_explanation_of_delay_before_reopening_is_not_shown_after(staff, complaint, frozen):
+    frozen(FILED)
+    officer = staff("officer", "works")
+    case = complaint()
+    frozen(FILED + timedelta(days=20))  # past the deadline
+    workflow.explain_delay(case, officer, "รองบประมาณ", (FILED + timedelta(days=40)).date())
+    workflow.complete(case, officer, "resolved", "ซ่อมแล้ว")
+    frozen(FILED + timedelta(days=21))
+    followup.not_fixed(case, "ยังไม่ซ่อม")
+    view = followup.public_view(case)
+    assert view.explanation is None and view.extended_from is None
+    assert case.original_due_date is None and case.explained_at is None
