@@ -202,3 +202,20 @@ def test_an_explanation_of_delay_before_reopening_is_not_shown_after(staff, comp
     view = followup.public_view(case)
     assert view.explanation is None and view.extended_from is None
     assert case.original_due_date is None and case.explained_at is None
+
+
+def test_a_reopened_case_is_completed_and_rated_again(done, frozen):
+    case, officer = done
+    followup.rate(case, "4", "")
+    frozen(FILED + timedelta(days=3))
+    followup.not_fixed(case, "ยังไม่ซ่อม")
+    assert followup.public_view(case).is_open
+    workflow.complete(case, officer, "resolved", "ซ่อมใหม่แล้ว")
+    view = followup.public_view(case)
+    assert view.can_rate and view.can_reopen and case.result_text == "ซ่อมใหม่แล้ว"
+    followup.rate(case, "5", "")
+    assert case.rating == 5
+    scores = db.session.scalars(
+        select(SurveyAnswer.score).filter_by(case_id=case.id, question="overall")
+    ).all()
+    assert sorted(scores) == [4, 5]  # the survey table keeps both answers
