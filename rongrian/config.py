@@ -116,11 +116,8 @@ def from_environment(instance_path: str) -> dict:
         "MAP_TILE_URL": os.environ.get(
             "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
         ),
-        "MAP_ATTRIBUTION": os.environ.get(
-            "MAP_ATTRIBUTION",
-            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
-            " contributors",
-        ),
+        # Empty: OpenStreetMap's credit, in the page's language (rongrian.maps).
+        "MAP_ATTRIBUTION": os.environ.get("MAP_ATTRIBUTION", ""),
         "MAP_CENTER": os.environ.get("MAP_CENTER", "13.7563,100.5018"),
         "MAP_ZOOM": int(os.environ.get("MAP_ZOOM", "13")),
         # The licence the open-data package declares (a Frictionless / CKAN licence id).

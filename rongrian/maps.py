@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import xstatic.pkg.leaflet as leaflet
 from flask import Blueprint, Flask, current_app, g, request
+from flask_babel import gettext as _
 
 from casework import tipline
 
@@ -69,13 +70,20 @@ def image_sources() -> str:
     return sources
 
 
+def osm_attribution() -> str:
+    """OpenStreetMap's credit as its tile usage policy asks (a link to its copyright page), in
+    the page's language."""
+    link = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    return _("&copy; %(osm)s contributors", osm=link)
+
+
 def settings() -> dict:
     """What the map script needs, rendered into data- attributes of the map's element."""
     config = current_app.config
     lat, _, lng = config["MAP_CENTER"].partition(",")
     return {
         "tiles": config["MAP_TILE_URL"],
-        "attribution": config["MAP_ATTRIBUTION"],
+        "attribution": config["MAP_ATTRIBUTION"] or osm_attribution(),
         "center_lat": lat.strip(),
         "center_lng": lng.strip(),
         "zoom": config["MAP_ZOOM"],
