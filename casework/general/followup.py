@@ -76,6 +76,9 @@ def public_view(case: Case) -> PublicView:
     if explanation is not None and case.reopened_at and explanation.at < case.reopened_at:
         explanation = None  # it explained the delay of the work before the case reopened
     until = reopen_until(case) if st.final else None
+    followed_by = next(
+        (e.data.get("case_number", "") for e in reversed(events) if e.kind == "followed_up"), ""
+    )
     return PublicView(
         case=case,
         status_label=str(st.label),
@@ -91,14 +94,12 @@ def public_view(case: Case) -> PublicView:
         else None,
         explanation=explanation if explanation is not None and explanation.public else None,
         transfer_claim=claims.notice_for(case),
-        can_reopen=st.final and case.outcome not in NOT_REOPENED,
+        # Once a new case follows it up, that case is the one to say "not fixed" about.
+        can_reopen=st.final and case.outcome not in NOT_REOPENED and not followed_by,
         reopen_until=until,
         reopens_in_place=until is not None and clock.today() <= until,
         follows=db.session.get(Case, case.follows_id) if case.follows_id else None,
-        followed_by=next(
-            (e.data.get("case_number", "") for e in reversed(events) if e.kind == "followed_up"),
-            "",
-        ),
+        followed_by=followed_by,
     )
 
 
@@ -250,9 +251,7 @@ class NotFixed:
     filed: intake.Filed | None = None
 
 
-def not_fixed(
-    case: Case, reason: str, score=None, comment: str = "", *, token: str | None = None
-) -> NotFixed:
+def not_fixed(case: Case, reason: str, score=None, *, token: str | None = None) -> NotFixed:
     """The complainant says the completed case is not fixed, with a reason (and, if they like,
     a rating of how it was handled). Within the window the case reopens and its clock starts
     again; after it a new case is filed that follows this one (``token``, the form's one-time
@@ -367,7 +366,6 @@ class Photo:
 
     by_officer: bool
     data_uri: str
-    event_id: int | None
 
 
 def photos(case: Case) -> list[Photo]:
@@ -381,5 +379,5 @@ def photos(case: Case) -> list[Photo]:
             preview = images.preview(attachments.content(att, case), att.content_type)
         except attachments.ImageRefused:
             continue
-        found.append(Photo(not mine, "data:image/jpeg;base64," + preview, att.event_id))
+        found.append(Photo(not mine, "data:image/jpeg;base64," + preview))
     return found

@@ -121,6 +121,7 @@ def test_after_the_window_a_new_linked_case_is_filed_once(done, frozen, org):
     told = db.session.scalar(select(OutboxMessage).filter_by(template="reopened"))
     assert told.case_id == case.id and told.payload["new_number"] == new.case_number
     assert followup.public_view(case).followed_by == new.case_number
+    assert not followup.public_view(case).can_reopen  # the new case is the one to follow
     assert followup.public_view(new).follows.id == case.id
     again = followup.not_fixed(case, "กลับมาเป็นหลุมอีก", token=token)  # a second click
     assert again.case.id == new.id and again.filed.repeated
