@@ -196,6 +196,10 @@ def rate():
         return _status_page(
             case, rating_form=form, code=form.tracking_code.data, status=400, notice=EXPIRED()
         )
+    if form.fixed.data == "yes" and case.rating is not None:  # rated before: nothing to add
+        return _status_page(
+            case, code=form.tracking_code.data, done=_("Thank you for letting us know.")
+        )
     try:
         if form.fixed.data == "no":
             done = followup.not_fixed(

@@ -77,6 +77,11 @@ def test_fixed_records_the_rating(client, completed, app):
     assert response.status_code == 200
     with app.app_context():
         assert db.session.get(Case, completed.case.id).rating == 5
+    page = client.post("/complaints/track", data={"tracking_code": completed.tracking_code})
+    html = page.get_data(as_text=True)
+    assert 'name="fixed"' in html and 'name="rating"' not in html  # not fixed after all?
+    again = _post(client, completed.tracking_code, fixed="yes")
+    assert again.status_code == 200 and "ขอบคุณที่แจ้งให้ทราบ" in again.get_data(as_text=True)
 
 
 def test_not_fixed_after_the_window_gives_the_receipt_of_a_linked_case(
