@@ -13,7 +13,7 @@ On SQLite the two tables that gain a foreign key are rebuilt, keeping AUTOINCREM
 general channel's ids stay positive next to a tip's random negative ones).
 
 Revision ID: 9f4f5dfe9922
-Revises: a0cf88893c0a
+Revises: a7e5c0f3b912
 Create Date: 2026-12-01 17:14:08.444029
 
 """
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9f4f5dfe9922'
-down_revision = 'a0cf88893c0a'
+down_revision = 'a7e5c0f3b912'
 branch_labels = None
 depends_on = None
 
