@@ -166,6 +166,7 @@ def test_the_officer_sees_the_pin_and_adds_photos_the_citizen_then_sees(
     photo = tmp_path / "after.png"
     Image.new("RGB", (80, 60), (30, 160, 60)).save(photo)
     panel = officer.locator("#after-photos")
+    panel.locator("summary").click()  # closed until opened, as the case page's actions are
     panel.locator("#photos-body").fill("ซ่อมหลุมเรียบร้อยแล้ว ตามภาพ")
     panel.locator("#photos").set_input_files(str(photo))
     panel.locator("button[type=submit]").click()
