@@ -18,6 +18,7 @@ from casework.general import sweep
 from casework.models import Organization
 from casework.notify import outbox
 from casework.staff import accounts, changes, roles
+from casework.tipline import followups
 from casework.tipline import sweep as tip_sweep
 from rongrian.tenancy import current_org
 
@@ -97,8 +98,9 @@ def outbox_run(once: bool, interval: int) -> None:
 def sla_sweep() -> None:
     """Daily: due-soon and overdue reminders, escalation of overdue cases to the supervisors,
     follow-up reminders for forwarded cases; for tips, the same against each stage's deadline
-    (escalated to the supervisors and custodians), and reports of retaliation (escalated to the
-    executive). Idempotent: run it twice, nothing is sent twice."""
+    (escalated to the supervisors and custodians), reports of retaliation (escalated to the
+    executive), and offender checks and referrals to follow up. Idempotent: run it twice,
+    nothing is sent twice."""
     for slug, stats in sweep.run().items():
         click.echo(
             f"{slug}: {stats.due_soon} due soon, {stats.overdue} overdue, "
@@ -111,6 +113,8 @@ def sla_sweep() -> None:
             f"{tips.escalated} escalated; retaliation: {tips.retaliation_overdue} overdue, "
             f"{tips.retaliation_escalated} escalated; {tips.queued} messages queued"
         )
+    for slug, queued in followups.run().items():
+        click.echo(f"{slug}: {queued} tip follow-up reminders queued")
 
 
 @audit_cli.command("verify")

@@ -3,7 +3,7 @@ prints the receipt slip with its tracking code (shown once, never stored in plai
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +13,7 @@ from admin.guard import require
 from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.general import intake, offline
+from casework.tipline import access
 from complaints.forms import complaint_submission
 from rongrian.formkit import FormFiles, attach_errors, category_options
 from rongrian.security import no_store
@@ -40,6 +41,8 @@ def intake_new():
 @no_store
 def intake_submit():
     org = current_org()
+    if request.form.get("corruption"):
+        return _corruption_report(org)
     form = _form(org)
     files = FormFiles(org, "complaint", form)
     errors: dict[str, str] = {}
@@ -76,3 +79,17 @@ def intake_submit():
     form.form_token.data = form.form_token.data or intake.new_form_token()
     kept = files.keep(errors)
     return render_template("admin/intake.html", form=form, errors=errors, org=org, kept=kept), 400
+
+
+def _corruption_report(org):
+    """The clerk pressed "This is a corruption report": nothing is registered here and nothing
+    typed is kept. An integrity officer goes on to the tip channel's own form; anyone else is
+    told to hand the report to the integrity officers."""
+    if access.is_integrity(current_user):
+        return redirect(url_for("admin.tip_register"))
+    form = _form(org, formdata=False)
+    form.received_on.data = clock.today().isoformat()
+    form.form_token.data = intake.new_form_token()
+    return render_template(
+        "admin/intake.html", form=form, errors={}, org=org, corruption_handed_over=True
+    )

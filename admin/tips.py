@@ -26,10 +26,14 @@ from casework.tipline import (
     closure,
     custody,
     filing,
+    followups,
     messages,
+    origins,
+    penalties,
     referral,
     reveal,
     sealing,
+    stages,
     transfer,
     workflow,
 )
@@ -106,6 +110,8 @@ def tip(case_id: int):
         "outcomes": lifecycle.OUTCOMES["tip"],
         "referral": referral.referral_of(case),
         "bodies": referral.BODIES,
+        "body_label": referral.body_label,
+        "origin_label": origins.label,
         "officers": [
             u for u in access.integrity_officers(case.organization_id, case) if u.id not in assigned
         ],
@@ -121,6 +127,14 @@ def tip(case_id: int):
     }
     if readable:
         context.update(
+            record=stages.opened(case, details),
+            conclusions=stages.CONCLUSIONS,
+            penalty_kinds=penalties.listing(case.organization_id, active_only=True),
+            penalty_kind=penalties.kind_for(current_user, details.penalty_kind_id),
+            baht=stages.baht,
+            checks=[(c, followups.note_of(case, c)) for c in stages.checks_of(case)],
+            repeats=followups.repeats_of(case),
+            decision=followups.decision_of(case, context["referral"]),
             answers=filing.answers_of(case),
             flag=referral.flag_of(case),
             reasons=referral.REASONS,
@@ -197,6 +211,8 @@ def tip_message(case_id: int):
 def tip_status(case_id: int):
     case = _readable(case_id)
     form = request.form
+    record = {name: form.get(name, "") for name in stages.FIELDS}
+    record |= {name: name in form for name in ("criminal_referral", "civil_referral")}
     return _act(
         case,
         lambda: workflow.change(
@@ -209,6 +225,7 @@ def tip_status(case_id: int):
             order_number=form.get("order_number", ""),
             committee=form.get("committee", ""),
             penalty=form.get("penalty", ""),
+            **record,
         ),
         _("Status changed."),
         _(
@@ -310,16 +327,61 @@ def tip_referral(case_id: int):
         flash(_("Enter a date as YYYY-MM-DD."), "error")
         return _back(case)
 
+    follow_up_on = values.date_field(
+        errors, "follow_up_on", form.get("follow_up_on"), buddhist_era=True
+    )
+    if errors:
+        flash(_("Enter a date as YYYY-MM-DD."), "error")
+        return _back(case)
     return _act(
         case,
         lambda: referral.record(
             case,
             actor_id=current_user.id,
             body=form.get("body", ""),
+            body_name=form.get("body_name", ""),
             reference_number=form.get("reference_number", ""),
             referred_on=referred_on,
+            follow_up_on=follow_up_on,
         ),
         _("Referral recorded."),
+    )
+
+
+@bp.post("/tips/<int(signed=True):case_id>/referral/decision")
+def tip_referral_decision(case_id: int):
+    """The outside body's decision: recording it closes the referred tip."""
+    case = _readable(case_id)
+    form = request.form
+    return _act(
+        case,
+        lambda: followups.record_decision(
+            case,
+            actor_id=current_user.id,
+            decision=form.get("decision", ""),
+            decided_on=form.get("decided_on", ""),
+            public_note=form.get("public_note", ""),
+        ),
+        _("The body's decision is recorded and the tip is closed."),
+    )
+
+
+@bp.post("/tips/<int(signed=True):case_id>/checks")
+def tip_follow_up_check(case_id: int):
+    """One check on the offender during the follow-up."""
+    case = _readable(case_id)
+    form = request.form
+    return _act(
+        case,
+        lambda: followups.record_check(
+            case,
+            actor_id=current_user.id,
+            checked_on=form.get("checked_on", ""),
+            note=form.get("note", ""),
+            next_on=form.get("next_on", ""),
+            repeat_case=form.get("repeat_case", ""),
+        ),
+        _("The check is recorded."),
     )
 
 
@@ -436,3 +498,51 @@ def tip_transfer(case_id: int):
         "success",
     )
     return redirect(url_for("admin.index"))
+
+
+# --- the kinds of disciplinary penalty ----------------------------------------------------
+
+
+def _penalty_settings(form) -> penalties.Settings:
+    return penalties.Settings(
+        name_th=form.get("name_th", ""),
+        name_en=form.get("name_en", ""),
+        sort_order=form.get("sort_order", type=int),
+        active="active" in form,
+    )
+
+
+@bp.route("/tips/penalties", methods=["GET", "POST"])
+def tip_penalties():
+    """The organization's list of penalty kinds (seeded with the usual ones)."""
+    _integrity_only()
+    org_id = current_user.organization_id
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            penalties.create(org_id, current_user.id, _penalty_settings(request.form))
+        except FieldErrors as error:
+            errors = error.fields
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.tip_penalties"))
+    return render_template(
+        "admin/tips/penalties.html",
+        rows=penalties.listing(org_id),
+        errors=errors,
+        typed=request.form,
+    ), (400 if errors else 200)
+
+
+@bp.post("/tips/penalties/<int:kind_id>")
+def tip_penalty_edit(kind_id: int):
+    _integrity_only()
+    row = penalties.kind_for(current_user, kind_id)
+    if row is None:
+        abort(404)
+    try:
+        penalties.update(row, current_user.id, _penalty_settings(request.form))
+        flash(_("Saved."), "success")
+    except FieldErrors as error:
+        flash_errors(error)
+    return redirect(url_for("admin.tip_penalties"))

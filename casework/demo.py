@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casework.extensions import db
 from casework.models import Category, Department, Organization
-from casework.tipline import retaliation
+from casework.tipline import penalties, retaliation
 
 ORG = {
     "slug": "demo",
@@ -111,5 +111,6 @@ def load() -> Organization:
                 )
             )
     retaliation.seed_kinds(org.id)
+    penalties.seed(org.id)
     db.session.commit()
     return org

@@ -98,8 +98,9 @@ PATHS: dict[str, dict[str, tuple[tuple[tuple[str, ...], str | None], ...]]] = {
                 ("preliminary_review", "investigation", "findings", "disciplinary", "closed"),
                 "substantiated",
             ),
+            (("preliminary_review", "referred_out", "closed"), "referred"),
         ),
-        "referred_out": ((("preliminary_review", "referred_out"), "referred"),),
+        "referred_out": ((("preliminary_review", "referred_out"), None),),
     },
 }
 # Open statuses and how often a case still open sits in each.
@@ -111,9 +112,10 @@ OPEN_WEIGHTS = {
         "investigation": 2,
         "findings": 1,
         "disciplinary": 1,
+        "referred_out": 1,
     },
 }
-FINAL_WEIGHTS = {"complaint": {"completed": 1}, "tip": {"closed": 4, "referred_out": 1}}
+FINAL_WEIGHTS = {"complaint": {"completed": 1}, "tip": {"closed": 5}}
 # Days after which most cases are closed: complaints within weeks, tips within months.
 SETTLE_DAYS = {"complaint": 30, "tip": 120}
 KINDS = (("complaint", 70), ("grievance", 20), ("suggestion", 10))

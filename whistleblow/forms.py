@@ -17,8 +17,15 @@ from wtforms import (
 )
 
 from casework.cases.textinput import LIMITS
-from casework.tipline.filing import ACCUSED_ROLES, ANSWER_LIMITS, HOW_KNOWN, REPORTED_ELSEWHERE
-from rongrian.formkit import options
+from casework.tipline.filing import (
+    ACCUSED_ROLES,
+    ANSWER_LIMITS,
+    HOW_KNOWN,
+    IDENTITY_LIMITS,
+    REPORTED_ELSEWHERE,
+    TipSubmission,
+)
+from rongrian.formkit import FormFiles, options
 
 FILES = {"accept": "image/jpeg,image/png,application/pdf", "multiple": True}
 
@@ -135,4 +142,32 @@ class ClaimForm(_Form):
     tracking_code = PasswordField(
         _l("Tracking code of your complaint"),
         render_kw={"autocomplete": "off", "maxlength": LIMITS["tracking_code"]},
+    )
+
+
+def tip_submission(form: TipForm, files: FormFiles) -> TipSubmission:
+    """The tip as the form holds it, with its files, those kept across an error included (the
+    public form, or staff registering one)."""
+    return TipSubmission(
+        category=form.category.data or "",
+        accused_name=form.accused_name.data,
+        accused_position=form.accused_position.data,
+        accused_unit=form.accused_unit.data,
+        accused_role=form.accused_role.data or "unknown",
+        what=form.what.data,
+        when=form.when.data,
+        occurred_on=form.occurred_on.data,
+        where=form.where.data,
+        how_known=form.how_known.data or "",
+        how_known_details=form.how_known_details.data,
+        evidence=form.evidence.data,
+        witnesses=form.witnesses.data,
+        reported_elsewhere=form.reported_elsewhere.data or "no",
+        reported_where=form.reported_where.data,
+        confidential=form.confidential.data == "yes",
+        identity={k: getattr(form, k).data for k in IDENTITY_LIMITS},
+        consent=form.consent.data,
+        uploads=files.uploads,
+        idempotency_token=form.form_token.data or None,
+        held_token=files.token,
     )

@@ -31,7 +31,14 @@ from rongrian.i18n import localized
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 from whistleblow import bp, proofpdf
-from whistleblow.forms import ClaimForm, ReceiptForm, ReplyForm, RetaliationForm, TipForm
+from whistleblow.forms import (
+    ClaimForm,
+    ReceiptForm,
+    ReplyForm,
+    RetaliationForm,
+    TipForm,
+    tip_submission,
+)
 
 
 def _categories(org):
@@ -75,29 +82,7 @@ def submit():
     form.category.choices = _categories(org)
     form.form_token.data = form.form_token.data or intake.new_form_token()
     files = FormFiles(org, "tip", form)
-    sub = filing.TipSubmission(
-        category=form.category.data or "",
-        accused_name=form.accused_name.data,
-        accused_position=form.accused_position.data,
-        accused_unit=form.accused_unit.data,
-        accused_role=form.accused_role.data or "unknown",
-        what=form.what.data,
-        when=form.when.data,
-        occurred_on=form.occurred_on.data,
-        where=form.where.data,
-        how_known=form.how_known.data or "",
-        how_known_details=form.how_known_details.data,
-        evidence=form.evidence.data,
-        witnesses=form.witnesses.data,
-        reported_elsewhere=form.reported_elsewhere.data or "no",
-        reported_where=form.reported_where.data,
-        confidential=form.confidential.data == "yes",
-        identity={k: getattr(form, k).data for k in filing.IDENTITY_LIMITS},
-        consent=form.consent.data,
-        uploads=files.uploads,
-        idempotency_token=form.form_token.data or None,
-        held_token=files.token,
-    )
+    sub = tip_submission(form, files)
     try:
         if files.expired:
             raise intake.IntakeError({})  # say so rather than file without them

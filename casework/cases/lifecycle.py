@@ -44,7 +44,9 @@ TIP_STATES: dict[str, State] = {
         State("findings", IN_PROGRESS, _l("Findings")),
         State("disciplinary", IN_PROGRESS, _l("Disciplinary or criminal follow-up")),
         State("closed", COMPLETED, _l("Closed"), final=True),
-        State("referred_out", COMPLETED, _l("Referred to an outside body"), final=True),
+        # Not final: the tip waits for the body's decision (casework.tipline.followups), or for
+        # an officer to close it with a reason.
+        State("referred_out", IN_PROGRESS, _l("Referred to an outside body")),
     )
 }
 
@@ -67,7 +69,7 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
         "findings": frozenset({"disciplinary", "closed", "referred_out"}),
         "disciplinary": frozenset({"closed"}),
         "closed": frozenset(),
-        "referred_out": frozenset(),
+        "referred_out": frozenset({"closed"}),
     },
 }
 
@@ -84,7 +86,7 @@ OUTCOMES: dict[str, dict[str, object]] = {
         "insufficient": _l("Closed: not enough facts to act on"),
         "unfounded": _l("Closed: allegation not substantiated"),
         "substantiated": _l("Closed: allegation substantiated, action taken"),
-        "referred": _l("Referred to an outside body"),
+        "referred": _l("Closed: referred to an outside body"),
     },
 }
 

@@ -16,6 +16,7 @@ from casework.models.tips import (
     ConflictExclusion,
     CustodianKey,
     CustodyCeremony,
+    PenaltyKind,
     Referral,
     RevealApproval,
     RevealRequest,
@@ -23,6 +24,7 @@ from casework.models.tips import (
     TipClaim,
     TipClosure,
     TipDetails,
+    TipFollowUpCheck,
     TipIdentity,
 )
 
@@ -43,6 +45,7 @@ __all__ = [
     "LineEvent",
     "LineLink",
     "Organization",
+    "PenaltyKind",
     "Open311Key",
     "OutboxMessage",
     "ReporterIdentity",
@@ -62,6 +65,7 @@ __all__ = [
     "TipClosure",
     "TipClaim",
     "TipDetails",
+    "TipFollowUpCheck",
     "TipIdentity",
     "TipStageDays",
 ]

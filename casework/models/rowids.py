@@ -35,6 +35,7 @@ from casework.models.tips import (
     TipClaim,
     TipClosure,
     TipDetails,
+    TipFollowUpCheck,
     TipIdentity,
 )
 
@@ -49,6 +50,7 @@ TIP_ONLY = (
     Referral,
     TipClaim,
     RetaliationReport,
+    TipFollowUpCheck,
 )
 OF_A_CASE = (CaseEvent, CaseMessage, Attachment)
 PLACED = (CaseEvent, CaseMessage)

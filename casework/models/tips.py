@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.extensions import db
@@ -43,6 +52,71 @@ class TipDetails(db.Model):
     committee_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Disciplinary or criminal follow-up (ลงโทษ/ดำเนินคดี), sealed: it names the offender.
     penalty_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    # How the tip arrived (casework.tipline.origins.ORIGINS: web, letter, anonymous letter,
+    # phone, visit, referral in, inspection or audit, media); a referral in also names the
+    # agency (casework.tipline.referral.BODIES, or another agency by name) and its reference.
+    origin: Mapped[str] = mapped_column(String(24), default="web", server_default="web")
+    origin_body: Mapped[str | None] = mapped_column(String(16))
+    origin_body_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    origin_reference: Mapped[str] = mapped_column(String(100), default="", server_default="")
+
+    # What each stage recorded (casework.tipline.stages). Free texts may name the accused, so
+    # they are sealed like the questionnaire; codes, numbers and dates are not.
+    # Preliminary fact-finding (สืบสวนข้อเท็จจริง): who was assigned, and the result.
+    fact_finder_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    preliminary_result_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Investigation (สอบสวน): the charges (ข้อกล่าวหา); order number and committee above.
+    charges_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Findings (ผลการสอบสวน): facts found, the conclusion, the evidence relied on.
+    facts_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    conclusion: Mapped[str | None] = mapped_column(String(16))  # founded|partly_founded|unfounded
+    evidence_relied_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Disciplinary outcome (ผลการลงโทษ): the kind of penalty, its order and date, referrals to
+    # criminal or civil proceedings, money to recover (in satang).
+    penalty_kind_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_kinds.id"))
+    penalty_order_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    penalty_order_on: Mapped[date | None]
+    criminal_referral: Mapped[bool] = mapped_column(default=False, server_default=false())
+    civil_referral: Mapped[bool] = mapped_column(default=False, server_default=false())
+    money_to_recover: Mapped[int | None] = mapped_column(BigInteger)  # satang
+    # Follow-up of the offender (ติดตามผล): until when, and when the next check is due.
+    follow_up_until: Mapped[date | None]
+    next_check_on: Mapped[date | None]
+
+
+class PenaltyKind(db.Model):
+    """One kind of disciplinary penalty an organization's orders impose (ภาคทัณฑ์, ตัดเงินเดือน,
+    ลดขั้นเงินเดือน, ปลดออก, ไล่ออก, or its own): the one table of these labels, kept by
+    integrity officers (casework.tipline.penalties)."""
+
+    __tablename__ = "penalty_kinds"
+    __table_args__ = (UniqueConstraint("organization_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = org_fk()
+    code: Mapped[str] = mapped_column(String(32))
+    name_th: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class TipFollowUpCheck(db.Model):
+    """One check on an offender during the follow-up period, with a repeat offence linked to
+    the later tip that reports it (casework.tipline.followups)."""
+
+    __tablename__ = "tip_follow_up_checks"
+
+    id: Mapped[int] = big_pk()
+    organization_id: Mapped[int] = org_fk()
+    case_id: Mapped[int] = case_fk()
+    checked_on: Mapped[date]
+    checked_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    repeat_case_id: Mapped[int | None] = mapped_column(
+        BIG_ID, ForeignKey("cases.id", ondelete="SET NULL"), index=True
+    )
 
 
 class TipIdentity(db.Model):
@@ -197,11 +271,18 @@ class Referral(db.Model):
     id: Mapped[int] = big_pk()
     organization_id: Mapped[int] = org_fk()
     case_id: Mapped[int] = case_fk(unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="referred")
-    body: Mapped[str | None] = mapped_column(String(16))  # nacc | pacc | damrongdham
+    status: Mapped[str] = mapped_column(String(16), default="referred")  # referred | decided
+    body: Mapped[str | None] = mapped_column(String(16))  # a referral.BODIES code
+    body_name: Mapped[str] = mapped_column(String(200), default="", server_default="")  # "other"
     reference_number: Mapped[str] = mapped_column(String(100), default="")
     referred_on: Mapped[date | None]
     referred_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When to ask the body how it stands (the daily sweep reminds the assigned officers), and
+    # what it decided (sealed: it names the accused); recording the decision closes the tip.
+    follow_up_on: Mapped[date | None]
+    decision_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    decided_on: Mapped[date | None]
+    decision_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class TipClaim(db.Model):

@@ -43,6 +43,7 @@ SUBJECTS = {
     "retaliation_escalation": _l(
         "Executive: a report of retaliation on tip %(case_number)s is overdue"
     ),
+    "tip_follow_up": _l("Tip %(case_number)s: a follow-up is due"),
 }
 
 

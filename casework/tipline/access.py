@@ -351,19 +351,26 @@ def assign(case: Case, officer: User, *, actor_id: int | None = None) -> TipAssi
         raise PermissionError("this officer is excluded from the case (conflict of interest)")
     if officer.id in assigned_ids(case):
         return None
+    try:
+        row = add_assignment(case, officer, actor_id=actor_id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return row
+
+
+def add_assignment(case: Case, officer: User, *, actor_id: int | None = None) -> TipAssignment:
+    """The assignment row and its trail entry (a step of ``assign`` or of a registration: the
+    caller has checked the officer and commits)."""
     row = TipAssignment(
         organization_id=case.organization_id,
         case_id=case.id,
         user_id=officer.id,
         assigned_on=clock.today(),
     )
-    try:
-        db.session.add(row)
-        trail.record(case, "assigned", actor_id or officer.id, officer=officer.id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    db.session.add(row)
+    trail.record(case, "assigned", actor_id or officer.id, officer=officer.id)
     return row
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -32,7 +32,7 @@ from casework.dates.thaidate import fiscal_year, local_date
 from casework.extensions import db
 from casework.models import Case, Organization, TipDetails
 from casework.models.case import TIP_KIND
-from casework.tipline import access, custody, deadlines, scrub, sealing, trail
+from casework.tipline import access, custody, deadlines, origins, referral, scrub, sealing, trail
 
 __all__ = ["IntakeError"]
 
@@ -128,6 +128,18 @@ class TipSubmission:
             "reported_elsewhere": self.reported_elsewhere,
             "reported_where": self.reported_where,
         }
+
+
+@dataclass
+class Origin:
+    """How a tip reached the organization (casework.tipline.origins) and the day it arrived;
+    the web form's, today, unless staff register it."""
+
+    code: str = "web"
+    received_on: date | str | None = None
+    body: str = ""  # a referral in: a casework.tipline.referral.BODIES code
+    body_name: str = ""  # another agency, by name
+    reference: str = ""  # the body's reference number
 
 
 @dataclass
@@ -305,6 +317,71 @@ def file_tip(org: Organization, sub: TipSubmission) -> FiledTip:
     return filed
 
 
+def register(org: Organization, sub: TipSubmission, origin: Origin, officer, *, receipt: bool):
+    """An integrity officer registers a tip that came another way (casework.tipline.origins):
+    the same checks and the same filing as the web form's, from the day it arrived, with the
+    officer assigned unless the tip names them. ``receipt``: make one for the person who
+    brought it (only a letter, a call or a visit has someone to hand it to). IntakeError
+    with field messages; commits on success."""
+    earlier = _repeat(sub.idempotency_token)
+    if earlier:
+        return earlier
+    errors = normalize(sub)
+    errors.update(_check_origin(origin, sub))
+    category = None if errors.get("category") else find_category(org, sub.category, "tip")
+    if category is None and "category" not in errors:
+        errors["category"] = str(_l("Choose a category from the list."))
+    if sub.confidential and not confidential_available(org.id):
+        errors["confidential"] = str(
+            _l(
+                "A confidential identity cannot be accepted yet because no identity custodian "
+                "has been set up. Register the tip as anonymous."
+            )
+        )
+    if errors:
+        raise IntakeError(errors)
+    try:
+        filed = create(
+            org,
+            category,
+            sub,
+            actor_id=officer.id,
+            with_receipt=receipt and origin.code in origins.WITH_RECEIPT,
+            origin=origin,
+        )
+        if not access.is_excluded(officer.id, filed.case):
+            access.add_assignment(filed.case, officer, actor_id=officer.id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return filed
+
+
+def _check_origin(origin: Origin, sub: TipSubmission) -> dict[str, str]:
+    errors: dict[str, object] = {}
+    if origin.code not in origins.STAFF_ORIGINS:
+        errors["origin"] = _l("Choose how the tip arrived.")
+    if origin.code == "referral_in":
+        found: dict = {}
+        origin.body_name, origin.reference = referral.check_body(
+            found, origin.body, origin.body_name, origin.reference
+        )
+        errors.update({f"origin_{name}": message for name, message in found.items()})
+    else:
+        origin.body, origin.body_name, origin.reference = "", "", ""
+    if origin.code == "anonymous_letter" and sub.confidential:
+        errors["confidential"] = _l("An anonymous letter gives no identity to seal.")
+    origin.received_on = values.date_field(
+        errors, "received_on", origin.received_on, buddhist_era=True
+    )
+    if origin.received_on is None:
+        errors.setdefault("received_on", _l("Give the date the tip arrived."))
+    elif origin.received_on > clock.today():
+        errors["received_on"] = _l("The date cannot be in the future.")
+    return {k: str(v) for k, v in errors.items()}
+
+
 @dataclass
 class NewReceipt:
     text: str  # grouped, shown once
@@ -322,11 +399,20 @@ def new_receipt(org: Organization, case: Case, details: TipDetails, content: dic
 
 
 def create(
-    org: Organization, category, sub: TipSubmission, *, actor_id=None, with_receipt: bool = True
+    org: Organization,
+    category,
+    sub: TipSubmission,
+    *,
+    actor_id=None,
+    with_receipt: bool = True,
+    origin: Origin | None = None,
 ) -> FiledTip:
     """Build the whole tip in the session (validated input; the caller commits or rolls back).
-    ``with_receipt=False`` makes none (a transfer: the complainant claims one later)."""
-    case = _new_case(org, category, sub)
+    ``with_receipt=False`` makes none (a transfer: the complainant claims one later, or a tip
+    registered from a letter nobody is to be handed a receipt for). ``origin``: how a tip
+    registered by staff arrived (the web form's when not given)."""
+    origin = origin or Origin()
+    case = _new_case(org, category, sub, origin)
     answers = sub.answers()
     content = content_document(answers, sub.uploads)
     details = TipDetails(
@@ -335,6 +421,10 @@ def create(
         questionnaire_sealed=sealing.seal_json("tip-questionnaire", case, content),
         confidential=sub.confidential,
         pseudonym=new_pseudonym(),
+        origin=origin.code,
+        origin_body=origin.body or None,
+        origin_body_name=origin.body_name,
+        origin_reference=origin.reference,
     )
     receipt = new_receipt(org, case, details, content) if with_receipt else None
     details.receipt_lookup = receipt.lookup if receipt else None
@@ -356,21 +446,31 @@ def create(
     )
     # Nothing about whom the tip names (no exclusion count, no referral flag): audit rows are
     # plaintext and permanent.
-    trail.record(case, "filed", actor_id, confidential=sub.confidential, files=len(sub.uploads))
+    trail.record(
+        case,
+        "filed",
+        actor_id,
+        confidential=sub.confidential,
+        files=len(sub.uploads),
+        **({"origin": origin.code} if origin.code != "web" else {}),
+    )
     if receipt is None:
         return FiledTip(case, None, None)
     return FiledTip(case, receipt.text, receipt.proof)
 
 
-def _new_case(org: Organization, category, sub: TipSubmission) -> Case:
-    day = clock.day_only(clock.utcnow())
-    fy = fiscal_year(local_date(clock.utcnow()))
+def _new_case(org: Organization, category, sub: TipSubmission, origin: Origin) -> Case:
+    if origin.received_on is not None:
+        day = datetime.combine(origin.received_on, time())  # the day it arrived starts the clock
+    else:
+        day = clock.day_only(clock.utcnow())
+    fy = fiscal_year(origin.received_on or local_date(clock.utcnow()))
     sequence = numbering.next_sequence(org.id, "tip", fy)
     case = Case(
         organization_id=org.id,
         channel="tip",
         kind=TIP_KIND,
-        received_via="web",
+        received_via=origins.RECEIVED_VIA[origin.code],
         fiscal_year=fy,
         sequence=sequence,
         case_number=numbering.format_number("tip", fy, sequence),

@@ -15,10 +15,12 @@ from casework.models import (
     CaseEvent,
     CaseMessage,
     ConflictExclusion,
+    Referral,
     RetaliationReport,
     RevealRequest,
     TipClosure,
     TipDetails,
+    TipFollowUpCheck,
 )
 
 
@@ -67,6 +69,13 @@ def _register_rotation() -> None:
         (TipDetails, "questionnaire_sealed", "tip-questionnaire"),
         (TipDetails, "committee_sealed", "tip-committee"),
         (TipDetails, "penalty_sealed", "tip-penalty"),
+        (TipDetails, "fact_finder_sealed", "tip-fact-finder"),
+        (TipDetails, "preliminary_result_sealed", "tip-preliminary-result"),
+        (TipDetails, "charges_sealed", "tip-charges"),
+        (TipDetails, "facts_sealed", "tip-facts"),
+        (TipDetails, "evidence_relied_sealed", "tip-evidence-relied"),
+        (Referral, "decision_sealed", "tip-referral-decision"),
+        (TipFollowUpCheck, "note_sealed", "tip-follow-up-check"),
         (RevealRequest, "reason_sealed", "tip-reveal-reason"),
         (RevealRequest, "refusal_sealed", "tip-reveal-refusal"),
         (ConflictExclusion, "statement_sealed", "tip-conflict-statement"),

@@ -1,10 +1,14 @@
 """Moving a tip through its stages (casework.cases.lifecycle owns which moves are allowed):
-received → preliminary review → investigation → findings → disciplinary or criminal
-follow-up → closed, with "referred out" as a separate exit.
+received → preliminary review → investigation → findings → disciplinary outcome and
+follow-up of the offender → closed, with "referred out" as a separate way, which closes once
+the outside body's decision is recorded (casework.tipline.followups) or an officer gives the
+reason to close it without.
 
-Each stage asks for what the plans require: a fact-finding committee and its order number,
-the punishment or prosecution being followed up, the reason shown to the tipster when a tip
-is closed, the outside body's reference number when it is referred.
+Each stage asks for what the plans require (casework.tipline.stages): who finds the facts and
+what they found, the investigating committee, its order number and the charges, the findings
+and their conclusion, the penalty and its order, the follow-up of the offender, the reason
+shown to the tipster when a tip is closed, the outside body's reference number when it is
+referred.
 
 The SLA clock is the general channel's (casework.cases.sla, the category's days): each stage a tip
 enters has the category's days until the tipster's next answer, and an officer who needs longer
@@ -28,7 +32,7 @@ from casework.cases.textinput import LIMITS, clean
 from casework.dates import clock
 from casework.extensions import db, transaction
 from casework.models import Case, Organization, TipClosure
-from casework.tipline import access, deadlines, referral, sealing, trail
+from casework.tipline import access, deadlines, referral, sealing, stages, trail
 from casework.tipline.filing import details_of
 
 # The register's order: what is late first, what is done last.
@@ -53,6 +57,7 @@ class Checked:
     order_number: str = ""
     committee: str = ""
     penalty: str = ""
+    record: stages.Record | None = None  # what the stage entered records
 
     @property
     def without_action(self) -> bool:
@@ -70,8 +75,10 @@ def check(
     order_number: str = "",
     committee: str = "",
     penalty: str = "",
+    **record,
 ) -> Checked:
-    """Validate one status change; WorkflowError with field messages."""
+    """Validate one status change; WorkflowError with field messages. ``record``: what the
+    stage entered records (casework.tipline.stages names the fields)."""
     public_note = clean(public_note, multiline=True)
     internal_note = clean(internal_note, multiline=True)
     order_number = clean(order_number)
@@ -90,15 +97,15 @@ def check(
             errors["order_number"] = _l("Give the number of the order appointing the committee.")
         if not committee:
             errors["committee"] = _l("Name the members of the fact-finding committee.")
-    if target == "disciplinary" and not penalty:
-        errors["penalty"] = _l("Describe the disciplinary or criminal action being taken.")
+    unknown = set(record) - set(stages.FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    stage = stages.check(case, details_of(case), target, record, errors)
     if target == "closed" and outcome == "insufficient" and not public_note:
         errors["public_note"] = _l("Tell the tipster why the facts were not enough to act on.")
-    if target == "referred_out" or outcome == "referred":
-        row = referral.referral_of(case)
-        if row is None or row.status != "referred":
-            errors["outcome"] = _l("Record the referral and its reference number first.")
-        outcome = "referred" if target == "referred_out" else outcome
+    if target == "closed" and case.status == "disciplinary" and not stages.checks_of(case):
+        errors["target"] = _l("Record at least one check on the offender before closing.")
+    _check_referral(case, target, outcome, internal_note, errors)
     for name, value in (
         ("public_note", public_note),
         ("internal_note", internal_note),
@@ -111,7 +118,28 @@ def check(
         errors["order_number"] = _l("At most %(n)d characters.", n=100)
     if errors:
         raise WorkflowError(errors)
-    return Checked(target, outcome, public_note, internal_note, order_number, committee, penalty)
+    return Checked(
+        target, outcome, public_note, internal_note, order_number, committee, penalty, stage
+    )
+
+
+def _check_referral(case: Case, target: str, outcome, internal_note: str, errors: dict) -> None:
+    """A tip goes out only once its referral is recorded; a referred tip closes only as
+    referred, once the body's decision is recorded or with the officer's reason."""
+    row = referral.referral_of(case)
+    if target == "referred_out" and (row is None or row.status != "referred"):
+        errors["outcome"] = _l("Record the referral and its reference number first.")
+    if target != "closed":
+        return
+    if case.status == "referred_out":
+        if outcome != "referred":
+            errors["outcome"] = _l("A referred tip is closed as referred.")
+        elif row.status != "decided" and not internal_note:
+            errors["internal_note"] = _l(
+                "Record the body's decision, or give the reason for closing without it."
+            )
+    elif outcome == "referred":
+        errors["outcome"] = _l("Only a tip referred to an outside body is closed as referred.")
 
 
 def apply(case: Case, checked: Checked, *, actor_id: int) -> None:
@@ -132,6 +160,8 @@ def apply(case: Case, checked: Checked, *, actor_id: int) -> None:
         details.committee_sealed = sealing.seal_text("tip-committee", case, checked.committee)
     if checked.penalty:
         details.penalty_sealed = sealing.seal_text("tip-penalty", case, checked.penalty)
+    if checked.record is not None:
+        stages.apply(case, details, checked.record)
     if not lifecycle.state("tip", checked.target).final:
         org = db.session.get(Organization, case.organization_id)
         case.due_date = deadlines.due_date(org, checked.target, clock.utcnow(), case.category)
@@ -178,8 +208,8 @@ def _ask_second(case: Case, actor_id: int, checked: Checked) -> TipClosure:
 
 def change(case: Case, target: str, *, actor_id: int, **fields) -> TipClosure | None:
     """Validate (``check``, which names the ``fields``: outcome, public_note, internal_note,
-    order_number, committee, penalty) and apply one status change. Commits; WorkflowError
-    with field messages.
+    order_number, committee, penalty, and each stage's record, casework.tipline.stages) and
+    apply one status change. Commits; WorkflowError with field messages.
 
     Closing the tip without action (unfounded, or not enough facts) is not applied: it waits
     for a second person (casework.tipline.closure) and is returned."""

@@ -1,0 +1,257 @@
+"""What happens after a tip's main work: following up the offender, and following up an outside
+body the tip was referred to.
+
+- Follow-up of the offender (ติดตามผลผู้กระทำผิด): during the disciplinary stage an integrity
+  officer records each check (its day, a sealed note, the next check's day) until the follow-up
+  period ends. A repeat offence is linked: the check names the later tip that reports it.
+- Referral out: the body's decision is recorded (sealed: it names the accused), which closes
+  the tip as referred. Without it, an officer can close the tip only with a reason
+  (casework.tipline.workflow).
+- ``due_reminders`` lists the checks and referral follow-ups due; ``remind`` emails them
+  (from the daily ``sla sweep``) to the integrity officers assigned to the tip, with the case
+  number, the kind of follow-up, its date and a link, and nothing of the tip's content: no
+  accused's name, no text. The deadlines of the stages themselves are another sweep's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from casework.cases import lifecycle, values
+from casework.cases.errors import FieldErrors
+from casework.cases.textinput import LIMITS, clean
+from casework.crypto import keys
+from casework.crypto.blindindex import keyed_tag
+from casework.dates import clock
+from casework.extensions import db, transaction
+from casework.models import Case, Organization, OutboxMessage, Referral, TipDetails, User
+from casework.models.tips import TipFollowUpCheck
+from casework.notify import outbox
+from casework.tipline import access, referral, sealing, trail, workflow
+from casework.tipline.filing import details_of
+
+OFFENDER_CHECK, REFERRAL = "offender_check", "referral"
+KINDS = {
+    OFFENDER_CHECK: _l("Check on the offender"),
+    REFERRAL: _l("Ask the outside body how the tip stands"),
+}
+
+
+class FollowUpError(FieldErrors):
+    """A check or a decision that cannot be recorded as given."""
+
+
+def _day(errors: dict, name: str, value, *, required=None, past: bool = True) -> date | None:
+    day = values.date_field(errors, name, value, buddhist_era=True)
+    if day is None and required and name not in errors:
+        errors[name] = required
+    elif day is not None and past and day > clock.today():
+        errors[name] = _l("The date cannot be in the future.")
+    return day
+
+
+def _note(errors: dict, name: str, value, required) -> str:
+    text = clean(value or "", multiline=True)
+    if not text:
+        errors[name] = required
+    elif len(text) > LIMITS["message"]:
+        errors[name] = _l("At most %(n)d characters.", n=LIMITS["message"])
+    return text
+
+
+def _repeat_case(errors: dict, case: Case, number: str) -> Case | None:
+    """The later tip of the same organization a repeat offence is reported in."""
+    number = clean(number or "")
+    if not number:
+        return None
+    found = db.session.scalar(
+        select(Case).where(
+            Case.organization_id == case.organization_id,
+            Case.channel == "tip",
+            Case.case_number == number.upper(),
+        )
+    )
+    if found is None or found.id == case.id:
+        errors["repeat_case"] = _l("No other tip has this number.")
+        return None
+    return found
+
+
+def record_check(
+    case: Case,
+    *,
+    actor_id: int,
+    checked_on,
+    note: str,
+    next_on=None,
+    repeat_case: str = "",
+) -> TipFollowUpCheck:
+    """Record one check on the offender (its day, what was found, the next check's day: none
+    when the follow-up is over) and, if given, the later tip reporting a repeat offence.
+    Commits; FollowUpError with field messages."""
+    details = details_of(case)
+    errors: dict = {}
+    if case.status != "disciplinary":
+        errors["note"] = _l("Checks are recorded while the offender is followed up.")
+    checked_on = _day(errors, "checked_on", checked_on, required=_l("Give the day of the check."))
+    note = _note(errors, "note", note, _l("Write what the check found."))
+    next_on = _day(errors, "next_on", next_on, past=False)
+    if next_on is not None and next_on <= (checked_on or clock.today()):
+        errors["next_on"] = _l("The next check must come after this one.")
+    elif next_on is not None and details.follow_up_until and next_on > details.follow_up_until:
+        errors["next_on"] = _l("The next check must fall within the follow-up.")
+    later = _repeat_case(errors, case, repeat_case)
+    if errors:
+        raise FollowUpError(errors)
+    with transaction():
+        row = TipFollowUpCheck(
+            organization_id=case.organization_id,
+            case_id=case.id,
+            checked_on=checked_on,
+            checked_by=actor_id,
+            note_sealed=b"",
+            repeat_case_id=later.id if later else None,
+        )
+        db.session.add(row)
+        db.session.flush()
+        row.note_sealed = sealing.seal_text("tip-follow-up-check", case, note)
+        details.next_check_on = next_on
+        trail.record(case, "follow_up_checked", actor_id, repeat=later is not None)
+    return row
+
+
+def note_of(case: Case, row: TipFollowUpCheck) -> str:
+    return sealing.open_text("tip-follow-up-check", case, row.note_sealed)
+
+
+def repeats_of(case: Case) -> list[Case]:
+    """Earlier tips whose follow-up found a repeat offence reported in ``case``."""
+    return list(
+        db.session.scalars(
+            select(Case)
+            .join(TipFollowUpCheck, TipFollowUpCheck.case_id == Case.id)
+            .where(TipFollowUpCheck.repeat_case_id == case.id)
+            .distinct()
+        )
+    )
+
+
+def record_decision(
+    case: Case, *, actor_id: int, decision: str, decided_on, public_note: str = ""
+) -> Referral:
+    """Record what the outside body decided, and close the tip as referred (the tipster sees
+    ``public_note``, if any). Commits; FollowUpError / WorkflowError with field messages."""
+    row = referral.referral_of(case)
+    errors: dict = {}
+    if case.status != "referred_out" or row is None or row.status != "referred":
+        errors["decision"] = _l("This tip is not waiting for an outside body's decision.")
+    decision = _note(errors, "decision", decision, _l("Write what the body decided."))
+    decided_on = _day(errors, "decided_on", decided_on, required=_l("Give the decision's date."))
+    if errors:
+        raise FollowUpError(errors)
+    with transaction():
+        row.status = "decided"
+        row.decision_sealed = sealing.seal_text("tip-referral-decision", case, decision)
+        row.decided_on = decided_on
+        row.decision_by = actor_id
+        trail.record(case, "referral_decided", actor_id)
+        checked = workflow.check(case, "closed", outcome="referred", public_note=public_note)
+        workflow.apply(case, checked, actor_id=actor_id)
+    return row
+
+
+def decision_of(case: Case, row: Referral | None) -> str:
+    return sealing.open_text("tip-referral-decision", case, row.decision_sealed if row else None)
+
+
+@dataclass
+class Due:
+    case: Case
+    kind: str  # OFFENDER_CHECK | REFERRAL
+    on: date
+
+
+def due_reminders(org: Organization, today: date) -> list[Due]:
+    """The offender checks and referral follow-ups of ``org``'s open tips due on or before
+    ``today``, the oldest first."""
+    found = []
+    checks = db.session.execute(
+        select(Case, TipDetails.next_check_on)
+        .join(TipDetails, TipDetails.case_id == Case.id)
+        .where(
+            Case.organization_id == org.id,
+            Case.status == "disciplinary",
+            TipDetails.next_check_on <= today,
+        )
+    )
+    found += [Due(case, OFFENDER_CHECK, on) for case, on in checks]
+    referrals = db.session.execute(
+        select(Case, Referral.follow_up_on)
+        .join(Referral, Referral.case_id == Case.id)
+        .where(
+            Case.organization_id == org.id,
+            Case.status == "referred_out",
+            Referral.status == "referred",
+            Referral.follow_up_on <= today,
+        )
+    )
+    found += [Due(case, REFERRAL, on) for case, on in referrals]
+    found = [d for d in found if not lifecycle.state("tip", d.case.status).final]
+    return sorted(found, key=lambda d: (d.on, d.case.fiscal_year, d.case.sequence, d.kind))
+
+
+def _dedupe(due: Due, user: User) -> str:
+    """One message per officer, tip, kind and date; keyed, so the outbox does not say which
+    tip its row is about."""
+    return "tip-follow-up:" + keyed_tag(
+        keys.keyring(), "tip-reminder", due.case.id, due.kind, due.on.isoformat(), user.id
+    )
+
+
+def remind(org: Organization, today: date) -> int:
+    """Email each assigned integrity officer the follow-ups due (once per tip, kind and date:
+    running it twice sends nothing twice). Commits; returns how many were queued."""
+    queued = 0
+    with transaction():
+        for due in due_reminders(org, today):
+            for user in access.assigned_officers(due.case):
+                key = _dedupe(due, user)
+                if not user.active or not user.email or _sent(org, key):
+                    continue
+                outbox.enqueue(
+                    org.id,
+                    "email",
+                    user.email,
+                    "tip_follow_up",
+                    payload={
+                        "case_number": due.case.case_number,
+                        "kind": due.kind,
+                        "on": due.on.isoformat(),
+                        "path": f"/admin/tips/{due.case.id}",
+                    },
+                    dedupe_key=key,
+                )
+                queued += 1
+    return queued
+
+
+def _sent(org: Organization, key: str) -> bool:
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id).filter_by(organization_id=org.id, dedupe_key=key)
+        )
+        is not None
+    )
+
+
+def run() -> dict[str, int]:
+    """Today's follow-up reminders for every organization (the daily sweep)."""
+    today = clock.today()
+    return {
+        org.slug: remind(org, today)
+        for org in db.session.scalars(select(Organization).order_by(Organization.id))
+    }
