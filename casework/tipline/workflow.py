@@ -103,7 +103,12 @@ def check(
     stage = stages.check(case, details_of(case), target, record, errors)
     if target == "closed" and outcome == "insufficient" and not public_note:
         errors["public_note"] = _l("Tell the tipster why the facts were not enough to act on.")
-    if target == "closed" and case.status == "disciplinary" and not stages.checks_of(case):
+    if (
+        target == "closed"
+        and case.status == "disciplinary"
+        and outcome == "substantiated"
+        and not stages.checks_of(case)
+    ):
         errors["target"] = _l("Record at least one check on the offender before closing.")
     _check_referral(case, target, outcome, internal_note, errors)
     for name, value in (

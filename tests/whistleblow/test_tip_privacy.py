@@ -235,10 +235,30 @@ def test_no_row_of_a_tip_keeps_a_time_finer_than_the_day(
         content_type="multipart/form-data",
     )
     steps = [
-        {"target": "preliminary_review", "internal_note": "ข้อเท็จจริงพอ"},
-        {"target": "investigation", "order_number": "คำสั่งที่ 9/2569", "committee": "ก ข ค"},
-        {"target": "findings", "public_note": "สอบแล้ว"},
-        {"target": "disciplinary", "penalty": "ตั้งกรรมการสอบวินัยร้ายแรง"},
+        {"target": "preliminary_review", "internal_note": "ข้อเท็จจริงพอ", "fact_finder": "นิติกร"},
+        {
+            "target": "investigation",
+            "preliminary_result": "มีมูล",
+            "order_number": "คำสั่งที่ 9/2569",
+            "committee": "ก ข ค",
+            "charges": "เรียกรับเงิน",
+        },
+        {
+            "target": "findings",
+            "public_note": "สอบแล้ว",
+            "facts": "รับเงินจริง",
+            "conclusion": "founded",
+            "evidence_relied": "ใบเสร็จ",
+        },
+        {
+            "target": "disciplinary",
+            "penalty": "ตั้งกรรมการสอบวินัยร้ายแรง",
+            "penalty_kind": "salary_cut",
+            "penalty_order_number": "คำสั่งที่ 10/2569",
+            "penalty_order_on": "2569-03-02",
+            "follow_up_until": "2569-12-31",
+            "next_check_on": "2569-06-01",
+        },
     ]
     for step in steps:
         officer_client.post(f"/admin/tips/{tip_id}/status", data=step)
@@ -260,6 +280,10 @@ def test_no_row_of_a_tip_keeps_a_time_finer_than_the_day(
         data={"target": "closed", "outcome": "unfounded", "internal_note": "ไม่มีมูล"},
     )
     keeper_client.post(f"/admin/tips/{tip_id}/closure/refuse")
+    officer_client.post(
+        f"/admin/tips/{tip_id}/checks",
+        data={"checked_on": "2569-03-09", "note": "ไม่พบการกระทำซ้ำ"},
+    )
     officer_client.post(
         f"/admin/tips/{tip_id}/status",
         data={"target": "closed", "outcome": "substantiated", "public_note": "ลงโทษแล้ว"},
@@ -313,7 +337,7 @@ def test_no_row_of_a_tip_keeps_a_time_finer_than_the_day(
         assert {"cases", "case_events", "case_messages", "attachments", "audit_entries"} <= seen
         assert {"tip_details", "tip_identities", "tip_exclusions", "tip_referrals"} <= seen
         assert {"tip_reveal_requests", "tip_reveal_approvals", "tip_assignments"} <= seen
-        assert "tip_closures" in seen
+        assert {"tip_closures", "tip_follow_up_checks"} <= seen
         _ids_reveal_no_order(tip_ids, {before.case.id, filed.case.id, after.case.id}, tip_id)
         # Nothing of the channel is queued for sending, to anyone.
         assert not db.session.scalar(

@@ -36,6 +36,7 @@ ALLOWED = {
         ("findings", "closed"),
         ("findings", "referred_out"),
         ("disciplinary", "closed"),
+        ("referred_out", "closed"),
     },
 }
 

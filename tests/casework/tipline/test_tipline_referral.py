@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from tip_helpers import file, staff
 
@@ -34,7 +36,7 @@ def test_referral_is_flagged_and_tracked_to_referred_out(org):
     assert referral.flag_of(case) == "clerk" and referral.referral_of(case) is None
     assert referral.flag_of(file(org).case) is None
     with pytest.raises(workflow.WorkflowError):
-        workflow.change(case, "referred_out", actor_id=officer.id, outcome="referred")
+        workflow.change(case, "referred_out", actor_id=officer.id)
     with pytest.raises(referral.ReferralError):
         referral.record(
             case, actor_id=officer.id, body="nacc", reference_number="", referred_on=None
@@ -43,8 +45,10 @@ def test_referral_is_flagged_and_tracked_to_referred_out(org):
         case, actor_id=officer.id, body="nacc", reference_number="ปช 0001/123", referred_on=None
     )
     db.session.commit()
-    workflow.change(case, "referred_out", actor_id=officer.id, outcome="referred")
-    assert case.status == "referred_out" and case.outcome == "referred"
+    workflow.change(case, "referred_out", actor_id=officer.id)
+    # Referred out is not the end: the tip waits for the body's decision.
+    assert case.status == "referred_out" and case.outcome is None and case.completed_at is None
     row = referral.referral_of(case)
     assert row.reference_number == "ปช 0001/123" and row.body == "nacc"
     assert row.status == "referred" and row.referred_on == clock.today()
+    assert row.follow_up_on == clock.today() + timedelta(days=referral.FOLLOW_UP_DAYS)

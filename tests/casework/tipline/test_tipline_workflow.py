@@ -17,16 +17,23 @@ from casework.tipline import access, closure, filing, messages, workflow
 def test_workflow_asks_for_committee_order_and_reason(org):
     officer = staff(org, INTEGRITY, "มานะ อดทน", "mana@demo.go.th")
     case = file(org).case
-    workflow.change(case, "preliminary_review", actor_id=officer.id)
+    with pytest.raises(workflow.WorkflowError) as error:
+        workflow.change(case, "preliminary_review", actor_id=officer.id)
+    assert set(error.value.fields) == {"fact_finder"}
+    workflow.change(case, "preliminary_review", actor_id=officer.id, fact_finder="นายสืบ ข้อเท็จจริง")
     with pytest.raises(workflow.WorkflowError) as error:
         workflow.change(case, "investigation", actor_id=officer.id)
-    assert {"order_number", "committee"} <= set(error.value.fields)
+    assert {"order_number", "committee", "charges", "preliminary_result"} <= set(
+        error.value.fields
+    )
     workflow.change(
         case,
         "investigation",
         actor_id=officer.id,
+        preliminary_result="มีมูล ควรตั้งกรรมการสอบสวน",
         order_number="คำสั่งที่ 12/2570",
         committee="ก, ข, ค",
+        charges="เรียกรับเงิน",
     )
     assert filing.details_of(case).order_number == "คำสั่งที่ 12/2570"
     with pytest.raises(workflow.WorkflowError):
@@ -61,7 +68,7 @@ def test_each_stage_gets_the_categorys_days_and_delays_are_explained(org, frozen
     first = case.due_date
     assert first == org_calendar(org).add_days(date(2026, 5, 4), 10)
     frozen(datetime(2026, 5, 11, 3, 0))
-    workflow.change(case, "preliminary_review", actor_id=officer.id)
+    workflow.change(case, "preliminary_review", actor_id=officer.id, fact_finder="นิติกร")
     assert case.due_date == org_calendar(org).add_days(date(2026, 5, 11), 10) > first
     with pytest.raises(workflow.WorkflowError) as error:
         workflow.explain_delay(case, actor_id=officer.id, text="", new_date=case.due_date)
