@@ -367,7 +367,8 @@ def _check_origin(origin: Origin, sub: TipSubmission) -> dict[str, str]:
         origin.body_name, origin.reference = referral.check_body(
             found, origin.body, origin.body_name, origin.reference
         )
-        errors.update({f"origin_{name}": message for name, message in found.items()})
+        names = {"body": "origin_body", "body_name": "origin_body_name"}
+        errors.update({names.get(k, "origin_reference"): v for k, v in found.items()})
     else:
         origin.body, origin.body_name, origin.reference = "", "", ""
     if origin.code == "anonymous_letter" and sub.confidential:
