@@ -5,7 +5,7 @@ print the receipt slip for a person who came in. Rules live in casework.tipline.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -26,7 +26,10 @@ class TipRegisterForm(TipForm):
     """The tip questionnaire for an officer writing down what arrived, with how and when."""
 
     class Meta:
-        csrf = True  # the back office has a session (the public form has none)
+        @property
+        def csrf(self) -> bool:
+            """The back office has a session, so a token (the public form has none)."""
+            return current_app.config.get("WTF_CSRF_ENABLED", True)
 
     origin = RadioField(
         _l("How did the tip arrive?"),

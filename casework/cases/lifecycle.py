@@ -39,10 +39,10 @@ TIP_STATES: dict[str, State] = {
     s.code: s
     for s in (
         State("received", RECEIVED, _l("Received")),
-        State("preliminary_review", IN_PROGRESS, _l("Preliminary review")),
-        State("investigation", IN_PROGRESS, _l("Fact-finding investigation")),
+        State("preliminary_review", IN_PROGRESS, _l("Preliminary fact-finding")),
+        State("investigation", IN_PROGRESS, _l("Investigation")),
         State("findings", IN_PROGRESS, _l("Findings")),
-        State("disciplinary", IN_PROGRESS, _l("Disciplinary or criminal follow-up")),
+        State("disciplinary", IN_PROGRESS, _l("Penalty and follow-up of the offender")),
         State("closed", COMPLETED, _l("Closed"), final=True),
         # Not final: the tip waits for the body's decision (casework.tipline.followups), or for
         # an officer to close it with a reason.

@@ -1,0 +1,271 @@
+"""A tip from start to finish through the back office's pages: an integrity officer registers
+it from the way it arrived, moves it through each stage with what the stage records, follows
+up the offender or the outside body it went to, and closes it. A clerk who begins a corruption
+report on the general intake form is sent on without any case being made."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime
+
+import upload_samples
+from sqlalchemy import func, select
+
+from casework.extensions import db
+from casework.general import access as general_access
+from casework.models import Case, TipFollowUpCheck
+from casework.tipline import referral
+
+ACCUSED = "นายสมชาย ใจร้าย"
+WHAT = "เรียกเงินสองหมื่นบาทเพื่อให้ผ่านการตรวจรับงานก่อสร้างถนน"
+
+
+def _officer(app, login_as, name="มานะ อดทน"):
+    client = app.test_client()
+    login_as("integrity", email=f"integrity-{len(name)}@staff.test", on=client, name=name)
+    return client
+
+
+def _register(client, **fields):
+    data = {
+        "origin": "letter",
+        "received_on": "2570-02-20",
+        "category": "bribery",
+        "accused_name": ACCUSED,
+        "accused_position": "นายช่างโยธา",
+        "accused_unit": "กองช่าง",
+        "accused_role": "staff",
+        "what": WHAT,
+        "reported_elsewhere": "no",
+        "confidential": "no",
+        "form_token": "r" * 40,
+    }
+    data.update(fields)
+    return client.post("/admin/tips/register", data=data, content_type="multipart/form-data")
+
+
+def _tip_id(response) -> int:
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.search(r"/admin/tips/(-?\d+)$", response.headers["Location"]).group(1))
+
+
+def _step(client, tip_id, path, **data):
+    response = client.post(f"/admin/tips/{tip_id}/{path}", data=data)
+    assert response.headers["Location"].endswith(f"/admin/tips/{tip_id}")
+    page = client.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    assert 'notice-error" role="status"' not in page, re.findall(r'notice-error" role="status">([^<]*)', page)
+    return page
+
+
+def _case(app, tip_id) -> Case:
+    with app.app_context():
+        case = db.session.get(Case, tip_id)
+        db.session.expunge(case)
+        return case
+
+
+def _count(app, channel) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(Case.id)).filter_by(channel=channel))
+
+
+def test_anonymous_letter_through_the_pages_to_penalty_follow_up_and_closing(
+    app, login_as, frozen
+):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    officer = _officer(app, login_as)
+    form = officer.get("/admin/tips/register").get_data(as_text=True)
+    assert 'value="anonymous_letter"' in form and 'value="referral_in"' in form
+    complaints = _count(app, "complaint")
+    bad = _register(officer, origin="anonymous_letter", what="", received_on="2570-13-40")
+    assert bad.status_code == 400
+    page = bad.get_data(as_text=True)
+    assert 'id="what-error"' in page and 'id="received_on-error"' in page
+    assert ACCUSED in page  # what was typed is kept
+    tip_id = _tip_id(
+        _register(
+            officer,
+            origin="anonymous_letter",
+            attachments=(io.BytesIO(upload_samples.pdf_with_everything()), "scan.pdf"),
+        )
+    )
+    page = officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    assert ACCUSED in page and "scan" not in page  # assigned: the officer reads it
+    assert _case(app, tip_id).received_via == "letter" and _count(app, "complaint") == complaints
+
+    _step(officer, tip_id, "status", target="preliminary_review", fact_finder="นางสาวนิติ กร")
+    _step(
+        officer,
+        tip_id,
+        "status",
+        target="investigation",
+        preliminary_result="ข้อเท็จจริงเบื้องต้นมีมูล",
+        order_number="คำสั่งเทศบาลที่ 101/2570",
+        committee="นายหนึ่ง ประธาน",
+        charges=f"{ACCUSED} เรียกรับเงิน",
+    )
+    _step(
+        officer,
+        tip_id,
+        "status",
+        target="findings",
+        facts="รับเงินสองหมื่นบาทจริง",
+        conclusion="founded",
+        evidence_relied="คำให้การผู้รับจ้าง",
+    )
+    page = _step(
+        officer,
+        tip_id,
+        "status",
+        target="disciplinary",
+        penalty_kind="step_down",
+        penalty_order_number="คำสั่งเทศบาลที่ 150/2570",
+        penalty_order_on="2570-02-28",
+        civil_referral="1",
+        money_to_recover="20000",
+        follow_up_until="2570-09-30",
+        next_check_on="2570-06-01",
+    )
+    record = page[page.index('id="stage-record"') :]
+    for shown in ("นางสาวนิติ กร", "คำสั่งเทศบาลที่ 101/2570", "รับเงินสองหมื่นบาทจริง"):
+        assert shown in record
+    assert "ลดขั้นเงินเดือน" in record and "20,000.00" in record
+    # A substantiated closing waits for a check on the offender.
+    officer.post(
+        f"/admin/tips/{tip_id}/status", data={"target": "closed", "outcome": "substantiated"}
+    )
+    assert _case(app, tip_id).status == "disciplinary"
+    assert "ก่อนปิดเรื่อง" in officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    _step(
+        officer,
+        tip_id,
+        "checks",
+        checked_on="2570-03-01",
+        note="ไม่พบการกระทำซ้ำ",
+        next_on="2570-09-01",
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count(TipFollowUpCheck.id))) == 1
+    _step(
+        officer,
+        tip_id,
+        "status",
+        target="closed",
+        outcome="substantiated",
+        public_note="ดำเนินการทางวินัยแล้ว",
+    )
+    case = _case(app, tip_id)
+    assert case.status == "closed" and case.outcome == "substantiated"
+    assert _count(app, "complaint") == complaints
+
+
+def test_referral_in_from_nacc_through_the_pages_out_and_closed_on_the_decision(
+    app, login_as, frozen
+):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    officer = _officer(app, login_as)
+    bad = _register(officer, origin="referral_in", origin_body="", origin_reference="")
+    assert bad.status_code == 400 and 'id="origin_body-error"' in bad.get_data(as_text=True)
+    tip_id = _tip_id(
+        _register(
+            officer,
+            origin="referral_in",
+            origin_body="nacc",
+            origin_reference="ปช 0012/2570",
+            accused_role="mayor",
+        )
+    )
+    page = officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    assert "ปช 0012/2570" in page
+    _step(
+        officer,
+        tip_id,
+        "referral",
+        body="pacc",
+        reference_number="ปท 77/2570",
+        referred_on="2570-03-01",
+        follow_up_on="2570-04-01",
+    )
+    _step(officer, tip_id, "status", target="referred_out")
+    assert _case(app, tip_id).status == "referred_out"
+    page = _step(
+        officer,
+        tip_id,
+        "referral/decision",
+        decision="ป.ป.ท. ชี้มูลและส่งเรื่องให้ผู้ว่าราชการจังหวัด",
+        decided_on="2570-03-01",
+    )
+    assert "ป.ป.ท. ชี้มูล" in page
+    case = _case(app, tip_id)
+    assert case.status == "closed" and case.outcome == "referred"
+    with app.app_context():
+        assert referral.referral_of(case).status == "decided"
+
+
+def test_a_visitor_gets_a_slip_whose_receipt_opens_the_public_status_page(
+    app, client, login_as, frozen
+):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    officer = _officer(app, login_as)
+    slip = _register(officer, origin="visit", received_on="2570-03-01", receipt="y")
+    html = slip.get_data(as_text=True)
+    assert slip.status_code == 200, re.findall(r"<li><a href=\"#([^\"]*)\">([^<]*)", html)
+    assert "ใบรับแจ้งเบาะแส" in html and "data-print" in html
+    receipt = re.search(r'class="code">([0-9A-Z-]{24})<', html).group(1)
+    number = re.search(r"<strong>(T\d{4}/\d{5})</strong>", html).group(1)
+    status = client.post("/whistleblow/status", data={"receipt": receipt})
+    assert status.status_code == 200 and number in status.get_data(as_text=True)
+    # A letter registered without a receipt gives none.
+    assert _register(officer, form_token="s" * 40).status_code == 302
+
+
+def test_a_corruption_report_begun_at_the_general_intake_never_makes_a_general_case(
+    app, client, login_as, frozen, monkeypatch
+):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    login_as("clerk")
+    intake = client.get("/admin/intake").get_data(as_text=True)
+    assert 'name="corruption"' in intake and 'id="corruption-report"' in intake
+    assert "/admin/tips/register" not in intake  # a clerk is told whom to hand it to
+    before = (_count(app, "complaint"), _count(app, "tip"))
+    data = {
+        "received_via": "letter",
+        "received_on": "2570-02-27",
+        "kind": "complaint",
+        "category": "roads",
+        "subject": "ร้องเรียนนายช่างเรียกเงิน",
+        "details": WHAT,
+        "form_token": "c" * 40,
+        "corruption": "1",
+    }
+    response = client.post("/admin/intake", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "notice-warning" in page
+    assert WHAT not in page  # nothing typed is kept on the general side
+    assert (_count(app, "complaint"), _count(app, "tip")) == before
+    # An integrity officer who presses it goes on to the tip channel's form.
+    officer = _officer(app, login_as)
+    assert officer.post("/admin/intake", data=data).status_code == 403  # not their form
+    monkeypatch.setitem(
+        general_access.RULES, "intake.register", frozenset({"clerk", "supervisor", "integrity"})
+    )
+    moved = officer.post("/admin/intake", data=data)
+    assert moved.status_code == 302
+    assert moved.headers["Location"].endswith("/admin/tips/register")
+    assert (_count(app, "complaint"), _count(app, "tip")) == before
+    # The same form without the button registers a complaint: the button is what kept it out.
+    del data["corruption"]
+    assert client.post("/admin/intake", data=data).status_code == 200
+    assert _count(app, "complaint") == before[0] + 1
+
+
+def test_officers_keep_the_list_of_penalty_kinds(app, login_as):
+    officer = _officer(app, login_as)
+    page = officer.get("/admin/tips/penalties").get_data(as_text=True)
+    assert "ภาคทัณฑ์" in page and "ไล่ออก" in page
+    bad = officer.post("/admin/tips/penalties", data={"name_th": "", "name_en": "Resign"})
+    assert bad.status_code == 400 and 'id="name_th-error"' in bad.get_data(as_text=True)
+    assert "Resign" in bad.get_data(as_text=True)
+    assert officer.post("/admin/tips/penalties", data={"name_th": "ให้ออก"}).status_code == 302
+    assert "ให้ออก" in officer.get("/admin/tips/penalties").get_data(as_text=True)
