@@ -272,6 +272,7 @@ def samples(app, login_as):
             "report_id": -999_999,
             "file_id": 999_999,
             "key_id": 999_999,
+            "kind_id": 999_999,
             "change_id": 999_999,
             "code": "th",
             "filename": "css/site.css",
