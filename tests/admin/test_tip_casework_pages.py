@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from casework.extensions import db
 from casework.general import access as general_access
-from casework.models import Case, TipFollowUpCheck
+from casework.models import Case, OutboxMessage, TipFollowUpCheck
 from casework.tipline import referral
 
 ACCUSED = "นายสมชาย ใจร้าย"
@@ -54,7 +54,8 @@ def _step(client, tip_id, path, **data):
     response = client.post(f"/admin/tips/{tip_id}/{path}", data=data)
     assert response.headers["Location"].endswith(f"/admin/tips/{tip_id}")
     page = client.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
-    assert 'notice-error" role="status"' not in page, re.findall(r'notice-error" role="status">([^<]*)', page)
+    errors = re.findall(r'notice-error" role="status">([^<]*)', page)
+    assert not errors, errors
     return page
 
 
@@ -70,9 +71,7 @@ def _count(app, channel) -> int:
         return db.session.scalar(select(func.count(Case.id)).filter_by(channel=channel))
 
 
-def test_anonymous_letter_through_the_pages_to_penalty_follow_up_and_closing(
-    app, login_as, frozen
-):
+def test_anonymous_letter_through_the_pages_to_penalty_follow_up_and_closing(app, login_as, frozen):
     frozen(datetime(2027, 3, 1, 3, 0))
     officer = _officer(app, login_as)
     form = officer.get("/admin/tips/register").get_data(as_text=True)
@@ -269,3 +268,27 @@ def test_officers_keep_the_list_of_penalty_kinds(app, login_as):
     assert "Resign" in bad.get_data(as_text=True)
     assert officer.post("/admin/tips/penalties", data={"name_th": "ให้ออก"}).status_code == 302
     assert "ให้ออก" in officer.get("/admin/tips/penalties").get_data(as_text=True)
+
+
+def test_the_daily_sweep_reminds_of_a_referral_to_follow_up(app, login_as, frozen):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    officer = _officer(app, login_as)
+    tip_id = _tip_id(_register(officer, origin="phone"))
+    _step(
+        officer,
+        tip_id,
+        "referral",
+        body="governor",
+        reference_number="ชม 0017/2570",
+        referred_on="2570-03-01",
+        follow_up_on="2570-03-10",
+    )
+    _step(officer, tip_id, "status", target="referred_out")
+    runner = app.test_cli_runner()
+    assert "demo: 0 tip follow-up reminders queued" in runner.invoke(args=["sla", "sweep"]).output
+    frozen(datetime(2027, 3, 10, 3, 0))
+    assert "demo: 1 tip follow-up reminders queued" in runner.invoke(args=["sla", "sweep"]).output
+    assert "demo: 0 tip follow-up reminders queued" in runner.invoke(args=["sla", "sweep"]).output
+    with app.app_context():
+        (row,) = db.session.scalars(select(OutboxMessage).filter_by(template="tip_follow_up"))
+        assert row.payload["kind"] == "referral" and ACCUSED not in str(row.payload)

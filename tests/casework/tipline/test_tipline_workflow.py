@@ -23,9 +23,7 @@ def test_workflow_asks_for_committee_order_and_reason(org):
     workflow.change(case, "preliminary_review", actor_id=officer.id, fact_finder="นายสืบ ข้อเท็จจริง")
     with pytest.raises(workflow.WorkflowError) as error:
         workflow.change(case, "investigation", actor_id=officer.id)
-    assert {"order_number", "committee", "charges", "preliminary_result"} <= set(
-        error.value.fields
-    )
+    assert {"order_number", "committee", "charges", "preliminary_result"} <= set(error.value.fields)
     workflow.change(
         case,
         "investigation",
