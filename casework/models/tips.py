@@ -46,7 +46,7 @@ class TipDetails(db.Model):
     # Moved in from the general channel (the complaint keeps no link back to this tip; the
     # complainant collects a receipt through a TipClaim).
     transferred: Mapped[bool] = mapped_column(default=False)
-    # Investigation register (คำสั่งแต่งตั้งคณะกรรมการสืบสวนข้อเท็จจริง): the order's number, and
+    # Investigation register (คำสั่งแต่งตั้งคณะกรรมการสอบสวน): the order's number, and
     # the committee sealed like the content (members' names say whom the tip is about).
     order_number: Mapped[str] = mapped_column(String(100), default="")
     committee_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)

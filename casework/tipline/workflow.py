@@ -96,7 +96,7 @@ def check(
         if not order_number:
             errors["order_number"] = _l("Give the number of the order appointing the committee.")
         if not committee:
-            errors["committee"] = _l("Name the members of the fact-finding committee.")
+            errors["committee"] = _l("Name the members of the investigating committee.")
     unknown = set(record) - set(stages.FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
