@@ -312,3 +312,38 @@ def test_random_ids_revision_voids_a_waiting_sealed_receipt_and_places_the_timel
         columns = {c["name"] for c in inspect(conn).get_columns("tip_details")}
         assert {"claim_hash", "claim_sealed"} <= columns
         assert "tip_claims" not in inspect(conn).get_table_names()
+
+
+CASEWORK = "67d606a695a9"  # tip casework: origins, stage records, penalty kinds, follow-ups
+
+
+def test_the_casework_migration_seeds_penalty_kinds_and_closes_referred_tips(bare):
+    upgrade(revision="7c3e9a41d2b8")
+    with db.engine.begin() as conn:
+        org = _insert(conn, "organizations", slug="test")
+        tip_cat = _insert(conn, "categories", organization_id=org, channel="tip", code="t")
+        _case(conn, org, "T2570/00001", tip_cat, 1, status="referred_out", outcome="referred")
+        _case(conn, org, "T2570/00002", tip_cat, 2, status="investigation")
+    upgrade(revision=CASEWORK)
+    with db.engine.connect() as conn:
+        statuses = {n: (r["status"], r["outcome"]) for n, r in _cases(conn).items()}
+        kinds = (
+            conn.execute(
+                sa.text(
+                    "SELECT name_th FROM penalty_kinds"
+                    " WHERE organization_id = :o ORDER BY sort_order"
+                ),
+                {"o": org},
+            )
+            .scalars()
+            .all()
+        )
+    # Referred out closed a tip before; it no longer does, so those tips are closed as referred.
+    assert statuses == {
+        "T2570/00001": ("closed", "referred"),
+        "T2570/00002": ("investigation", None),
+    }
+    assert kinds == ["ภาคทัณฑ์", "ตัดเงินเดือน", "ลดขั้นเงินเดือน", "ปลดออก", "ไล่ออก"]
+    downgrade(revision="7c3e9a41d2b8")
+    with db.engine.connect() as conn:
+        assert _cases(conn)["T2570/00001"]["status"] == "referred_out"
