@@ -511,11 +511,14 @@ class _Seeder:
                     Referral,
                     organization_id=case["organization_id"],
                     case_id=case["id"],
-                    status="referred",
+                    # Closed after the referral: the body's decision came (its text is not
+                    # seeded).
+                    status="decided" if case["outcome"] == "referred" else "referred",
                     body=rng.choice(seedtext.REFERRAL_BODIES),
                     reference_number=f"ปช {rng.randint(1, 9999):04d}/{case['fiscal_year']}",
                     referred_on=local_date(t),
                     referred_by=None,
+                    follow_up_on=local_date(t) + timedelta(days=30),
                 )
             event(t, "status", public=True, status_from=current, status_to=step)
             self.audit_entry(
