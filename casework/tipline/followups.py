@@ -24,11 +24,9 @@ from sqlalchemy import select
 from casework.cases import lifecycle, values
 from casework.cases.errors import FieldErrors
 from casework.cases.textinput import LIMITS, clean
-from casework.crypto import keys
-from casework.crypto.blindindex import keyed_tag
 from casework.dates import clock
 from casework.extensions import db, transaction
-from casework.models import Case, Organization, OutboxMessage, Referral, TipDetails, User
+from casework.models import Case, Organization, Referral, TipDetails
 from casework.models.tips import TipFollowUpCheck
 from casework.notify import outbox
 from casework.tipline import access, referral, sealing, trail, workflow
@@ -204,48 +202,25 @@ def due_reminders(org: Organization, today: date) -> list[Due]:
     return sorted(found, key=lambda d: (d.on, d.case.fiscal_year, d.case.sequence, d.kind))
 
 
-def _dedupe(due: Due, user: User) -> str:
-    """One message per officer, tip, kind and date; keyed, so the outbox does not say which
-    tip its row is about."""
-    return "tip-follow-up:" + keyed_tag(
-        keys.keyring(), "tip-reminder", due.case.id, due.kind, due.on.isoformat(), user.id
-    )
-
-
 def remind(org: Organization, today: date) -> int:
     """Email each assigned integrity officer the follow-ups due (once per tip, kind and date:
     running it twice sends nothing twice). Commits; returns how many were queued."""
-    queued = 0
-    with transaction():
-        for due in due_reminders(org, today):
-            for user in access.assigned_officers(due.case):
-                key = _dedupe(due, user)
-                if not user.active or not user.email or _sent(org, key):
-                    continue
-                outbox.enqueue(
-                    org.id,
-                    "email",
-                    user.email,
-                    "tip_follow_up",
-                    payload={
-                        "case_number": due.case.case_number,
-                        "kind": due.kind,
-                        "on": due.on.isoformat(),
-                        "path": f"/admin/tips/{due.case.id}",
-                    },
-                    dedupe_key=key,
-                )
-                queued += 1
-    return queued
-
-
-def _sent(org: Organization, key: str) -> bool:
-    return (
-        db.session.scalar(
-            select(OutboxMessage.id).filter_by(organization_id=org.id, dedupe_key=key)
+    plan = [
+        outbox.Reminder(
+            users=[u for u in access.assigned_officers(due.case) if u.active],
+            template="tip_follow_up",
+            case=due.case,
+            key=f"tip_follow_up:{due.kind}:{due.case.id}:{due.on.isoformat()}",
+            payload={
+                "kind": due.kind,
+                "on": due.on.isoformat(),
+                "path": f"/admin/tips/{due.case.id}",
+            },
         )
-        is not None
-    )
+        for due in due_reminders(org, today)
+    ]
+    with transaction():
+        return outbox.queue_reminders(org.id, plan)
 
 
 def run() -> dict[str, int]:

@@ -54,9 +54,11 @@ def standing(case: Case) -> Standing:
             if lifecycle.state("tip", event.status_to).final:
                 closing_note = sealing.event_text(case, event)
     final = lifecycle.state("tip", case.status).final
-    codes = [c for c in PATH if not final or c in reached]
-    if case.status not in codes:
-        codes.append(case.status)  # referred out
+    way = list(PATH)
+    if "referred_out" in reached or case.status == "referred_out":
+        # Referred out: the stages it went through here, then the outside body, then closing.
+        way = [c for c in PATH[:-1] if c in reached] + ["referred_out", "closed"]
+    codes = [c for c in way if not final or c in reached]
     stages = [
         Stage(c, lifecycle.status_label("tip", c), reached.get(c), c == case.status) for c in codes
     ]

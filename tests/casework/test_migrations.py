@@ -315,10 +315,11 @@ def test_random_ids_revision_voids_a_waiting_sealed_receipt_and_places_the_timel
 
 
 CASEWORK = "67d606a695a9"  # tip casework: origins, stage records, penalty kinds, follow-ups
+BEFORE_CASEWORK = "a0cf88893c0a"
 
 
 def test_the_casework_migration_seeds_penalty_kinds_and_closes_referred_tips(bare):
-    upgrade(revision="7c3e9a41d2b8")
+    upgrade(revision=BEFORE_CASEWORK)
     with db.engine.begin() as conn:
         org = _insert(conn, "organizations", slug="test")
         tip_cat = _insert(conn, "categories", organization_id=org, channel="tip", code="t")
@@ -344,6 +345,6 @@ def test_the_casework_migration_seeds_penalty_kinds_and_closes_referred_tips(bar
         "T2570/00002": ("investigation", None),
     }
     assert kinds == ["ภาคทัณฑ์", "ตัดเงินเดือน", "ลดขั้นเงินเดือน", "ปลดออก", "ไล่ออก"]
-    downgrade(revision="7c3e9a41d2b8")
+    downgrade(revision=BEFORE_CASEWORK)
     with db.engine.connect() as conn:
         assert _cases(conn)["T2570/00001"]["status"] == "referred_out"

@@ -6,11 +6,13 @@ the integrity officers and custodians the tip does not exclude, followed by the 
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import upload_samples
 from sqlalchemy import select
 from tip_helpers import staff
 
+from casework.dates import clock
 from casework.extensions import db
 from casework.models import (
     Attachment,
@@ -22,7 +24,7 @@ from casework.models import (
 )
 from casework.notify import outbox
 from casework.staff.roles import CUSTODIAN, EXECUTIVE, INTEGRITY
-from casework.tipline import access, referral, workflow
+from casework.tipline import access, followups, referral, workflow
 
 ACCUSED = "นายเจ้าเล่ห์ ฉ้อฉลยิ่ง"
 TIP_TEXT = "ผู้อำนวยการกองคลังเรียกรับเงินจากผู้รับเหมาโครงการถนนสายบ้านดอน"
@@ -71,10 +73,27 @@ def test_status_page_shows_each_stage_and_the_closing_and_names_nobody(app, clie
         change = lambda target, **fields: workflow.change(  # noqa: E731
             case, target, actor_id=officer_id, **fields
         )
-        change("preliminary_review", public_note="เริ่มตรวจสอบแล้ว")
-        change("investigation", order_number=ORDER, committee=COMMITTEE)
-        change("findings")
-        change("disciplinary", penalty=PENALTY)
+        change("preliminary_review", public_note="เริ่มตรวจสอบแล้ว", fact_finder=OFFICER)
+        change(
+            "investigation",
+            order_number=ORDER,
+            committee=COMMITTEE,
+            charges=f"{ACCUSED} เรียกรับเงิน",
+            preliminary_result="มีมูล",
+        )
+        change("findings", facts="รับเงินจริง", conclusion="founded", evidence_relied="ใบเสร็จ")
+        change(
+            "disciplinary",
+            penalty=PENALTY,
+            penalty_kind="dismissal",
+            penalty_order_number=ORDER,
+            penalty_order_on=clock.today(),
+            follow_up_until=clock.today() + timedelta(days=180),
+            next_check_on=clock.today() + timedelta(days=30),
+        )
+        followups.record_check(
+            case, actor_id=officer_id, checked_on=clock.today(), note="ไม่พบการกระทำซ้ำ"
+        )
         change("closed", outcome="substantiated", public_note=closing)
     page = _page(client, receipt)
     stages = _stages(page)
@@ -98,12 +117,19 @@ def test_status_page_names_the_outside_body_but_not_its_reference(app, client):
             reference_number="ปช 0099/1234",
             referred_on=None,
         )
-        workflow.change(
-            case, "referred_out", actor_id=officer_id, outcome="referred", public_note="ส่งแล้ว"
-        )
+        workflow.change(case, "referred_out", actor_id=officer_id, public_note="ส่งแล้ว")
     page = _page(client, receipt)
     assert "ป.ป.ช." in page and "ปช 0099/1234" not in page
-    assert _stages(page).count("<li") == 2  # received, referred out: no way ahead once closed
+    # Received, referred out, and the closing ahead: the tip waits for the body's decision.
+    assert _stages(page).count("<li") == 3 and _stages(page).count("<time") == 2
+    with app.app_context(), app.test_request_context():
+        case = db.session.get(Case, case_id)
+        followups.record_decision(
+            case, actor_id=officer_id, decision="ป.ป.ช. รับไว้ไต่สวน", decided_on=clock.today()
+        )
+    page = _page(client, receipt)
+    assert _stages(page).count("<li") == 3 and _stages(page).count("<time") == 3
+    assert "ไต่สวน" not in page  # the decision itself is not the tipster's to read
 
 
 def _report(client, receipt):

@@ -130,10 +130,11 @@ def test_each_stage_takes_the_days_the_organization_set(org, people, tip, frozen
         "investigation": None,
         "findings": None,
         "disciplinary": None,
+        "referred_out": None,  # waiting for the outside body's decision
         "retaliation": 2,
     }
     frozen(_at(date(2027, 3, 3)))
-    workflow.change(tip, "preliminary_review", actor_id=officer.id)
+    workflow.change(tip, "preliminary_review", actor_id=officer.id, fact_finder="นิติกร")
     assert tip.due_date == date(2027, 4, 2)  # 30 calendar days from 3 March
     # Emptying a stage gives it back its default.
     deadlines.save(org.id, officer.id, {"preliminary_review": "", "retaliation": "2"})
