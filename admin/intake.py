@@ -10,6 +10,7 @@ from flask_login import current_user
 from admin import bp
 from admin.forms import RECEIVED_VIA_LABELS, OfflineIntakeForm
 from admin.guard import require
+from casework.cases import held
 from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.general import intake, offline
@@ -85,6 +86,7 @@ def _corruption_report(org):
     """The clerk pressed "This is a corruption report": nothing is registered here and nothing
     typed is kept. An integrity officer goes on to the tip channel's own form; anyone else is
     told to hand the report to the integrity officers."""
+    held.forget(org, "complaint", request.form.get("held_token"))
     if access.is_integrity(current_user):
         return redirect(url_for("admin.tip_register"))
     form = _form(org, formdata=False)

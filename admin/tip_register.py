@@ -5,7 +5,7 @@ print the receipt slip for a person who came in. Rules live in casework.tipline.
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,7 +16,7 @@ from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.general import intake
 from casework.tipline import access, filing, origins, referral
-from rongrian.formkit import attach_errors, category_options, options
+from rongrian.formkit import FormFiles, attach_errors, category_options, options
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 from whistleblow.forms import TipForm, tip_submission
@@ -53,7 +53,7 @@ def _integrity_only() -> None:
         abort(403)
 
 
-def register_page(form: TipRegisterForm, errors: dict, status: int = 200):
+def register_page(form: TipRegisterForm, errors: dict, status: int = 200, kept=None):
     org = current_org()
     form.category.choices = category_options(org, "tip")
     return (
@@ -63,6 +63,7 @@ def register_page(form: TipRegisterForm, errors: dict, status: int = 200):
             errors=errors,
             org=org,
             confidential_ok=filing.confidential_available(org.id),
+            kept=kept,
         ),
         status,
     )
@@ -88,10 +89,11 @@ def tip_register_submit():
     org = current_org()
     form = TipRegisterForm()
     form.form_token.data = form.form_token.data or intake.new_form_token()
+    files = FormFiles(org, "tip", form)
     errors: dict[str, str] = {}
     if not form.validate():
         errors = {name: "; ".join(map(str, errs)) for name, errs in form.errors.items()}
-    if not errors:
+    if not errors and not files.expired:
         origin = filing.Origin(
             code=form.origin.data or "",
             received_on=form.received_on.data or "",
@@ -102,7 +104,7 @@ def tip_register_submit():
         try:
             filed = filing.register(
                 org,
-                tip_submission(form, request.files),
+                tip_submission(form, files),
                 origin,
                 current_user,
                 receipt=bool(form.receipt.data),
@@ -119,4 +121,5 @@ def tip_register_submit():
     attach_errors(form, FieldErrors({k: v for k, v in errors.items() if k != "csrf_token"}))
     if "csrf_token" in errors:
         errors["csrf_token"] = _("This form had expired. Check the answers and send again.")
-    return register_page(form, errors, 400)
+    kept = files.keep(errors, prepare=filing.scrubbed_copy)
+    return register_page(form, errors, 400, kept)

@@ -226,6 +226,13 @@ def discard(org: Organization, channel: str, token: str | None) -> None:
         )
 
 
+def forget(org: Organization, channel: str, token: str | None) -> None:
+    """Delete the form's kept files now: what was begun on this form is not to be kept (a
+    corruption report begun on the general intake form). Commits."""
+    with transaction():
+        discard(org, channel, token)
+
+
 def purge_expired() -> int:
     """Delete every organization's expired files (the daily sweep)."""
     with transaction():

@@ -30,7 +30,7 @@ from casework.crypto import keys, receipts, resubmit, signing, tracking
 from casework.dates import clock
 from casework.dates.thaidate import fiscal_year, local_date
 from casework.extensions import db
-from casework.models import Case, Organization, TipDetails
+from casework.models import Case, Category, Organization, TipDetails
 from casework.models.case import TIP_KIND
 from casework.tipline import access, custody, deadlines, origins, referral, scrub, sealing, trail
 
@@ -288,18 +288,7 @@ def file_tip(org: Organization, sub: TipSubmission) -> FiledTip:
         earlier = _repeat(org, sub)
         if earlier:
             return earlier
-    category = None if errors.get("category") else find_category(org, sub.category, "tip")
-    if category is None and "category" not in errors:
-        errors["category"] = str(_l("Choose a category from the list."))
-    if sub.confidential and not confidential_available(org.id):
-        errors["confidential"] = str(
-            _l(
-                "A confidential identity cannot be accepted yet because no identity custodian "
-                "has been set up. You can still report anonymously."
-            )
-        )
-    if errors:
-        raise IntakeError(errors)
+    category = _checked(org, sub, errors, NO_CUSTODIAN)
     with attachments.room_for(sub.uploads):
         try:
             filed = create(org, category, sub)
@@ -317,44 +306,57 @@ def file_tip(org: Organization, sub: TipSubmission) -> FiledTip:
     return filed
 
 
+NO_CUSTODIAN = _l(
+    "A confidential identity cannot be accepted yet because no identity custodian "
+    "has been set up. You can still report anonymously."
+)
+
+
+def _checked(org: Organization, sub: TipSubmission, errors: dict, no_custodian) -> Category:
+    """The tip's category once everything is checked (``errors``: what ``normalize`` and the
+    caller found); IntakeError with every field message."""
+    category = None if errors.get("category") else find_category(org, sub.category, "tip")
+    if category is None and "category" not in errors:
+        errors["category"] = str(_l("Choose a category from the list."))
+    if sub.confidential and not confidential_available(org.id):
+        errors["confidential"] = str(no_custodian)
+    if errors:
+        raise IntakeError(errors)
+    return category
+
+
 def register(org: Organization, sub: TipSubmission, origin: Origin, officer, *, receipt: bool):
     """An integrity officer registers a tip that came another way (casework.tipline.origins):
     the same checks and the same filing as the web form's, from the day it arrived, with the
     officer assigned unless the tip names them. ``receipt``: make one for the person who
     brought it (only a letter, a call or a visit has someone to hand it to). IntakeError
     with field messages; commits on success."""
-    earlier = _repeat(sub.idempotency_token)
+    earlier = _repeat(org, sub)
     if earlier:
         return earlier
-    errors = normalize(sub)
-    errors.update(_check_origin(origin, sub))
-    category = None if errors.get("category") else find_category(org, sub.category, "tip")
-    if category is None and "category" not in errors:
-        errors["category"] = str(_l("Choose a category from the list."))
-    if sub.confidential and not confidential_available(org.id):
-        errors["confidential"] = str(
-            _l(
-                "A confidential identity cannot be accepted yet because no identity custodian "
-                "has been set up. Register the tip as anonymous."
+    no_custodian = _l(
+        "A confidential identity cannot be accepted yet because no identity custodian "
+        "has been set up. Register the tip as anonymous."
+    )
+    errors = normalize(sub) | _check_origin(origin, sub)
+    category = _checked(org, sub, errors, no_custodian)
+    with attachments.room_for(sub.uploads):
+        try:
+            filed = create(
+                org,
+                category,
+                sub,
+                actor_id=officer.id,
+                with_receipt=receipt and origin.code in origins.WITH_RECEIPT,
+                origin=origin,
             )
-        )
-    if errors:
-        raise IntakeError(errors)
-    try:
-        filed = create(
-            org,
-            category,
-            sub,
-            actor_id=officer.id,
-            with_receipt=receipt and origin.code in origins.WITH_RECEIPT,
-            origin=origin,
-        )
-        if not access.is_excluded(officer.id, filed.case):
-            access.add_assignment(filed.case, officer, actor_id=officer.id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+            if not access.is_excluded(officer.id, filed.case):
+                access.add_assignment(filed.case, officer, actor_id=officer.id)
+            held.discard(org, "tip", sub.held_token)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
     return filed
 
 
