@@ -11,10 +11,12 @@ from datetime import datetime
 
 import upload_samples
 from sqlalchemy import func, select
+from upload_samples import PNG
 
+from casework.cases import attachments
 from casework.extensions import db
 from casework.general import access as general_access
-from casework.models import Case, OutboxMessage, TipFollowUpCheck
+from casework.models import Attachment, Case, HeldUpload, OutboxMessage, TipFollowUpCheck
 from casework.tipline import referral
 
 ACCUSED = "นายสมชาย ใจร้าย"
@@ -77,20 +79,30 @@ def test_anonymous_letter_through_the_pages_to_penalty_follow_up_and_closing(app
     form = officer.get("/admin/tips/register").get_data(as_text=True)
     assert 'value="anonymous_letter"' in form and 'value="referral_in"' in form
     complaints = _count(app, "complaint")
-    bad = _register(officer, origin="anonymous_letter", what="", received_on="2570-13-40")
+    scan = upload_samples.pdf_with_everything()
+    bad = _register(
+        officer,
+        origin="anonymous_letter",
+        what="",
+        received_on="2570-13-40",
+        attachments=(io.BytesIO(scan), "scan.pdf"),
+    )
     assert bad.status_code == 400
     page = bad.get_data(as_text=True)
     assert 'id="what-error"' in page and 'id="received_on-error"' in page
-    assert ACCUSED in page  # what was typed is kept
+    assert ACCUSED in page and 'class="held-name">scan.pdf<' in page  # typed and files kept
+    token = re.search(r'name="held_token"[^>]*value="([^"]+)"', page).group(1)
+    shown = re.findall(r'name="held_file" value="([^"]+)"', page)
     tip_id = _tip_id(
-        _register(
-            officer,
-            origin="anonymous_letter",
-            attachments=(io.BytesIO(upload_samples.pdf_with_everything()), "scan.pdf"),
-        )
+        _register(officer, origin="anonymous_letter", held_token=token, held_file=shown)
     )
     page = officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
     assert ACCUSED in page and "scan" not in page  # assigned: the officer reads it
+    with app.app_context():
+        case = db.session.get(Case, tip_id)
+        (att,) = db.session.scalars(select(Attachment).filter_by(case_id=tip_id)).all()
+        assert att.uploaded_by == "staff" and b"/Author" not in attachments.content(att, case)
+        assert db.session.scalar(select(func.count(HeldUpload.id))) == 0
     assert _case(app, tip_id).received_via == "letter" and _count(app, "complaint") == complaints
 
     _step(officer, tip_id, "status", target="preliminary_review", fact_finder="นางสาวนิติ กร")
@@ -228,6 +240,15 @@ def test_a_corruption_report_begun_at_the_general_intake_never_makes_a_general_c
     assert 'name="corruption"' in intake and 'id="corruption-report"' in intake
     assert "/admin/tips/register" not in intake  # a clerk is told whom to hand it to
     before = (_count(app, "complaint"), _count(app, "tip"))
+    # A scan attached to a form that came back with an error is kept for that form ...
+    held = client.post(
+        "/admin/intake",
+        data={"received_via": "letter", "attachments": (io.BytesIO(PNG), "letter.png")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    token = re.search(r'name="held_token"[^>]*value="([^"]+)"', held).group(1)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(HeldUpload.id))) == 1
     data = {
         "received_via": "letter",
         "received_on": "2570-02-27",
@@ -238,10 +259,12 @@ def test_a_corruption_report_begun_at_the_general_intake_never_makes_a_general_c
         "form_token": "c" * 40,
         "corruption": "1",
     }
-    response = client.post("/admin/intake", data=data)
+    response = client.post("/admin/intake", data=data | {"held_token": token})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "notice-warning" in page
-    assert WHAT not in page  # nothing typed is kept on the general side
+    assert WHAT not in page  # nothing typed is kept on the general side ...
+    with app.app_context():
+        assert db.session.scalar(select(func.count(HeldUpload.id))) == 0  # ... nor any file
     assert (_count(app, "complaint"), _count(app, "tip")) == before
     # An integrity officer who presses it goes on to the tip channel's form.
     officer = _officer(app, login_as)
