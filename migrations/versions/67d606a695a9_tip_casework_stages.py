@@ -6,7 +6,7 @@ tip referred before this change was closed by the referral, so it becomes closed
 (downgrading turns every tip closed as referred back into "referred out").
 
 Revision ID: 67d606a695a9
-Revises: a7e5c0f3b912
+Revises: 9f4f5dfe9922
 Create Date: 2026-12-01 17:14:21.601540
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '67d606a695a9'
-down_revision = 'a7e5c0f3b912'
+down_revision = '9f4f5dfe9922'
 branch_labels = None
 depends_on = None
 

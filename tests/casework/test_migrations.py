@@ -315,7 +315,7 @@ def test_random_ids_revision_voids_a_waiting_sealed_receipt_and_places_the_timel
 
 
 CASEWORK = "67d606a695a9"  # tip casework: origins, stage records, penalty kinds, follow-ups
-BEFORE_CASEWORK = "a7e5c0f3b912"
+BEFORE_CASEWORK = "9f4f5dfe9922"
 
 
 def test_the_casework_migration_seeds_penalty_kinds_and_closes_referred_tips(bare):
