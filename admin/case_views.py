@@ -123,6 +123,7 @@ def _page(case, status=200, contact=None, earlier=(), **forms):
             state=st,
             due=workflow.due_state(case),
             late=workflow.needs_delay_explanation(case),
+            after_photos=workflow.takes_after_photos(case),
             files=files,
             contact=contact,
             earlier=earlier,

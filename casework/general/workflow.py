@@ -200,7 +200,7 @@ def after_photos(
         problem = _l("Photos only: JPEG or PNG.")
     if problem:
         errors["photos"] = problem
-    result = _result_event(case) if final and case.outcome != "transferred" else None
+    result = _result_event(case) if final and takes_after_photos(case) else None
     if final and result is None:
         errors["photos"] = _l("This case has no result to add photos to.")
     if errors:
@@ -232,6 +232,18 @@ def after_photos(
         return {"photos": len(clean), "public": bool(public), "to": "result" if final else "update"}
 
     _commit(case, actor, "case.after_photos", change)
+
+
+# Outcomes with no work of this organization's behind them: nothing to show "after" photos of.
+NO_RESULT_OF_OURS = frozenset({"transferred", "duplicate"})
+
+
+def takes_after_photos(case: Case) -> bool:
+    """Whether officers can add "after" photos: to a public update while the case is open, or
+    to the result of a case this organization completed itself (not sent elsewhere or merged)."""
+    if not lifecycle.state(case.channel, case.status).final:
+        return True
+    return case.outcome not in NO_RESULT_OF_OURS and _result_event(case) is not None
 
 
 def _result_event(case: Case):

@@ -157,6 +157,30 @@ class Journal:
         ]
 
 
+TILE_HOST = "https://tile.openstreetmap.org"  # the default MAP_TILE_URL's host
+
+
+def _stub_tiles(page) -> list[str]:
+    """Answer every map tile request in the browser with a plain tile, so that no test reaches
+    the real tile server; returns the list of URLs asked (``page.tiles_asked``)."""
+    import io
+
+    from PIL import Image
+
+    asked: list[str] = []
+    out = io.BytesIO()
+    Image.new("RGB", (256, 256), (220, 230, 210)).save(out, "PNG")
+    tile = out.getvalue()
+
+    def answer(route):
+        asked.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=tile)
+
+    page.route(f"{TILE_HOST}/**", answer)
+    page.journal.stubbed.append(TILE_HOST)
+    return asked
+
+
 @pytest.fixture
 def open_page(browser, live_server):
     """``open_page(viewport=..., **context_options)``: a page in a fresh context (own cookies),
@@ -177,6 +201,7 @@ def open_page(browser, live_server):
         page.on("pageerror", lambda e: journal.page_errors.append(str(e)))
         page.on("response", journal.response)
         page.journal = journal
+        page.tiles_asked = _stub_tiles(page)
         return page
 
     yield open_

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
 
-OSM = "https://tile.openstreetmap.org"
+OSM = "https://tile.openstreetmap.org"  # the default tile host (stubbed by open_page)
 PIN_IN_MAP = """() => {
     const pin = document.querySelector('.leaflet-marker-icon');
     const box = document.querySelector('[data-map-picker]').getBoundingClientRect();
@@ -34,23 +34,9 @@ def _tile() -> bytes:
     return out.getvalue()
 
 
-def _stub_tiles(page) -> list[str]:
-    """Answer every tile request in the browser with a plain tile; returns the URLs asked."""
-    asked: list[str] = []
-    tile = _tile()
-
-    def answer(route):
-        asked.append(route.request.url)
-        route.fulfill(status=200, content_type="image/png", body=tile)
-
-    page.route(f"{OSM}/**", answer)
-    page.journal.stubbed.append(OSM)
-    return asked
-
-
 def test_placing_the_pin_on_a_phone(open_page, screenshot):
     page = open_page(**PHONE)
-    asked = _stub_tiles(page)
+    asked = page.tiles_asked
     page.goto("/complaints/")
     box = page.locator("[data-map-picker]")
     box.wait_for(state="visible")
@@ -74,7 +60,6 @@ def test_placing_the_pin_on_a_phone(open_page, screenshot):
 
 def test_a_refused_location_is_said_beside_the_button(open_page):
     page = open_page(**PHONE)  # no geolocation permission: the browser refuses
-    _stub_tiles(page)
     page.goto("/complaints/")
     page.locator("[data-locate]").click()
     status = page.locator("#locate-status")
@@ -90,7 +75,6 @@ def test_a_granted_location_moves_the_pin(open_page):
         permissions=["geolocation"],
         geolocation={"latitude": 13.7563, "longitude": 100.5018},
     )
-    _stub_tiles(page)
     page.goto("/complaints/")
     page.locator("[data-locate]").click()
     page.wait_for_function("document.getElementById('lat').value !== ''")
@@ -158,7 +142,6 @@ def test_the_officer_sees_the_pin_and_adds_photos_the_citizen_then_sees(
         code, case_id = filed.tracking_code, filed.case.id
     _account(live_server, "works.photos@demo.go.th", "officer", "works")
     officer = open_page()
-    _stub_tiles(officer)
     _sign_in(officer, "works.photos@demo.go.th")
     officer.goto(f"/admin/cases/{case_id}")
     officer.locator("[data-map-pin] .leaflet-marker-icon").wait_for(state="visible")

@@ -67,7 +67,7 @@ def test_only_allowed_actions_show_and_merging_asks_for_confirmation(
     confirm.click()
     page.wait_for_url(f"**/admin/cases/{case_id}")
     assert _status(live_server, case_id) == "completed"
-    expect(page.locator("details.action")).to_have_count(0)  # a closed case offers nothing
+    expect(page.locator("details.action")).to_have_count(0)  # a merged case offers nothing
 
 
 def test_the_printed_report_names_the_organization_and_keeps_headings_with_tables(

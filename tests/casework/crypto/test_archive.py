@@ -32,7 +32,7 @@ def test_what_goes_in_comes_out(size):
     data = os.urandom(size)
     sealed = seal(data)
     assert opened(sealed) == data
-    assert data[:64] not in sealed or size == 0
+    assert data[:64] not in sealed or size < 16  # a few random bytes may occur by chance
 
 
 def test_the_reader_gives_any_size_asked_for():
