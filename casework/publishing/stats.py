@@ -21,7 +21,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from casework.cases import figures
+from casework.cases import figures, rollup
 from casework.cases.errors import FieldErrors
 from casework.cases.figures import ChannelFigures, Counts
 from casework.cases.received import RECEIVED_VIA_LABELS
@@ -228,10 +228,10 @@ def _in(lazy, locale: str) -> str:
 
 
 def _parts(org: Organization, fy: int) -> dict[str, list[tuple[Period, dict[str, Counts]]]]:
-    """Both channels' totals for every month, quarter and half of the fiscal year (one query)."""
+    """Both channels' totals for every month, quarter and half of the fiscal year (one query of
+    the rollup)."""
     every = periods.subperiods(fy)
-    bounds = [m.utc_bounds()[0] for m in every["months"]] + [every["months"][-1].utc_bounds()[1]]
-    monthly = figures.series(org.id, bounds)
+    monthly = rollup.series(org.id, [m.first for m in every["months"]])
     parts: dict[str, list[tuple[Period, dict[str, Counts]]]] = {
         "months": [
             (p, {ch: monthly[ch][i] for ch in CHANNELS}) for i, p in enumerate(every["months"])
@@ -257,8 +257,7 @@ def published(
     org: Organization, period: Period, today: date, *, k: int = K, min_sample: int = MIN_SAMPLE
 ) -> Stats:
     """The published figures of ``period`` as they stand on ``today`` (Bangkok)."""
-    start, end = period.utc_bounds()
-    found = figures.period_figures(org.id, start, end, today)
+    found = rollup.period_figures(org.id, period.first, period.last, today)
     parts = {
         name: [(p, sums) for p, sums in rows if _inside(period, p)]
         for name, rows in _parts(org, period.fiscal_year).items()
