@@ -455,7 +455,9 @@ def measure_webhook(s: Settings, environ: dict, logs: Path, fake_url: str) -> di
     """LINE's webhook at a fixed rate of signed events (bench/paced.py), on a server of its own
     with LINE on (the other rows are measured with LINE off, as before), twice: replies sent by
     the web worker after the 200 (LINE_REPLY_AFTER_RESPONSE=1, the default) and replies left to
-    the outbox worker (``0``, with ``flask outbox run --interval 1`` beside it)."""
+    the outbox worker (``0``, with ``flask outbox run --interval 1`` beside it); and a third
+    time with ``0`` and no outbox worker running, the acknowledgement alone (the replies wait in
+    the outbox)."""
     from bench import paced
 
     line = {
@@ -467,16 +469,18 @@ def measure_webhook(s: Settings, environ: dict, logs: Path, fake_url: str) -> di
         "LINE_DATA_API_BASE_URL": fake_url,
     }
     out = {}
-    for name, after, port in (
-        ("replies_after_response", "1", 5613),
-        ("replies_by_outbox", "0", 5614),
-    ):
+    runs = (
+        ("replies_after_response", "1", 5613, False),
+        ("replies_by_outbox", "0", 5614, True),
+        ("acknowledgement_alone", "0", 5615, False),
+    )
+    for name, after, port, outbox_worker in runs:
         config = {**line, "LINE_REPLY_AFTER_RESPONSE": after}
-        server = Server(f"line-{after}", "wsgi:app", port, s.app_dir, config, logs)
+        server = Server(f"line-{port}", "wsgi:app", port, s.app_dir, config, logs)
         worker = None
         try:
             server.wait("/healthz")
-            if after == "0":
+            if outbox_worker:
                 worker = subprocess.Popen(
                     [str(BIN / "flask"), "--app", "wsgi", "outbox", "run", "--interval", "1"],
                     cwd=s.app_dir,
