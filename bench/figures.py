@@ -1,7 +1,7 @@
 """How long one fiscal year's published figures take to compute, straight from the domain (no
 HTTP): counted from the cases (casework.cases.figures, as /stats did before the rollup) and read
-from the rollup (casework.cases.rollup, what /stats does now). Prints JSON; the median of
-``BENCH_FIGURE_RUNS`` (default 5) runs of each.
+from the rollup (casework.cases.rollup, what /stats does now), and whether the two are equal.
+Prints JSON; the median of ``BENCH_FIGURE_RUNS`` (default 5) runs of each.
 
     python bench/figures.py FISCAL_YEAR   (DATABASE_URL as for the app)
 """
@@ -42,8 +42,11 @@ def main(fiscal_year: int) -> dict:
                 db.session.rollback()
             return round(statistics.median(times) * 1000, 1)
 
+        live = figures.period_figures(org.id, start, end, today)
+        kept = rollup.period_figures(org.id, period.first, period.last, today)
         return {
             "fiscal_year": fiscal_year,
+            "rollup_equals_live_count": live == kept,
             "cases_in_year": cases.count(),
             "rollup_rows": db.session.scalar(
                 db.select(db.func.count()).select_from(rollup.R).filter_by(organization_id=org.id)

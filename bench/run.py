@@ -647,6 +647,7 @@ def table(results: dict) -> str:
                 f"  one fiscal year's figures ({direct['cases_in_year']:,} cases, "
                 f"{direct['rollup_rows']:,} rollup rows): counted from the cases "
                 f"{direct['live_ms']} ms, read from the rollup {direct['rollup_ms']} ms"
+                f" (equal: {direct.get('rollup_equals_live_count', 'not compared')})"
             )
     lines.append("")
     for name, g in results.get("stats_growth", {}).items():
