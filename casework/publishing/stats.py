@@ -167,20 +167,19 @@ def _rows(keys: list, names: dict, counts: dict, suppressed: bool, k: int) -> li
     ]
 
 
-def _channel(org: Organization, found: ChannelFigures, k: int, min_sample: int) -> ChannelStats:
+def _channel(
+    found: ChannelFigures,
+    every_category: list[Category],
+    departments: list[Department],
+    k: int,
+    min_sample: int,
+) -> ChannelStats:
     channel = found.channel
     suppressed = channel in SUPPRESSED_CHANNELS
-    categories = db.session.scalars(
-        select(Category)
-        .filter_by(organization_id=org.id, channel=channel)
-        .order_by(Category.sort_order, Category.id)
-    ).all()
+    categories = [c for c in every_category if c.channel == channel]
     category_keys = [c.id for c in categories if c.active or c.id in found.by_category]
     category_names = {c.id: (c.code, c.name_th, c.name_en) for c in categories}
 
-    departments = db.session.scalars(
-        select(Department).filter_by(organization_id=org.id).order_by(Department.id)
-    ).all()
     department_names = {d.id: (d.code, d.name_th, d.name_en) for d in departments}
     department_names[None] = (None, "ไม่ระบุหน่วยงาน", "No department")
     department_keys = [
@@ -262,13 +261,25 @@ def published(
         name: [(p, sums) for p, sums in rows if _inside(period, p)]
         for name, rows in _parts(org, period.fiscal_year).items()
     }
+    # Both channels' labels in two queries: the categories (each channel takes its own) and the
+    # departments.
+    categories = db.session.scalars(
+        select(Category)
+        .filter_by(organization_id=org.id)
+        .order_by(Category.sort_order, Category.id)
+    ).all()
+    departments = db.session.scalars(
+        select(Department).filter_by(organization_id=org.id).order_by(Department.id)
+    ).all()
     return Stats(
         organization_id=org.id,
         period=period,
         as_of=today,
         k=k,
         min_sample=min_sample,
-        channels={ch: _channel(org, found[ch], k, min_sample) for ch in CHANNELS},
+        channels={
+            ch: _channel(found[ch], categories, departments, k, min_sample) for ch in CHANNELS
+        },
         parts={name: rows for name, rows in parts.items() if rows},
     )
 
