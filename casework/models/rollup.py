@@ -190,9 +190,13 @@ def _before(session: Session, obj: Case) -> list[tuple] | None:
     return contributions(values)
 
 
+# Setting a relationship changes its foreign key only during the flush.
+_WATCHED = (*TRACKED, "category", "department")
+
+
 def _changed(obj: Case) -> bool:
     committed = inspect(obj).committed_state
-    return any(name in committed for name in TRACKED)
+    return any(name in committed for name in _WATCHED)
 
 
 @event.listens_for(Session, "before_flush")
