@@ -97,6 +97,8 @@ def period_figures(org_id: int, first: date, last: date, today: date) -> dict[st
             figures.rated += n
             if value >= SATISFIED:
                 figures.satisfied += n
+        elif facet == "reopened":
+            figures.reopened += n
     return result
 
 

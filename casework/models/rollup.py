@@ -10,7 +10,9 @@ A case contributes one to a row of each *facet* (the columns a facet does not us
   ``due_date``) as days since 1970-01-01, and ``detail`` = 1 when completed on or before it, 2
   when completed after it, 0 with no completion time, plus 4 when the complainant got an
   explanation of the delay (``explained_at``);
-- ``rating``: ``value`` = the rating, when one was given.
+- ``rating``: ``value`` = the rating, when one was given;
+- ``reopened``: once, when the complainant said "not fixed" after completion
+  (``reopen_count`` above 0).
 
 This is a plain projection of the case's columns: which statuses count as completed, paused or
 late is decided when the figures are read (casework.cases.rollup), so a change of the state
@@ -35,7 +37,7 @@ from sqlalchemy.orm.base import NO_VALUE
 from casework.extensions import db
 from casework.models.case import Case
 
-FACETS = ("counts", "days", "deadline", "rating")
+FACETS = ("counts", "days", "deadline", "rating", "reopened")
 ON_TIME, LATE, EXPLAINED = 1, 2, 4
 _BANGKOK = timedelta(hours=7)
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -53,6 +55,7 @@ TRACKED: dict[str, object] = {
     "original_due_date": None,
     "explained_at": None,
     "rating": None,
+    "reopen_count": 0,
 }
 KEY = (
     "organization_id",
@@ -130,6 +133,8 @@ def contributions(case: Mapping) -> list[tuple]:
         keys.append((*head, "deadline", status, 0, "", 0, deadline, detail))
     if get("rating") is not None:
         keys.append((*head, "rating", "", 0, "", 0, get("rating"), 0))
+    if get("reopen_count") > 0:
+        keys.append((*head, "reopened", "", 0, "", 0, 0, 0))
     return keys
 
 

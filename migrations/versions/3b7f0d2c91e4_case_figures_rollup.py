@@ -4,7 +4,7 @@ Issue 13 item 11 and issue 12: /stats and /api/v1/stats read these counts instea
 (casework.models.rollup keeps them in step on every flush; casework.cases.rollup reads them).
 
 Revision ID: 3b7f0d2c91e4
-Revises: a7e5c0f3b912
+Revises: 67d606a695a9
 Create Date: 2026-12-01 17:40:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3b7f0d2c91e4'
-down_revision = 'a7e5c0f3b912'
+down_revision = '67d606a695a9'
 branch_labels = None
 depends_on = None
 

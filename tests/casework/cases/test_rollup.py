@@ -79,7 +79,17 @@ change = st.fixed_dictionaries(
     {
         "which": st.integers(0, 1000),
         "field": st.sampled_from(
-            ("status", "department", "done", "due", "explained", "rating", "to_tip", "delete")
+            (
+                "status",
+                "department",
+                "done",
+                "due",
+                "explained",
+                "rating",
+                "reopen",
+                "to_tip",
+                "delete",
+            )
         ),
         "number": st.integers(0, 1000),
         "expire": st.booleans(),  # change a row expired by a commit, never loaded since
@@ -159,6 +169,8 @@ class World:
             case.explained_at = None if n % 2 else case.received_at + timedelta(days=2)
         elif field == "rating":
             case.rating = None if n % 6 == 0 else n % 5 + 1
+        elif field == "reopen":
+            case.reopen_count = n % 3
         elif field == "to_tip":
             if case.channel == "complaint":
                 case.channel, case.kind = "tip", "tip"
