@@ -2,6 +2,7 @@
 --
 -- BENCH_BODY_FILE  the request body; %CODE% is replaced by a random line of BENCH_CODES_FILE,
 --                  %ID% by a random integer in 1..BENCH_MAX_ID, %TOKEN% by a fresh random token
+-- BENCH_METHOD     GET or POST (default POST; a GET sends no body)
 -- BENCH_TYPE       the Content-Type header
 -- BENCH_COOKIE     a Cookie header (the web forms' session, for their CSRF token)
 -- BENCH_OUT        where done() writes the figures as JSON
@@ -25,8 +26,9 @@ if codes_file and codes_file ~= "" then
   end
 end
 
-wrk.method = "POST"
-wrk.headers["Content-Type"] = os.getenv("BENCH_TYPE")
+wrk.method = os.getenv("BENCH_METHOD") or "POST"
+local get = wrk.method == "GET"
+if not get then wrk.headers["Content-Type"] = os.getenv("BENCH_TYPE") end
 local cookie = os.getenv("BENCH_COOKIE")
 if cookie and cookie ~= "" then wrk.headers["Cookie"] = cookie end
 
@@ -44,6 +46,7 @@ local function token()
 end
 
 function request()
+  if get then return wrk.format(nil, nil, nil, nil) end
   local body = body_template
   if #codes > 0 then body = body:gsub("%%CODE%%", codes[math.random(1, #codes)]) end
   body = body:gsub("%%ID%%", tostring(math.random(1, max_id)))

@@ -105,6 +105,11 @@ def app_round_trips() -> dict:
             trace,
             lambda: client.post("/complaints/track", data={"tracking_code": code}).status_code,
         ),
+        # The published figures, with the per-process cache off (STATS_CACHE_SECONDS=0).
+        "/stats": _twice(trace, lambda: client.get(os.environ["BENCH_STATS_PATH"]).status_code),
+        "/api/v1/stats": _twice(
+            trace, lambda: client.get(os.environ["BENCH_API_STATS_PATH"]).status_code
+        ),
     }
 
 

@@ -16,9 +16,18 @@ Environment (all optional):
     BENCH_APP_DIR      serve Rongrian from another checkout (a before/after comparison)
     BENCH_KEEP=1       keep the database afterwards (it is dropped by default: 1M cases ~ 2 GB)
     BENCH_RESULTS      the JSON results file (default bench/results/latest.json)
+    BENCH_WEBHOOK_RATE     LINE events per second (default 50)
+    BENCH_WEBHOOK_SECONDS  seconds of LINE events (default 20)
 
-The LINE webhook and the published statistics (/stats, /api/v1/stats) are not measured yet
-(they were built after this benchmark): their rows say so instead of giving a figure.
+The published statistics (/stats and /api/v1/stats for the whole previous fiscal year, the one
+holding most seeded cases) are loaded by wrk at every stage with the app's per-process cache of
+figures off (STATS_CACHE_SECONDS=0), so each request computes them; their target compares the
+last stage with the first. Beside them, bench/figures.py times the same year's figures computed
+from the cases (as before the rollup) and read from the rollup, straight from the domain.
+
+The LINE webhook is driven by bench/paced.py, a small Python client at a fixed rate (Debian's
+wrk has no fixed-rate mode), with signed bodies and LINE's API faked on 127.0.0.1
+(lineoa.simulator.FakeLine); it runs once, after the last stage.
 """
 
 from __future__ import annotations
@@ -59,7 +68,9 @@ UNLIMITED = "1000000 per second"
 FILING_TARGET = 0.6  # filing throughput >= 0.6 x the bare insert
 TRACKING_TARGET = 2.0  # tracking p95 <= 2 x the bare select
 RSS_TARGET_MB = 150
-NOT_MEASURED = ("/stats", "/api/v1/stats", "LINE webhook at 50 events/s")
+STATS_TARGET = 2.0  # /stats at the last stage (1M) <= 2 x at the first (100k), by p95
+WEBHOOK_TARGET_MS = 200  # p99 acknowledgement at 50 events/s
+LINE_SECRET = secrets.token_hex(16)  # this run's LINE channel secret (the fake LINE is local)
 
 
 def env(name: str, default: str) -> str:
@@ -79,6 +90,8 @@ class Settings:
         self.app_dir = Path(env("BENCH_APP_DIR", str(ROOT))).resolve()
         self.keep = env("BENCH_KEEP", "0") == "1"
         self.results = Path(env("BENCH_RESULTS", str(ROOT / "bench" / "results" / "latest.json")))
+        self.webhook_rate = float(env("BENCH_WEBHOOK_RATE", "50"))
+        self.webhook_seconds = float(env("BENCH_WEBHOOK_SECONDS", "20"))
         self.url = f"{self.server}/{self.database}"
         self.sa_url = self.url.replace("postgresql://", "postgresql+psycopg://", 1)
 
@@ -280,8 +293,10 @@ def form_session(url: str) -> tuple[str, str]:
 class Load:
     """One endpoint as wrk loads it."""
 
-    def __init__(self, name, server, path, body, *, form=False, cookie="", max_id=1, codes=None):
-        self.name, self.server, self.path = name, server, path
+    def __init__(
+        self, name, server, path, body, *, form=False, cookie="", max_id=1, codes=None, get=False
+    ):
+        self.name, self.server, self.path, self.get = name, server, path, get
         self.meter: CpuMeter | None = None
         self.body, self.form, self.cookie = body, form, cookie
         self.max_id, self.codes = max_id, codes
@@ -289,7 +304,9 @@ class Load:
     def run(self, work: Path, seconds: int, connections: int) -> dict:
         body_file = work / "body.txt"
         out = work / "out.json"
-        if self.form:
+        if self.get:
+            text = ""
+        elif self.form:
             text = urllib.parse.urlencode(self.body)
             for mark in ("CODE", "TOKEN"):
                 text = text.replace(urllib.parse.quote(f"%{mark}%"), f"%{mark}%")
@@ -305,6 +322,7 @@ class Load:
             "BENCH_MAX_ID": str(self.max_id),
             "BENCH_CODES_FILE": str(self.codes or ""),
             "BENCH_OUT": str(out),
+            "BENCH_METHOD": "GET" if self.get else "POST",
         }
         before = self.meter.read() if self.meter else None
         subprocess.run(
@@ -393,6 +411,8 @@ def measure_stage(s: Settings, app: Server, bare: Server, total: int, work: Path
             cookie=cookie,
             codes=codes,
         ),
+        Load("/stats", app, stats_path(), None, get=True),
+        Load("/api/v1/stats", app, stats_path(api=True), None, get=True),
     ]
     meters = {server.name: CpuMeter(server, s.url) for server in (app, bare)}
     for load in loads:  # warm both apps up: first requests compile templates, fill caches
@@ -404,6 +424,81 @@ def measure_stage(s: Settings, app: Server, bare: Server, total: int, work: Path
             log(f"  round {number}/{s.rounds}: {load.name}")
             runs[load.name].append(load.run(work, s.seconds, s.connections))
     return {name: median_of(r) for name, r in runs.items()}
+
+
+def published_year() -> int:
+    """The previous fiscal year (B.E.), the whole one the seed fills (the current one has begun
+    only lately)."""
+    from casework.dates import clock
+    from casework.dates.thaidate import fiscal_year
+
+    return fiscal_year(clock.today()) - 1
+
+
+def stats_path(api: bool = False) -> str:
+    return f"{'/api/v1' if api else ''}/stats?fiscal_year={published_year()}&period=year"
+
+
+def figures_timing(s: Settings, environ: dict) -> dict:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "figures.py"), str(published_year())],
+        cwd=s.app_dir,
+        env={**environ, "PYTHONPATH": str(s.app_dir)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def measure_webhook(s: Settings, environ: dict, logs: Path, fake_url: str) -> dict:
+    """LINE's webhook at a fixed rate of signed events (bench/paced.py), on a server of its own
+    with LINE on (the other rows are measured with LINE off, as before), twice: replies sent by
+    the web worker after the 200 (LINE_REPLY_AFTER_RESPONSE=1, the default) and replies left to
+    the outbox worker (``0``, with ``flask outbox run --interval 1`` beside it); and a third
+    time with ``0`` and no outbox worker running, the acknowledgement alone (the replies wait in
+    the outbox)."""
+    from bench import paced
+
+    line = {
+        **environ,
+        "LINE_CHANNEL_SECRET": LINE_SECRET,
+        "LINE_CHANNEL_SECRET_PREVIOUS": "",
+        "LINE_CHANNEL_ACCESS_TOKEN": secrets.token_hex(16),
+        "LINE_API_BASE_URL": fake_url,
+        "LINE_DATA_API_BASE_URL": fake_url,
+    }
+    out = {}
+    runs = (
+        ("replies_after_response", "1", 5613, False),
+        ("replies_by_outbox", "0", 5614, True),
+        ("acknowledgement_alone", "0", 5615, False),
+    )
+    for name, after, port, outbox_worker in runs:
+        config = {**line, "LINE_REPLY_AFTER_RESPONSE": after}
+        server = Server(f"line-{port}", "wsgi:app", port, s.app_dir, config, logs)
+        worker = None
+        try:
+            server.wait("/healthz")
+            if outbox_worker:
+                worker = subprocess.Popen(
+                    [str(BIN / "flask"), "--app", "wsgi", "outbox", "run", "--interval", "1"],
+                    cwd=s.app_dir,
+                    env=config,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            url = server.url("/line/webhook")
+            paced.run(url, LINE_SECRET, rate=10, seconds=2)  # warm up
+            figures = paced.run(url, LINE_SECRET, rate=s.webhook_rate, seconds=s.webhook_seconds)
+            figures["worker_rss_mb"] = server.worker_rss_mb()
+            out[name] = figures
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
+            server.stop()
+    return out
 
 
 def _complaint() -> dict:
@@ -454,6 +549,7 @@ def round_trips(s: Settings, environ: dict) -> dict:
 
 FILINGS = ("API filing", "API filing with contact details", "web filing")
 TRACKINGS = ("API tracking", "web tracking")
+STATS = ("/stats", "/api/v1/stats")
 
 
 def _cpu_ratio(figures: dict, baseline: dict) -> float | None:
@@ -488,6 +584,24 @@ def ratios(stage: dict) -> dict:
     return out
 
 
+def stats_growth(stages: list[dict]) -> dict:
+    """Each statistics endpoint at the last stage against the first (1M against 100k)."""
+    first, last = stages[0]["endpoints"], stages[-1]["endpoints"]
+    out = {}
+    for name in STATS:
+        figures = {
+            f"{p}_ratio": round(last[name][f"{p}_ms"] / first[name][f"{p}_ms"], 3)
+            for p in ("p50", "p95", "p99")
+        }
+        figures["cpu_ratio"] = _cpu_ratio(last[name], first[name])
+        figures["target"] = (
+            f"p95 at {stages[-1]['cases']:,} cases <= {STATS_TARGET}x at {stages[0]['cases']:,}"
+        )
+        figures["met"] = figures["p95_ratio"] <= STATS_TARGET
+        out[name] = figures
+    return out
+
+
 def _verdict(met: bool) -> str:
     return "met" if met else "MISSED"
 
@@ -511,7 +625,9 @@ def table(results: dict) -> str:
             rt = trips.get(name, {}).get("round_trips", "")
             r = rel.get(name)
             cpu = f" (CPU {r['cpu_ratio']:.2f}x)" if r and r.get("cpu_ratio") else ""
-            if r and "throughput_ratio" in r:
+            if name in STATS:
+                note = "statistics (see below)"
+            elif r and "throughput_ratio" in r:
                 note = f"{r['throughput_ratio']:.2f}x insert{cpu}: {_verdict(r['met'])}"
             elif r:
                 note = (
@@ -525,8 +641,33 @@ def table(results: dict) -> str:
                 f"  {name:32} {f['rps']:7.1f} {f['p50_ms']:7.1f} {f['p95_ms']:7.1f} "
                 f"{f['p99_ms']:7.1f} {f.get('cpu_ms', 0):7.2f} {rt!s:>5}  {note}{errors}"
             )
-    for name in NOT_MEASURED:
-        lines.append(f"  {name:32} not measured yet: no figure")
+        direct = stage.get("figures")
+        if direct:
+            lines.append(
+                f"  one fiscal year's figures ({direct['cases_in_year']:,} cases, "
+                f"{direct['rollup_rows']:,} rollup rows): counted from the cases "
+                f"{direct['live_ms']} ms, read from the rollup {direct['rollup_ms']} ms"
+                f" (equal: {direct.get('rollup_equals_live_count', 'not compared')})"
+            )
+    lines.append("")
+    for name, g in results.get("stats_growth", {}).items():
+        cpu = f", CPU {g['cpu_ratio']:.2f}x" if g.get("cpu_ratio") else ""
+        lines.append(
+            f"{name} at the last stage against the first: p95 {g['p95_ratio']:.2f}x (p50 "
+            f"{g['p50_ratio']:.2f}x, p99 {g['p99_ratio']:.2f}x{cpu}), target <= "
+            f"{STATS_TARGET}x: {_verdict(g['met'])}"
+        )
+    for how, hook in results.get("webhook", {}).items():
+        if not isinstance(hook, dict):
+            continue
+        lines.append(
+            f"LINE webhook, {how.replace('_', ' ')}, at {hook['rate']:g} events/s for "
+            f"{hook['seconds']:g} s ({hook['achieved_rate']} answered/s, statuses "
+            f"{hook['statuses']}, {hook['socket_errors']} socket errors): p50 {hook['p50_ms']} "
+            f"ms, p95 {hook['p95_ms']} ms, p99 {hook['p99_ms']} ms, max {hook['max_ms']} ms; "
+            f"worker RSS {hook['worker_rss_mb']} MB (target p99 <= {WEBHOOK_TARGET_MS} ms: "
+            f"{_verdict(hook['p99_ms'] is not None and hook['p99_ms'] <= WEBHOOK_TARGET_MS)})"
+        )
     memory = results["memory"]
     app_mb = max(memory["app_after_complaints_mb"] + memory["app_after_tips_mb"])
     lines.append("")
@@ -573,8 +714,14 @@ def main() -> None:
         "TRACK_RATE_LIMIT": UNLIMITED,
         "WEB_CONCURRENCY": "2",
         "BENCH_APP_DIR": str(s.app_dir),
+        "STATS_CACHE_SECONDS": "0",  # every /stats request computes its figures
+        "BENCH_STATS_PATH": stats_path(),
+        "BENCH_API_STATS_PATH": stats_path(api=True),
     }
     servers: list[Server] = []
+    from lineoa.simulator import FakeLine
+
+    fake_line = FakeLine().__enter__()
     try:
         log(f"database {s.database}: created afresh")
         recreate_database(s)
@@ -611,9 +758,10 @@ def main() -> None:
                     "seed_seconds": round(seed_seconds, 1),
                     "endpoints": endpoints,
                     "ratios": ratios(endpoints),
-                    "not_measured": list(NOT_MEASURED),
+                    "figures": figures_timing(s, environ),
                 }
             )
+        results["stats_growth"] = stats_growth(results["stages"])
         results["memory"] = {
             "app_after_complaints_mb": app.worker_rss_mb(),
             "app_private_after_complaints_mb": app.worker_private_mb(),
@@ -624,6 +772,9 @@ def main() -> None:
         results["tips"] = measure_tips(s, app, work)
         results["memory"]["app_after_tips_mb"] = app.worker_rss_mb()
         results["memory"]["app_private_after_tips_mb"] = app.worker_private_mb()
+        log(f"LINE webhook at {s.webhook_rate:g} events/s")
+        results["webhook"] = measure_webhook(s, environ, logs, fake_line.url)
+        results["webhook"]["line_api_calls"] = len(fake_line.captured)
         results["scrypt"] = scrypt_cost()
         log("round trips per request")
         results["round_trips"] = round_trips(s, environ)
@@ -634,6 +785,7 @@ def main() -> None:
     finally:
         for server in servers:
             server.stop()
+        fake_line.__exit__(None, None, None)
         shutil.rmtree(work, ignore_errors=True)
         if not s.keep:
             drop_database(s)

@@ -14,7 +14,8 @@ locks filings take, so the registers end where the seeded sequences end, with no
 
 Everything is written in one transaction: a failure leaves nothing behind. On PostgreSQL the
 rows go through ``COPY … FROM STDIN`` (psycopg 3), and the tables are analyzed afterwards; on
-other databases through executemany of Core inserts (slow, for small N).
+other databases through executemany of Core inserts (slow, for small N). The published figures'
+rollup (casework.models.rollup) gets the seeded cases' counts in the same transaction.
 
 What seeded cases do not have, and why:
 
@@ -52,12 +53,14 @@ from casework.models import (
     AuditEntry,
     Case,
     CaseEvent,
+    CaseFigure,
     Category,
     ConflictExclusion,
     Organization,
     Referral,
     ReporterIdentity,
     TipDetails,
+    rollup,
 )
 from casework.tipline import access, sealing
 from casework.tipline.filing import content_document, new_pseudonym
@@ -65,7 +68,16 @@ from casework.tipline.filing import content_document, new_pseudonym
 TIP_SHARE = 0.04
 IDENTITY_SHARE = 0.35
 CHUNK = 10_000
-TABLES = (Case, CaseEvent, ReporterIdentity, TipDetails, ConflictExclusion, Referral, AuditEntry)
+TABLES = (
+    Case,
+    CaseEvent,
+    ReporterIdentity,
+    TipDetails,
+    ConflictExclusion,
+    Referral,
+    AuditEntry,
+    CaseFigure,
+)
 
 # How a case reached each status: the status changes after "received", and the outcome the
 # last one carries. Checked against the state machine when this module loads.
@@ -311,6 +323,7 @@ class _Seeder:
         self.keep_codes = keep_codes
         self.audit: list[dict] = []
         self.result = Seeded()
+        self.figures: Counter = Counter()  # the published figures' rollup of what is seeded
 
     def due(self, day: date, days: int) -> date:
         key = (day, days)
@@ -381,6 +394,7 @@ class _Seeder:
             self.complaint(rows, values, category, steps, times)
         else:
             self.tip(rows, values, category, steps, times)
+        self.figures.update(rollup.contributions(values))
         rows.add(Case, **values)
 
     def complaint(self, rows: _Rows, case: dict, category: Category, steps, times) -> None:
@@ -616,6 +630,7 @@ def seed(
         for entry in audit.chain_many(org.id, audit.TIPS, seeder.audit):
             rows.add(AuditEntry, **entry)
         rows.flush(sink, seeder.result.rows)
+        rollup.add(connection, seeder.figures)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -1,5 +1,5 @@
-"""Command-line tools: `flask --app wsgi demo load`, `seed`, `keys rotate`, `i18n compile`,
-`backup` and `restore`."""
+"""Command-line tools: `flask --app wsgi demo load`, `seed`, `figures rebuild`, `keys rotate`,
+`i18n compile`, `backup` and `restore`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,23 @@ from rongrian import i18n
 demo_cli = AppGroup("demo", help="Demo data.")
 keys_cli = AppGroup("keys", help="The encryption keyring.")
 i18n_cli = AppGroup("i18n", help="Translations.")
+figures_cli = AppGroup("figures", help="The published figures' rollup.")
+ORGANIZATION_HELP = "The organization's slug (default: this one)."
+
+
+def _organization(slug: str | None):
+    from casework.extensions import db
+    from casework.models import Organization
+
+    slug = slug or current_app.config.get("RONGRIAN_ORG")
+    query = db.select(Organization)
+    query = query.filter_by(slug=slug) if slug else query.order_by(Organization.id)
+    org = db.session.scalars(query.limit(1)).first()
+    if org is None:
+        raise click.ClickException(
+            f"no organization {slug!r}" if slug else "no organization yet: run `demo load` first"
+        )
+    return org
 
 
 @demo_cli.command("load")
@@ -31,23 +48,12 @@ def demo_load() -> None:
 @click.command("seed")
 @with_appcontext
 @click.option("--cases", type=click.IntRange(min=1), required=True, help="How many cases to add.")
-@click.option(
-    "--organization", "slug", default=None, help="The organization's slug (default: this one)."
-)
+@click.option("--organization", "slug", default=None, help=ORGANIZATION_HELP)
 def seed_command(cases: int, slug: str | None) -> None:
     """Add realistic Thai cases in bulk (benchmarks, trying the back office at scale)."""
     from casework import seed
-    from casework.extensions import db
-    from casework.models import Organization
 
-    slug = slug or current_app.config.get("RONGRIAN_ORG")
-    query = db.select(Organization)
-    query = query.filter_by(slug=slug) if slug else query.order_by(Organization.id)
-    org = db.session.scalars(query.limit(1)).first()
-    if org is None:
-        raise click.ClickException(
-            f"no organization {slug!r}" if slug else "no organization yet: run `demo load` first"
-        )
+    org = _organization(slug)
 
     def progress(done: int, total: int) -> None:
         click.echo(f"  {done:,} / {total:,} cases", err=True)
@@ -62,6 +68,20 @@ def seed_command(cases: int, slug: str | None) -> None:
     )
     for table, n in sorted(result.rows.items()):
         click.echo(f"  {table}: {n:,} rows")
+
+
+@figures_cli.command("rebuild")
+@click.option("--organization", "slug", default=None, help=ORGANIZATION_HELP)
+def figures_rebuild(slug: str | None) -> None:
+    """Compute the published figures' rollup afresh from the cases (a repair: every change made
+    through the app keeps it in step; filings wait while it runs)."""
+    from casework.cases import rollup
+    from casework.extensions import transaction
+
+    org = _organization(slug)
+    with transaction():
+        rows = rollup.rebuild(org.id)
+    click.echo(f"{org.slug}: {rows:,} rows of figures computed from the cases")
 
 
 @keys_cli.command("rotate")
@@ -168,5 +188,13 @@ def restore_command(file) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (demo_cli, keys_cli, i18n_cli, seed_command, backup_command, restore_command):
+    for group in (
+        demo_cli,
+        keys_cli,
+        i18n_cli,
+        figures_cli,
+        seed_command,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(group)

@@ -10,6 +10,7 @@ from casework.models.line import LineChat, LineEvent, LineLink
 from casework.models.organization import Category, DeclaredHoliday, Department, Organization
 from casework.models.outbox import OutboxMessage
 from casework.models.publishing import Open311Key, SummaryReport, SurveyAnswer
+from casework.models.rollup import CaseFigure  # kept in step with cases on every flush
 from casework.models.staff import AccountChange, StaffSession, User
 from casework.models.tipcare import RetaliationKind, RetaliationReport, TipStageDays
 from casework.models.tips import (
@@ -36,6 +37,7 @@ __all__ = [
     "Case",
     "CaseCounter",
     "CaseEvent",
+    "CaseFigure",
     "CaseMessage",
     "Category",
     "DeclaredHoliday",

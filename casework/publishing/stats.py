@@ -21,7 +21,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from casework.cases import figures
+from casework.cases import figures, rollup
 from casework.cases.errors import FieldErrors
 from casework.cases.figures import ChannelFigures, Counts
 from casework.cases.received import RECEIVED_VIA_LABELS
@@ -167,20 +167,19 @@ def _rows(keys: list, names: dict, counts: dict, suppressed: bool, k: int) -> li
     ]
 
 
-def _channel(org: Organization, found: ChannelFigures, k: int, min_sample: int) -> ChannelStats:
+def _channel(
+    found: ChannelFigures,
+    every_category: list[Category],
+    departments: list[Department],
+    k: int,
+    min_sample: int,
+) -> ChannelStats:
     channel = found.channel
     suppressed = channel in SUPPRESSED_CHANNELS
-    categories = db.session.scalars(
-        select(Category)
-        .filter_by(organization_id=org.id, channel=channel)
-        .order_by(Category.sort_order, Category.id)
-    ).all()
+    categories = [c for c in every_category if c.channel == channel]
     category_keys = [c.id for c in categories if c.active or c.id in found.by_category]
     category_names = {c.id: (c.code, c.name_th, c.name_en) for c in categories}
 
-    departments = db.session.scalars(
-        select(Department).filter_by(organization_id=org.id).order_by(Department.id)
-    ).all()
     department_names = {d.id: (d.code, d.name_th, d.name_en) for d in departments}
     department_names[None] = (None, "ไม่ระบุหน่วยงาน", "No department")
     department_keys = [
@@ -228,10 +227,10 @@ def _in(lazy, locale: str) -> str:
 
 
 def _parts(org: Organization, fy: int) -> dict[str, list[tuple[Period, dict[str, Counts]]]]:
-    """Both channels' totals for every month, quarter and half of the fiscal year (one query)."""
+    """Both channels' totals for every month, quarter and half of the fiscal year (one query of
+    the rollup)."""
     every = periods.subperiods(fy)
-    bounds = [m.utc_bounds()[0] for m in every["months"]] + [every["months"][-1].utc_bounds()[1]]
-    monthly = figures.series(org.id, bounds)
+    monthly = rollup.series(org.id, [m.first for m in every["months"]])
     parts: dict[str, list[tuple[Period, dict[str, Counts]]]] = {
         "months": [
             (p, {ch: monthly[ch][i] for ch in CHANNELS}) for i, p in enumerate(every["months"])
@@ -257,19 +256,30 @@ def published(
     org: Organization, period: Period, today: date, *, k: int = K, min_sample: int = MIN_SAMPLE
 ) -> Stats:
     """The published figures of ``period`` as they stand on ``today`` (Bangkok)."""
-    start, end = period.utc_bounds()
-    found = figures.period_figures(org.id, start, end, today)
+    found = rollup.period_figures(org.id, period.first, period.last, today)
     parts = {
         name: [(p, sums) for p, sums in rows if _inside(period, p)]
         for name, rows in _parts(org, period.fiscal_year).items()
     }
+    # Both channels' labels in two queries: the categories (each channel takes its own) and the
+    # departments.
+    categories = db.session.scalars(
+        select(Category)
+        .filter_by(organization_id=org.id)
+        .order_by(Category.sort_order, Category.id)
+    ).all()
+    departments = db.session.scalars(
+        select(Department).filter_by(organization_id=org.id).order_by(Department.id)
+    ).all()
     return Stats(
         organization_id=org.id,
         period=period,
         as_of=today,
         k=k,
         min_sample=min_sample,
-        channels={ch: _channel(org, found[ch], k, min_sample) for ch in CHANNELS},
+        channels={
+            ch: _channel(found[ch], categories, departments, k, min_sample) for ch in CHANNELS
+        },
         parts={name: rows for name, rows in parts.items() if rows},
     )
 

@@ -36,8 +36,9 @@ def test_filing_and_tracking_take_few_statements(app, client):
     client.post("/api/v1/complaints", json=COMPLAINT)  # the organization's id is looked up once
     with statements(app) as filing:
         code = client.post("/api/v1/complaints", json=COMPLAINT).get_json()["tracking_code"]
-    # category with its unit and organization, the number, the case, its first timeline entry
-    assert len(filing) == 4, filing
+    # category with its unit and organization, the number, the case, its first timeline entry,
+    # and the published figures' counts (casework.models.rollup)
+    assert len(filing) == 5, filing
     with statements(app) as tracking:
         assert client.post("/api/v1/track", json={"tracking_code": code}).status_code == 200
     assert len(tracking) == 1, tracking  # case, timeline, category, unit and organization
