@@ -6,6 +6,10 @@ and tracking code in a Flex message. "ยกเลิก" (cancel) stops at any 
 order gets the question of the current step again, never silence. Commands (file, track, my
 cases, report corruption, contact) come from the rich menu as postbacks or as typed words.
 
+After completion the result asks "แก้ไขแล้วหรือยัง" (has it been fixed?): "แก้ไขแล้ว" leads to
+the 1–5 rating; "ยังไม่ได้แก้ไข" asks what is still wrong, in one message, and then the case
+reopens, or after the window a new case follows it up (``linechat.not_fixed``).
+
 Every event runs as one turn of ``casework.general.linechat`` (one short transaction). Replies
 are queued as *what to say* (``Turn.say``) and rendered in the chat's language when they are
 sent (lineoa.messages). Nothing here logs what anyone typed.
@@ -27,7 +31,7 @@ from linebot.v3.webhooks import (
     UnsendEvent,
 )
 
-from casework.cases import contact, lookup
+from casework.cases import casefile, contact, lookup
 from casework.cases.categories import active_categories, find_category
 from casework.cases.errors import FieldErrors
 from casework.cases.textinput import LIMITS, clean
@@ -77,6 +81,8 @@ BUTTON_STEPS = {
     "skip_phone": ("phone", "consent"),
 }
 DRAFT_STATES = ("category", "details", "photos", "place", "contact", "name", "phone", "consent")
+# Steps in the middle of something: a command asks the step's question again.
+BUSY = (*DRAFT_STATES, "confirm", "answer", "reason")
 
 
 def parse(raw: dict) -> Event | None:
@@ -132,6 +138,8 @@ class Conversation:
             self.say("summary", draft=draft, quick="confirm")
         elif state == "answer":
             self.say("ask_answer", case_id=draft.get("case_id"), quick="answer")
+        elif state == "reason":
+            self.say("ask_reason", case_id=draft.get("case_id"), quick="reason")
         else:
             self.say(f"ask_{state}", quick=state)
 
@@ -251,6 +259,31 @@ class Conversation:
         more = f"{self.turn.draft.get('text', '')}\n{text}".strip()
         if not self.refused_tip(text) and self.keep("text", more, LIMITS["message"]):
             self.say("answer_noted", quick="answer")
+
+    def text_reason(self, text: str) -> None:
+        """What is still wrong, in one message: the case reopens, or a new case follows it."""
+        case = linechat.linked_case(self.turn.chat, self.turn.draft.get("case_id"))
+        if case is None:
+            self.turn.move(IDLE)
+            return self.say("not_yours", quick="menu")
+        if self.refused_tip(text):
+            return
+
+        def then(done) -> None:
+            self.turn.move(IDLE)
+            if done.filed is None:
+                return self.say("reopened", case_id=case.id, quick="menu")
+            self.say("followed_up", case_id=case.id, new=done.case.case_number)
+            self.say("receipt", case_id=done.case.id, code=done.filed.tracking_code)
+
+        try:
+            linechat.not_fixed(self.turn, case, text, then)
+        except FieldErrors as error:
+            if set(error.fields) == {"comment"}:  # too long: say so and ask again
+                self.say("refused", problems=_problems(error))
+                return self.prompt()
+            self.turn.move(IDLE)
+            self.say("refused", problems=_problems(error), quick="menu")
 
     def refused_tip(self, text: str) -> bool:
         """A corruption tip is not kept: say why and where to go, and ask again."""
@@ -390,7 +423,7 @@ class Conversation:
             return self.say("not_yours", quick="menu")
         if case.status != "awaiting_info":
             return self.say("no_question", case_id=case.id, quick="menu")
-        if self.turn.state in DRAFT_STATES or self.turn.state == "confirm":
+        if self.turn.state in BUSY:
             self.say("in_progress")
             return self.prompt()
         self.turn.move("answer", {"case_id": case.id, "text": "", "photos": []})
@@ -432,6 +465,28 @@ class Conversation:
         except FieldErrors as error:
             self.say("refused", problems=_problems(error), quick="menu")
 
+    def postback_fixed(self, data: dict) -> None:
+        """"แก้ไขแล้ว" under the result: then the rating, as today."""
+        case = linechat.linked_case(self.turn.chat, data.get("case"))
+        if case is None:
+            return self.say("not_yours", quick="menu")
+        if not linechat.rateable(case):
+            return self.say("status", case_id=case.id, quick="menu")
+        self.say("ask_rating", case_id=case.id, quick="rate")
+
+    def postback_not_fixed(self, data: dict) -> None:
+        """"ยังไม่ได้แก้ไข" under the result: ask what is still wrong, in one message."""
+        case = linechat.linked_case(self.turn.chat, data.get("case"))
+        if case is None:
+            return self.say("not_yours", quick="menu")
+        if self.turn.state in BUSY and self.turn.state != "reason":
+            self.say("in_progress")
+            return self.prompt()
+        if not casefile.reopenable(case):
+            return self.say("not_reopenable", case_id=case.id, quick="menu")
+        self.turn.move("reason", {"case_id": case.id})
+        self.prompt()
+
     def postback_status(self, data: dict) -> None:
         case = linechat.linked_case(self.turn.chat, data.get("case"))
         if case is None:
@@ -452,7 +507,7 @@ class Conversation:
 
     def command(self, name: str) -> None:
         state = self.turn.state
-        busy = state in DRAFT_STATES or state in ("confirm", "answer")
+        busy = state in BUSY
         if name == "file":
             if busy:
                 self.say("in_progress")

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from casework.cases import lifecycle
+from casework.cases import casefile, lifecycle
 from casework.cases.categories import active_categories
 from casework.dates import thaidate
 from casework.general import followup, linechat
@@ -49,10 +49,12 @@ UNLINK_YES = _l("Yes, stop")
 UNLINK_NO = _l("No, keep")
 TRACK_ONLINE = _l("Track on the website")
 TIP_CHANNEL = _l("Corruption channel")
+FIXED = _l("Fixed")
+NOT_FIXED = _l("Not fixed yet")
 LABELS = (
     FILE, TRACK, MINE, TIP, CONTACT, CANCEL, CAMERA, ROLL, NEXT, NO_PHOTOS, SHARE_LOCATION, SKIP,
     ANONYMOUS, GIVE_CONTACT, AGREE, DISAGREE, SEND, SEND_ANSWER, STATUS, RATE, UNLINK,
-    UNLINK_YES, UNLINK_NO, TRACK_ONLINE, TIP_CHANNEL, line.ANSWER,
+    UNLINK_YES, UNLINK_NO, TRACK_ONLINE, TIP_CHANNEL, line.ANSWER, FIXED, NOT_FIXED,
 )  # fmt: skip
 
 TEXTS = {
@@ -161,12 +163,39 @@ TEXTS = {
         "How satisfied are you with how case %(case_number)s was handled? 1 = not at all, 5 = very."
     ),
     "rated": _l("Thank you for rating case %(case_number)s."),
+    "ask_fixed": _l("Has the problem of case %(case_number)s been fixed?"),
+    "followed_up": _l(
+        "Case %(case_number)s was completed more than %(n)d days ago, so it cannot be reopened. "
+        "It is followed up by a new case, number %(new)s, with what you said is still wrong; the "
+        "officers see both. Follow the new case with its own tracking code:"
+    ),
     "unlink_confirm": _l(
         "Stop hearing about case %(case_number)s in LINE? It leaves “My cases”; you can still "
         "follow it with its tracking code."
     ),
     "unlinked": _l("Done: case %(case_number)s is no longer linked to this LINE account."),
 }
+ASK_REASON_REOPEN = _l(
+    "Please tell us in one message what is still wrong with case %(case_number)s. The case "
+    "will then be reopened and the officers will work on it again, with a new deadline from "
+    "today."
+)
+ASK_REASON_FOLLOW_UP = _l(
+    "Please tell us in one message what is still wrong with case %(case_number)s. It was "
+    "completed more than %(n)d days ago, so it cannot be reopened: a new case will follow it up."
+)
+REOPENED = _l(
+    "Case %(case_number)s has been reopened, and the officers will work on it again. The new "
+    "deadline is %(date)s. We will tell you about its progress in this chat."
+)
+ALREADY_FOLLOWED = _l(
+    "You have already said that case %(case_number)s is not fixed: case %(new)s follows it up."
+)
+ALREADY_OPEN = _l("Case %(case_number)s is being worked on, so there is nothing to reopen.")
+NOT_REOPENABLE = _l(
+    "Case %(case_number)s cannot be reopened (it was closed as a duplicate or transferred). "
+    "Please file a new complaint if there is still a problem."
+)
 SUMMARY = _l("Please check your complaint before sending it:")
 SUMMARY_CATEGORY = _l("Category: %(value)s")
 SUMMARY_DETAILS = _l("Details: %(value)s")
@@ -247,6 +276,52 @@ def _plain(org: Organization, part: dict) -> dict | None:
         values["case_number"] = values.pop("number")
     values.setdefault("org", localized(org))
     return text(str(TEXTS[key]) % values)
+
+
+def _after_result(org: Organization, part: dict) -> dict | None:
+    """Under the result: "has it been fixed?" while the case can still be said not to be;
+    else the rating, until it is given."""
+    case = _case(part)
+    if case is None:
+        return None
+    values = {"case_number": case.case_number}
+    if casefile.reopenable(case):
+        return text(
+            str(TEXTS["ask_fixed"]) % values,
+            postback(FIXED, "fixed", FIXED, case=case.id),
+            postback(NOT_FIXED, "not_fixed", NOT_FIXED, case=case.id),
+        )
+    if linechat.rateable(case):
+        return text(str(TEXTS["ask_rating"]) % values, *QUICK["rate"]({"case_id": case.id}))
+    return None
+
+
+def _ask_reason(org: Organization, part: dict) -> dict | None:
+    case = _case(part)
+    if case is None:
+        return None
+    values = {"case_number": case.case_number, "n": org.reopen_window_days}
+    if followup.public_view(case).reopens_in_place:
+        return text(str(ASK_REASON_REOPEN) % values)
+    return text(str(ASK_REASON_FOLLOW_UP) % values)
+
+
+def _reopened(org: Organization, part: dict) -> dict | None:
+    case = _case(part)
+    if case is None:
+        return None
+    return text(str(REOPENED) % {"case_number": case.case_number, "date": _date(case.due_date)})
+
+
+def _not_reopenable(org: Organization, part: dict) -> dict | None:
+    case = _case(part)
+    if case is None:
+        return None
+    view = followup.public_view(case)
+    values = {"case_number": case.case_number, "new": view.followed_by}
+    if view.followed_by:
+        return text(str(ALREADY_FOLLOWED) % values)
+    return text(str(ALREADY_OPEN if view.is_open else NOT_REOPENABLE) % values)
 
 
 def _summary(org: Organization, part: dict) -> dict:
@@ -356,6 +431,8 @@ def _my_cases(org: Organization, part: dict) -> dict | None:
             buttons.append(postback(line.ANSWER, "answer", line.ANSWER, case=case.id))
         if state.final and case.rating is None:
             buttons.append(postback(RATE, "rate", RATE, case=case.id))
+        if casefile.reopenable(case):
+            buttons.append(postback(NOT_FIXED, "not_fixed", NOT_FIXED, case=case.id))
         buttons.append(postback(UNLINK, "unlink", None, case=case.id))
         bubbles.append(
             {
@@ -455,6 +532,10 @@ RENDER: dict[str, Callable[[Organization, dict], dict | None]] = {
     "contact": _contact,
     "tip": _tip,
     "tip_detected": _tip,
+    "after_result": _after_result,
+    "ask_reason": _ask_reason,
+    "reopened": _reopened,
+    "not_reopenable": _not_reopenable,
 }
 
 
@@ -522,6 +603,7 @@ QUICK: dict[str, Callable[[dict], list[dict]]] = {
         _cancel(),
     ],
     "track": lambda part: [_cancel()],
+    "reason": lambda part: [_cancel()],
     "rate": lambda part: [
         postback(str(n), "rate", str(n), case=part.get("case_id"), score=n) for n in range(1, 6)
     ],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from casework.cases import lifecycle, sla, timeline
 from casework.dates import clock
 from casework.extensions import db
@@ -55,6 +57,21 @@ def change_status(
         status_to=target,
         at=at,
     )
+
+
+# Outcomes after which "not fixed" means nothing: the case lives on elsewhere.
+NOT_REOPENED = ("duplicate", "transferred")
+
+
+def reopenable(case: Case) -> bool:
+    """Whether the complainant may still say this case is not fixed: it is completed (not as a
+    duplicate or a transfer) and no new case follows it up yet (that one is the one to follow).
+    Whether it reopens itself or is followed up depends on the window
+    (``casework.general.followup.not_fixed``)."""
+    if not lifecycle.state(case.channel, case.status).final or case.outcome in NOT_REOPENED:
+        return False
+    followed = select(CaseEvent.id).filter_by(case_id=case.id, kind="followed_up").limit(1)
+    return db.session.scalar(followed) is None
 
 
 def reopen(case: Case, reason: str, *, at: datetime | None = None) -> CaseEvent:

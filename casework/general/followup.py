@@ -11,6 +11,7 @@ figures (``Case.reopen_count``). Ratings go into the survey table (``SurveyAnswe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -95,16 +96,12 @@ def public_view(case: Case) -> PublicView:
         explanation=explanation if explanation is not None and explanation.public else None,
         transfer_claim=claims.notice_for(case),
         # Once a new case follows it up, that case is the one to say "not fixed" about.
-        can_reopen=st.final and case.outcome not in NOT_REOPENED and not followed_by,
+        can_reopen=casefile.reopenable(case),
         reopen_until=until,
         reopens_in_place=until is not None and clock.today() <= until,
         follows=db.session.get(Case, case.follows_id) if case.follows_id else None,
         followed_by=followed_by,
     )
-
-
-# Outcomes after which "not fixed" means nothing here: the case lives on elsewhere.
-NOT_REOPENED = ("duplicate", "transferred")
 
 
 def reopen_until(case: Case) -> date | None:
@@ -251,15 +248,26 @@ class NotFixed:
     filed: intake.Filed | None = None
 
 
-def not_fixed(case: Case, reason: str, score=None, *, token: str | None = None) -> NotFixed:
+def not_fixed(
+    case: Case,
+    reason: str,
+    score=None,
+    *,
+    token: str | None = None,
+    via: str = "web",
+    before_commit: Callable[[NotFixed], None] | None = None,
+) -> NotFixed:
     """The complainant says the completed case is not fixed, with a reason (and, if they like,
     a rating of how it was handled). Within the window the case reopens and its clock starts
     again; after it a new case is filed that follows this one (``token``, the form's one-time
-    token, makes a repeated click show the same new case). Commits; FollowUpError by field."""
+    token, makes a repeated click show the same new case). ``via`` is where they said it
+    (``web`` or ``line``: the rating's source and how the new case was received).
+    Commits; ``before_commit(done)`` runs in the same transaction (the LINE chat's reply and
+    the new case's link to the chat). FollowUpError by field."""
     reason = clean(reason, multiline=True)
     errors: dict[str, object] = {}
     st = lifecycle.state(case.channel, case.status)
-    if not st.final or case.outcome in NOT_REOPENED:
+    if not st.final or case.outcome in casefile.NOT_REOPENED:
         errors["fixed"] = _l("This case is not completed, so there is nothing to reopen.")
     if not reason:
         errors["comment"] = _l("Tell us what is still wrong, so that the officers can fix it.")
@@ -272,14 +280,17 @@ def not_fixed(case: Case, reason: str, score=None, *, token: str | None = None) 
         raise FollowUpError(errors)
     until = reopen_until(case)
     if until is not None and clock.today() > until:
-        return _follow_up(case, reason, value, token)
+        return _follow_up(case, reason, value, token, via, before_commit)
+    done = NotFixed(case, reopened=True)
     with transaction():
         if value is not None:
-            _rating(case, value, "", "web")
+            _rating(case, value, "", via)
         casefile.reopen(case, reason)
         audit.record(case.organization_id, "case.reopen", case=case, data={"by": "citizen"})
         _tell_officers(case)
-    return NotFixed(case, reopened=True)
+        if before_commit is not None:
+            before_commit(done)
+    return done
 
 
 def _tell_officers(case: Case, new_number: str = "") -> None:
@@ -306,7 +317,14 @@ def _score(score, errors: dict, *, required: bool) -> int | None:
     return value
 
 
-def _follow_up(case: Case, reason: str, score: int | None, token: str | None) -> NotFixed:
+def _follow_up(
+    case: Case,
+    reason: str,
+    score: int | None,
+    token: str | None,
+    via: str,
+    before_commit: Callable[[NotFixed], None] | None,
+) -> NotFixed:
     """After the window: a new case, in the same category and place, with the complainant's
     contact details, that names the completed one; the completed one counts as reopened."""
     sub = intake.ComplaintSubmission(
@@ -319,12 +337,13 @@ def _follow_up(case: Case, reason: str, score: int | None, token: str | None) ->
         lng=case.lng,
         reporter=identity.reveal(case),
         consent=case.contact_consent,
+        received_via=via,
         idempotency_token=token if intake.usable_token(token) else None,
     )
 
     def link(filed: intake.Filed) -> None:
         if score is not None:
-            _rating(case, score, "", "web")
+            _rating(case, score, "", via)
         filed.case.follows_id = case.id
         case.reopen_count = (case.reopen_count or 0) + 1
         case.reopened_at = clock.utcnow()
@@ -342,6 +361,8 @@ def _follow_up(case: Case, reason: str, score: int | None, token: str | None) ->
             data={"case_number": filed.case.case_number},
         )
         _tell_officers(case, filed.case.case_number)
+        if before_commit is not None:
+            before_commit(NotFixed(filed.case, reopened=False, filed=filed))
 
     try:
         filed = intake.file_complaint(

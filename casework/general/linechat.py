@@ -7,7 +7,8 @@ write fails and its turn runs again from what the first left (``run_turn``). Any
 downloading the photos — is queued as a job for the outbox worker.
 
 Filing goes through ``casework.general.intake.file_complaint`` (received via ``line``), adding
-information and rating through ``casework.general.followup``, exactly as on the web. A case
+information, rating and "not fixed" (reopening) through ``casework.general.followup``, exactly
+as on the web. A case
 filed in a chat is linked to it (``LineLink``) so that officers' actions reach the chat as
 pushes, until the complainant unlinks it.
 
@@ -240,6 +241,34 @@ def rate(turn: Turn, case: Case, score, then: Callable[[], None]) -> None:
     """A 1–5 rating from the chat; FollowUpError as on the web."""
     followup.rate(case, score, "", before_commit=lambda: _finish(turn, then), source="line")
     turn.committed = True
+
+
+def not_fixed(
+    turn: Turn, case: Case, reason: str, then: Callable[[followup.NotFixed], None]
+) -> followup.NotFixed:
+    """"Not fixed" (ยังไม่ได้แก้ไข) from the chat, with the reason typed there, exactly as on
+    the web (``followup.not_fixed``): within the window the case reopens with a new deadline,
+    after it a new case follows it up, linked to this chat so that its news reaches the chat
+    too. ``then(done)`` says what happened, in the same transaction. FollowUpError as on the
+    web."""
+
+    def within(done: followup.NotFixed) -> None:
+        if done.filed is not None:
+            new = done.case
+            db.session.add(
+                LineLink(organization_id=new.organization_id, case_id=new.id, chat_id=turn.chat.id)
+            )
+        then(done)
+        turn.stage()
+
+    done = followup.not_fixed(case, reason, via="line", before_commit=within)
+    turn.committed = True
+    return done
+
+
+def rateable(case: Case) -> bool:
+    """Whether the complainant can rate the case now (as on the tracking page)."""
+    return followup.public_view(case).can_rate
 
 
 def _finish(turn: Turn, then: Callable[[], None]) -> None:

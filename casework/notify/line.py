@@ -427,9 +427,6 @@ ANSWER_HINT = _l(
     "Type your answer or send photos in this chat, then tap “Send answer”. You can also answer "
     "on the tracking page."
 )
-RATE_PROMPT = _l(
-    "How satisfied are you with how we handled it? Tap a score from 1 (not at all) to 5 (very)."
-)
 TRACK_HINT = _l("Details: %(url)s (type your tracking code there)")
 REFERENCE = _l("Their reference number: %(reference)s")
 DELAY_WITH_RESULT = _l("We are sorry it took longer than promised. The reason: %(reason)s")
@@ -460,9 +457,10 @@ def _render_case(row: OutboxMessage, chat: LineChat | None, spec: dict) -> list[
         actions = [postback(ANSWER, "answer", ANSWER, case=case.id)]
     lines.append(str(TRACK_HINT) % {"url": track_url()})
     messages = [text("\n\n".join(lines), *actions)]
-    if template == "result" and case.rating is None:
-        scores = [postback(str(n), "rate", str(n), case=case.id, score=n) for n in range(1, 6)]
-        messages.append(text(RATE_PROMPT, *scores))
+    if template == "result" and "dialog" in RENDERERS:
+        # The chat asks "has it been fixed?" (then the rating), in the dialog's own words.
+        after = {"kind": "dialog", "parts": [{"say": "after_result", "case_id": case.id}]}
+        messages += RENDERERS["dialog"](row, chat, after)
     return messages
 
 

@@ -110,7 +110,10 @@ def test_every_citizen_facing_action_pushes_once(chat, ctx, line_api, officer):
         assert len(said) >= 1, words
         assert words in chat.text
         assert case.case_number in chat.text
-    # The completion asks for a rating with five buttons.
+    # The completion asks whether it has been fixed; "fixed" leads to the five scores.
+    assert "แก้ไขแล้วหรือยัง" in chat.text
+    assert [b["label"] for b in chat.buttons] == ["แก้ไขแล้ว", "ยังไม่ได้แก้ไข"]
+    chat.send(chat.sim.postback(chat.data_of("แก้ไขแล้ว")))
     assert [b["label"] for b in chat.buttons] == ["1", "2", "3", "4", "5"]
     # The question pushed with the information request offered an "answer" button; the
     # internal note pushes nothing.
@@ -160,6 +163,7 @@ def test_a_rating_from_the_chat_counts_in_the_satisfaction_figures(chat, ctx, of
     workflow.accept(case, officer)
     workflow.complete(case, officer, "resolved", "เรียบร้อย")
     chat.collect()
+    chat.send(chat.sim.postback(chat.data_of("แก้ไขแล้ว")))
     chat.send(chat.sim.postback(chat.data_of("4")))
     assert "ขอบคุณ" in chat.text
     db.session.expire_all()
