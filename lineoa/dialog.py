@@ -273,7 +273,8 @@ class Conversation:
             self.turn.move(IDLE)
             if done.filed is None:
                 return self.say("reopened", case_id=case.id, quick="menu")
-            self.say("followed_up", case_id=case.id, new=done.case.case_number)
+            n = self.turn.org.reopen_window_days
+            self.say("followed_up", case_id=case.id, new=done.case.case_number, n=n)
             self.say("receipt", case_id=done.case.id, code=done.filed.tracking_code)
 
         try:
