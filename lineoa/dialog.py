@@ -467,7 +467,7 @@ class Conversation:
             self.say("refused", problems=_problems(error), quick="menu")
 
     def postback_fixed(self, data: dict) -> None:
-        """"แก้ไขแล้ว" under the result: then the rating, as today."""
+        """The "แก้ไขแล้ว" (fixed) button under the result: then the rating, as today."""
         case = linechat.linked_case(self.turn.chat, data.get("case"))
         if case is None:
             return self.say("not_yours", quick="menu")
@@ -476,7 +476,7 @@ class Conversation:
         self.say("ask_rating", case_id=case.id, quick="rate")
 
     def postback_not_fixed(self, data: dict) -> None:
-        """"ยังไม่ได้แก้ไข" under the result: ask what is still wrong, in one message."""
+        """The "ยังไม่ได้แก้ไข" (not fixed) button: ask what is still wrong, in one message."""
         case = linechat.linked_case(self.turn.chat, data.get("case"))
         if case is None:
             return self.say("not_yours", quick="menu")

@@ -246,7 +246,7 @@ def rate(turn: Turn, case: Case, score, then: Callable[[], None]) -> None:
 def not_fixed(
     turn: Turn, case: Case, reason: str, then: Callable[[followup.NotFixed], None]
 ) -> followup.NotFixed:
-    """"Not fixed" (ยังไม่ได้แก้ไข) from the chat, with the reason typed there, exactly as on
+    """Not fixed (ยังไม่ได้แก้ไข) from the chat, with the reason typed there, exactly as on
     the web (``followup.not_fixed``): within the window the case reopens with a new deadline,
     after it a new case follows it up, linked to this chat so that its news reaches the chat
     too. ``then(done)`` says what happened, in the same transaction. FollowUpError as on the
