@@ -1,7 +1,7 @@
 """How long each stage of a tip may take, per organization, and the deadline it gives.
 
 Each open stage of a tip (received, preliminary review, investigation, …) and a tipster's report
-of retaliation has a number of days. An organization sets them at ``/admin/tips/deadlines``
+of retaliation has a number of days; a tip referred out has none (``FOLLOWED_UP``). An organization sets them at ``/admin/tips/deadlines``
 (``TipStageDays``); a tip stage it leaves empty keeps the tip category's days (15 unless the
 category says otherwise: the plans' "answer within 15 days, or explain"). A report of
 retaliation is urgent: RETALIATION_DAYS unless set. Days are counted the organization's way,
@@ -39,9 +39,25 @@ class DeadlineError(FieldErrors):
     """Stage days that cannot be saved as given."""
 
 
+# A tip referred out waits for the outside body: its clock is the date to ask the body how it
+# stands (``Referral.follow_up_on``), which casework.tipline.followups reminds of. It has no
+# stage deadline of its own, so the sweep's stage reminders and escalation never touch it: one
+# reminder, not two, for the same wait.
+FOLLOWED_UP = frozenset({"referred_out"})
+
+
+def tip_stages() -> list[str]:
+    """The stages of a tip that carry a deadline: every open state but those followed up."""
+    return [
+        code
+        for code, st in lifecycle.TIP_STATES.items()
+        if not st.final and code not in FOLLOWED_UP
+    ]
+
+
 def stages() -> list[str]:
-    """The stages that carry a deadline: every open state of a tip, then retaliation."""
-    return [code for code, st in lifecycle.TIP_STATES.items() if not st.final] + [RETALIATION]
+    """The stages that carry a deadline: the tip's, then retaliation."""
+    return [*tip_stages(), RETALIATION]
 
 
 def label(stage: str) -> str:

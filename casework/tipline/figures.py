@@ -4,10 +4,14 @@ penalised, for a fiscal year and each of its halves (October–March, April–Se
 Every tip received in the period counts once, where it stands today. As on the public
 statistics page (casework.publishing.stats), the totals the plans publish (received, completed,
 in progress) are exact, and every smaller count is suppressed below k with the same rule
-(``stats.suppress``): the stages of the tips still open form one breakdown (its total is the
-exact "in progress"), the closed and the referred out another (its total is "completed"), and
-founded and penalised stand alone. A tip counts as founded when it reached disciplinary
-follow-up or was closed as substantiated, and as penalised when a penalty was recorded.
+(``stats.suppress``): the stages of the tips still open (a tip referred out included, until the
+body's decision) form one breakdown (its total is the exact "in progress"), the closed another
+(its total is "completed"), and founded and penalised stand alone.
+
+Founded and penalised are what the stages recorded (casework.tipline.stages), never guessed from
+where a tip stands: a tip counts as founded when its findings concluded it founded or partly
+founded (``stages.PUNISHABLE``: both may lead to a penalty), and as penalised when a penalty
+order was recorded (its kind, ``TipDetails.penalty_kind_id``).
 
 One grouped query for the three periods; nothing is decrypted.
 """
@@ -24,9 +28,7 @@ from casework.dates.periods import Period
 from casework.extensions import db
 from casework.models import Case, TipDetails
 from casework.publishing.stats import Cell, K, suppress
-
-FOUNDED_STATES = frozenset({"disciplinary"})
-FOUNDED_OUTCOMES = frozenset({"substantiated"})
+from casework.tipline.stages import PUNISHABLE
 
 
 @dataclass
@@ -63,9 +65,10 @@ def fiscal_year_figures(org_id: int, fy: int, *, k: int = K) -> list[TipFigures]
     start, end = year.utc_bounds()
     second_half = halves[1].utc_bounds()[0]
     half = case((Case.received_at < second_half, 0), else_=1)
-    penalised = TipDetails.penalty_sealed.is_not(None)
+    founded = TipDetails.conclusion.in_(sorted(PUNISHABLE))
+    penalised = TipDetails.penalty_kind_id.is_not(None)
     rows = db.session.execute(
-        select(Case.status, Case.outcome, penalised, half, func.count())
+        select(Case.status, founded, penalised, half, func.count())
         .select_from(Case)
         .outerjoin(TipDetails, TipDetails.case_id == Case.id)
         .where(
@@ -74,20 +77,20 @@ def fiscal_year_figures(org_id: int, fy: int, *, k: int = K) -> list[TipFigures]
             Case.received_at >= start,
             Case.received_at < end,
         )
-        .group_by(Case.status, Case.outcome, penalised, half)
+        .group_by(Case.status, founded, penalised, half)
     ).all()
     open_codes = [c for c, st in lifecycle.TIP_STATES.items() if not st.final]
     final_codes = [c for c, st in lifecycle.TIP_STATES.items() if st.final]
     result = []
     for index, period in enumerate([year, *halves]):
         by_status: dict[str, int] = {}
-        founded = penalty = 0
-        for status, outcome, has_penalty, slot, n in rows:
+        found = penalty = 0
+        for status, is_founded, has_penalty, slot, n in rows:
             if index and slot != index - 1:
                 continue
             by_status[status] = by_status.get(status, 0) + n
-            if status in FOUNDED_STATES or outcome in FOUNDED_OUTCOMES:
-                founded += n
+            if is_founded:
+                found += n
             if has_penalty:
                 penalty += n
         in_progress = sum(by_status.get(c, 0) for c in open_codes)
@@ -100,7 +103,7 @@ def fiscal_year_figures(org_id: int, fy: int, *, k: int = K) -> list[TipFigures]
                 completed=completed,
                 open_stages=_breakdown(open_codes, by_status, k),
                 final_stages=_breakdown(final_codes, by_status, k),
-                founded=suppress([founded], k)[0],
+                founded=suppress([found], k)[0],
                 penalised=suppress([penalty], k)[0],
             )
         )

@@ -145,6 +145,8 @@ def record(
         row.referred_on = referred_on
         row.referred_by = actor_id
         row.follow_up_on = follow_up_on
+        if case.status == "referred_out":  # a referred tip's clock is the follow-up date
+            case.due_date = follow_up_on
         trail.record(case, "referred", actor_id, body=body)  # a BODIES code
         db.session.commit()
     except Exception:

@@ -294,8 +294,27 @@ def register(user) -> list[Row]:
         if can_see(user, case):
             kind = db.session.get(RetaliationKind, r.kind_id)
             rows.append(Row(r, case, kind, due_state(r, org, today, cal)))
-    rows.sort(key=lambda x: (ORDER[x.due], x.report.due_date, x.case.case_number))
-    return rows
+    return _urgent_first(rows)
+
+
+def _urgent_first(rows: list[Row]) -> list[Row]:
+    return sorted(rows, key=lambda x: (ORDER[x.due], x.report.due_date, x.case.case_number))
+
+
+def of_case(user, case: Case) -> list[Row]:
+    """The reports of one tip, for its back-office page: what ``register`` lists of it (none
+    for anyone the tip excludes or who may not see reports), open ones first."""
+    if not (may_list(user) and can_see(user, case)):
+        return []
+    org = db.session.get(Organization, case.organization_id)
+    cal = sla.work_calendar(org)
+    today = clock.today()
+    return _urgent_first(
+        [
+            Row(r, case, db.session.get(RetaliationKind, r.kind_id), due_state(r, org, today, cal))
+            for r in _reports_of(case)
+        ]
+    )
 
 
 def report_for(user, report_id: int) -> Row | None:

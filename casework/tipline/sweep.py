@@ -1,6 +1,8 @@
 """The tip channel's part of the daily sweep (`flask --app wsgi sla sweep`).
 
-For every open tip, against the deadline of the stage it is in (casework.tipline.deadlines):
+For every open tip, against the deadline of the stage it is in (casework.tipline.deadlines),
+except a tip referred out: it waits for the outside body, and only the referral's follow-up date
+reminds of it (casework.tipline.followups), so nobody is reminded twice of the same wait:
 
 * due soon: one reminder to the integrity officers assigned to it (or, while nobody is, to
   those able to act on it) per deadline;
@@ -26,13 +28,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from casework.cases import lifecycle, sla, timeline
+from casework.cases import sla, timeline
 from casework.dates import clock
 from casework.extensions import db, transaction
 from casework.models import Case, Organization, RetaliationReport, User
 from casework.notify import outbox
 from casework.staff.roles import CUSTODIAN, SUPERVISOR
-from casework.tipline import access, retaliation, trail
+from casework.tipline import access, deadlines, retaliation, trail
 
 
 @dataclass
@@ -87,13 +89,12 @@ class _Plan:
 def _tips(org: Organization, stats: TipSweepStats, plan: _Plan) -> None:
     today = clock.today()
     cal = sla.work_calendar(org)
-    open_codes = [c for c, st in lifecycle.TIP_STATES.items() if not st.final]
     tips = db.session.scalars(
         select(Case)
         .where(
             Case.organization_id == org.id,
             Case.channel == "tip",
-            Case.status.in_(open_codes),
+            Case.status.in_(deadlines.tip_stages()),
         )
         .order_by(Case.due_date, Case.id)
     )

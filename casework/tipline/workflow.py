@@ -167,7 +167,10 @@ def apply(case: Case, checked: Checked, *, actor_id: int) -> None:
         details.penalty_sealed = sealing.seal_text("tip-penalty", case, checked.penalty)
     if checked.record is not None:
         stages.apply(case, details, checked.record)
-    if not lifecycle.state("tip", checked.target).final:
+    if checked.target in deadlines.FOLLOWED_UP:
+        # Referred out: the date to ask the body how it stands (``_check_referral``: recorded).
+        case.due_date = referral.referral_of(case).follow_up_on
+    elif not lifecycle.state("tip", checked.target).final:
         org = db.session.get(Organization, case.organization_id)
         case.due_date = deadlines.due_date(org, checked.target, clock.utcnow(), case.category)
     trail.record(

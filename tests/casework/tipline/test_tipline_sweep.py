@@ -16,7 +16,16 @@ from casework.extensions import db
 from casework.models import AuditEntry, Case, OutboxMessage, RetaliationReport
 from casework.notify import mailer, outbox
 from casework.staff.roles import CUSTODIAN, EXECUTIVE, INTEGRITY, SUPERVISOR
-from casework.tipline import access, deadlines, filing, retaliation, sweep, workflow
+from casework.tipline import (
+    access,
+    deadlines,
+    filing,
+    followups,
+    referral,
+    retaliation,
+    sweep,
+    workflow,
+)
 
 FILED = datetime(2027, 3, 1, 3, 0)  # Monday 1 March 2027, 10:00 in Bangkok
 ACCUSED = "นายสมชาย ใจร้าย"
@@ -106,6 +115,53 @@ def test_stage_reminders_escalation_once_and_idempotence(org, people, tip, froze
     )
 
 
+def test_a_referred_tip_is_reminded_by_its_follow_up_date_only(
+    org, people, tip, frozen, trail_of
+):
+    """One wait, one reminder: a tip referred out gets the referral's follow-up reminder
+    (casework.tipline.followups), never the stage deadline's reminders or escalation."""
+    officer = people["officer"]
+    frozen(_at(date(2027, 3, 2)))
+    referral.record(
+        tip,
+        actor_id=officer.id,
+        body="nacc",
+        reference_number="ปช 12/2570",
+        referred_on=date(2027, 3, 2),
+        follow_up_on=date(2027, 3, 22),
+    )
+    workflow.change(tip, "referred_out", actor_id=officer.id)
+    assert tip.due_date == date(2027, 3, 22)  # its clock is the date to ask the body
+
+    def day(on: date) -> None:  # the daily `sla sweep`: both parts
+        frozen(_at(on))
+        sweep.run()
+        followups.run()
+
+    # Past what a stage deadline would have been (15 days: 17 March), and the follow-up date.
+    for on in (date(2027, 3, 16), date(2027, 3, 18), date(2027, 3, 22), date(2027, 3, 25)):
+        day(on)
+    assert _sent(tip.id) == [("tip_follow_up", officer.email)]
+    (message,) = db.session.scalars(select(OutboxMessage).filter_by(case_id=tip.id))
+    assert message.payload["kind"] == followups.REFERRAL and message.payload["on"] == "2027-03-22"
+    assert trail_of("tip.escalated") == []
+
+    # A new date to ask the body moves the clock; it reminds once more, on that date.
+    referral.record(
+        tip,
+        actor_id=officer.id,
+        body="nacc",
+        reference_number="ปช 12/2570",
+        referred_on=date(2027, 3, 2),
+        follow_up_on=date(2027, 4, 20),
+    )
+    assert db.session.get(Case, tip.id).due_date == date(2027, 4, 20)
+    day(date(2027, 4, 20))
+    day(date(2027, 4, 21))
+    assert _sent(tip.id) == [("tip_follow_up", officer.email)] * 2
+    assert {m.template for m in db.session.scalars(select(OutboxMessage))} == {"tip_follow_up"}
+
+
 def test_without_an_assignee_the_officers_able_to_act_are_reminded(org, people, staff, frozen):
     frozen(FILED)
     named = staff(INTEGRITY, "สมชาย ใจร้าย")  # named in the tip: excluded
@@ -130,7 +186,6 @@ def test_each_stage_takes_the_days_the_organization_set(org, people, tip, frozen
         "investigation": None,
         "findings": None,
         "disciplinary": None,
-        "referred_out": None,  # waiting for the outside body's decision
         "retaliation": 2,
     }
     frozen(_at(date(2027, 3, 3)))
