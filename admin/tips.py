@@ -31,6 +31,7 @@ from casework.tipline import (
     origins,
     penalties,
     referral,
+    retaliation,
     reveal,
     sealing,
     stages,
@@ -124,6 +125,7 @@ def tip(case_id: int):
         "closure_decider": closure.can_decide(current_user, case, workflow.pending_closure(case)),
         "requester_of": closure.requester_of,
         "refusal_of": reveal.refusal_of,
+        "retaliations": retaliation.of_case(current_user, case),
     }
     if readable:
         context.update(

@@ -16,8 +16,16 @@ from upload_samples import PNG
 from casework.cases import attachments
 from casework.extensions import db
 from casework.general import access as general_access
-from casework.models import Attachment, Case, HeldUpload, OutboxMessage, TipFollowUpCheck
-from casework.tipline import referral
+from casework.models import (
+    Attachment,
+    Case,
+    HeldUpload,
+    OutboxMessage,
+    RetaliationReport,
+    TipFollowUpCheck,
+    User,
+)
+from casework.tipline import referral, retaliation
 
 ACCUSED = "นายสมชาย ใจร้าย"
 WHAT = "เรียกเงินสองหมื่นบาทเพื่อให้ผ่านการตรวจรับงานก่อสร้างถนน"
@@ -315,3 +323,38 @@ def test_the_daily_sweep_reminds_of_a_referral_to_follow_up(app, login_as, froze
     with app.app_context():
         (row,) = db.session.scalars(select(OutboxMessage).filter_by(template="tip_follow_up"))
         assert row.payload["kind"] == "referral" and ACCUSED not in str(row.payload)
+
+
+def test_the_tip_page_lists_its_reports_of_retaliation_urgent_first(app, login_as, frozen):
+    """The tip's page links each report of retaliation, the open ones marked urgent, for those
+    who may see them; whoever the tip excludes sees neither the tip nor its reports."""
+    frozen(datetime(2027, 3, 1, 3, 0))
+    named = _officer(app, login_as, "สมชาย ใจร้าย")  # the tip names them: excluded
+    officer = _officer(app, login_as)
+    tip_id = _tip_id(_register(officer))
+    with app.app_context():
+        case = db.session.get(Case, tip_id)
+        closed = retaliation.report(case, "threat", "มีคนโทรมาข่มขู่ที่บ้าน", [])
+        urgent = retaliation.report(case, "transfer", "ถูกสั่งย้ายไปหน่วยงานห่างไกล", [])
+        closed_id, urgent_id = closed.id, urgent.id
+        named_user = db.session.scalar(select(User).filter_by(name="สมชาย ใจร้าย"))
+        assert retaliation.of_case(named_user, case) == []
+        custodian = db.session.get(User, login_as("custodian", email="keeper@staff.test"))
+        row = retaliation.report_for(custodian, closed_id)
+        retaliation.close(row, custodian, action="ประสานให้ระงับ", public_note="ดำเนินการแล้ว")
+
+    page = officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    section = page.split('class="card retaliations', 1)[1].split("</section>", 1)[0]
+    items = re.findall(r'<li class="retaliation retaliation-(\w+)">(.*?)</li>', section, re.S)
+    # The open report first, marked urgent; the closed one after, linked, not urgent.
+    assert [status for status, _ in items] == ["open", "closed"]
+    assert f"/admin/tips/retaliation/{urgent_id}" in items[0][1]
+    assert 'class="urgent"' in items[0][1]
+    assert f"/admin/tips/retaliation/{closed_id}" in items[1][1]
+    assert 'class="urgent"' not in items[1][1]
+    assert "notice-error" in page.split('class="card retaliations', 1)[1][:40]
+    assert "ถูกสั่งย้ายไปหน่วยงานห่างไกล" not in section  # the list, never the text
+
+    assert named.get(f"/admin/tips/{tip_id}").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count(RetaliationReport.id))) == 2
