@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from casework.cases import attachments
+from casework.cases import attachments, lifecycle
 from casework.cases.contact import EMAIL
 from casework.cases.textinput import LIMITS, SHOWS_NOTHING
 from casework.cases.values import BE_THRESHOLD, EARLIEST_YEAR
@@ -487,8 +487,49 @@ _RECEIPT = {
     **_text(LIMITS["tracking_code"], required=True),
     "description": "The 20-symbol receipt shown once at filing; one that opens nothing is 404",
 }
+_DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
+_TIP_STAGES = {
+    "type": "array",
+    "description": "The stages as the status page shows them (casework.tipline.standing): each "
+    "one reached with its day, the current one, and, while the tip is open, those still ahead "
+    "(reached_on null). Nobody is named",
+    "items": {
+        "type": "object",
+        "required": ["code", "label", "reached_on", "current"],
+        "additionalProperties": False,
+        "properties": {
+            "code": {"type": "string", "enum": list(lifecycle.TIP_STATES)},
+            "label": {"type": "string"},
+            "reached_on": _DATE_OR_NULL,
+            "current": {"type": "boolean"},
+        },
+    },
+}
+_TIP_REFERRED = {
+    "type": ["object", "null"],
+    "description": "The outside body the tip was referred to, by its institution (never its "
+    "reference number or decision), and the day",
+    "required": ["body", "referred_on"],
+    "additionalProperties": False,
+    "properties": {"body": {"type": "string"}, "referred_on": _DATE_OR_NULL},
+}
 _TIP_STATUS = {
     "type": "object",
+    "required": [
+        "case_number",
+        "status",
+        "status_label",
+        "outcome",
+        "received_on",
+        "next_answer_due",
+        "identity_accessed_on",
+        "stages",
+        "referred",
+        "closed_on",
+        "progress",
+        "messages",
+    ],
+    "additionalProperties": False,
     "properties": {
         "case_number": {"type": "string", "examples": ["T2570/00001"]},
         "status": {"type": "string"},
@@ -497,6 +538,9 @@ _TIP_STATUS = {
         "received_on": {"type": "string", "format": "date"},
         "next_answer_due": {"type": ["string", "null"], "format": "date"},
         "identity_accessed_on": {"type": "array", "items": {"type": "string", "format": "date"}},
+        "stages": _TIP_STAGES,
+        "referred": _TIP_REFERRED,
+        "closed_on": _DATE_OR_NULL,
         "progress": {
             "type": "array",
             "description": "Public history: received, each stage, explanations of delay (with "

@@ -10,7 +10,7 @@ from casework.cases import lifecycle
 from casework.cases.errors import FieldErrors
 from casework.dates.thaidate import local_date
 from casework.general import intake
-from casework.tipline import filing, messages, reveal
+from casework.tipline import filing, messages, reveal, standing
 from rongrian import ratelimits
 from rongrian.api import flag_field, json_object, object_field, payload, text_field
 from rongrian.security import no_store
@@ -90,6 +90,32 @@ def _case_from_body(data: dict):
     return case
 
 
+def _standing_body(case) -> dict:
+    """Where the tip stands in general terms, as the status page shows it (standing.py): the
+    stages, the outside body it went to, the closing day; nobody named."""
+    found = standing.standing(case)
+    return {
+        "stages": [
+            {
+                "code": stage.code,
+                "label": stage.label,
+                "reached_on": stage.reached_on.isoformat() if stage.reached_on else None,
+                "current": stage.current,
+            }
+            for stage in found.stages
+        ],
+        "referred": None
+        if found.referred is None
+        else {
+            "body": found.referred.body,
+            "referred_on": found.referred.referred_on.isoformat()
+            if found.referred.referred_on
+            else None,
+        },
+        "closed_on": found.closed_on.isoformat() if found.closed_on else None,
+    }
+
+
 def _status_body(case) -> dict:
     return {
         "case_number": case.case_number,
@@ -101,6 +127,7 @@ def _status_body(case) -> dict:
         if lifecycle.state("tip", case.status).final
         else case.due_date.isoformat(),
         "identity_accessed_on": [d.isoformat() for d in reveal.access_days(case)],
+        **_standing_body(case),
         "progress": [
             {
                 "on": local_date(step.event.at).isoformat(),

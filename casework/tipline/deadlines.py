@@ -1,11 +1,11 @@
 """How long each stage of a tip may take, per organization, and the deadline it gives.
 
 Each open stage of a tip (received, preliminary review, investigation, …) and a tipster's report
-of retaliation has a number of days; a tip referred out has none (``FOLLOWED_UP``). An organization sets them at ``/admin/tips/deadlines``
-(``TipStageDays``); a tip stage it leaves empty keeps the tip category's days (15 unless the
-category says otherwise: the plans' "answer within 15 days, or explain"). A report of
-retaliation is urgent: RETALIATION_DAYS unless set. Days are counted the organization's way,
-calendar or working days (``Organization.sla_mode``).
+of retaliation has a number of days; a tip referred out has none (``FOLLOWED_UP``). An
+organization sets them at ``/admin/tips/deadlines`` (``TipStageDays``); a tip stage it leaves
+empty keeps the tip category's days (15 unless the category says otherwise: the plans' "answer
+within 15 days, or explain"). A report of retaliation is urgent: RETALIATION_DAYS unless set.
+Days are counted the organization's way, calendar or working days (``Organization.sla_mode``).
 
 A stage's deadline is fixed when the tip enters it (``due_date``); a changed number applies from
 each tip's next stage. The daily sweep (casework.tipline.sweep) reads the deadline, and an

@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 document at /api/v1/openapi.json is well formed and tells the truth: every
-route it lists exists (and the other way round), and what the complaint endpoints really answer,
-success and error alike, matches the schema documented for that status code."""
+route it lists exists (and the other way round), and what the complaint endpoints and the tip
+status really answer, success and error alike, matches the schema documented for that status
+code."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
+from tip_helpers import staff
 
 from casework.cases import casefile, timeline
 from casework.dates import clock
 from casework.extensions import db
-from casework.models import Case
+from casework.models import Case, Organization, User
+from casework.staff.roles import INTEGRITY
+from casework.tipline import access, followups, referral, standing, workflow
 
 VALID = {"category": "roads", "subject": "ถนนชำรุด", "details": "หลุมลึกหน้าบ้านเลขที่ 12"}
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -294,3 +298,80 @@ def test_statistics_answers_match_the_document(client, doc, frozen):
     response = client.get(f"{path}?period=q9")
     assert response.status_code == 400 and "period" in response.get_json()["fields"]
     conforms(doc, path, "get", response)
+
+
+def test_tip_status_answers_show_the_status_page_stages_and_match_the_document(
+    client, app, doc, frozen
+):
+    """/api/v1/tips/status shows the stages the status page shows (casework.tipline.standing),
+    the outside body by its institution, and the closing day; nobody named; and every answer
+    matches the document, which allows nothing more."""
+    path = "/api/v1/tips/status"
+    officer_name, reference = "มานะ อดทน", "ปช 0099/1234"
+    frozen(datetime(2027, 3, 1, 3, 0))
+    body = {
+        "category": "bribery",
+        "accused": {"name": "นายเจ้าเล่ห์ ฉ้อฉลยิ่ง", "position": "ผู้อำนวยการกองคลัง"},
+        "what": "เรียกรับเงินจากผู้รับเหมา",
+    }
+    receipt = client.post("/api/v1/tips", json=body).get_json()["receipt"]
+
+    def status(case_id: int) -> dict:
+        response = client.post(path, json={"receipt": receipt})
+        conforms(doc, path, "post", response)
+        answer = response.get_json()
+        with app.app_context(), app.test_request_context():
+            shown = standing.standing(db.session.get(Case, case_id))
+        assert answer["stages"] == [
+            {
+                "code": s.code,
+                "label": s.label,
+                "reached_on": s.reached_on.isoformat() if s.reached_on else None,
+                "current": s.current,
+            }
+            for s in shown.stages
+        ]
+        text = json.dumps(answer, ensure_ascii=False)
+        for secret in (officer_name, reference, "เจ้าเล่ห์", "ผู้รับเหมา"):
+            assert secret not in text, secret
+        return answer
+
+    with app.app_context():
+        case_id = db.session.scalar(db.select(Case.id).filter_by(channel="tip"))
+        org = db.session.scalar(db.select(Organization))
+        officer_id = staff(org, INTEGRITY, officer_name, "mana@staff.test").id
+    answer = status(case_id)
+    assert [s["code"] for s in answer["stages"]] == list(standing.PATH)
+    assert [s["current"] for s in answer["stages"]] == [True] + [False] * 5
+    assert answer["stages"][0]["reached_on"] == "2027-03-01"
+    assert answer["stages"][1]["reached_on"] is None  # the way ahead
+    assert answer["referred"] is None and answer["closed_on"] is None
+
+    frozen(datetime(2027, 3, 3, 3, 0))
+    with app.app_context(), app.test_request_context():
+        case = db.session.get(Case, case_id)
+        access.assign(case, db.session.get(User, officer_id))
+        workflow.change(case, "preliminary_review", actor_id=officer_id, fact_finder=officer_name)
+        referral.record(
+            case, actor_id=officer_id, body="nacc", reference_number=reference, referred_on=None
+        )
+        workflow.change(case, "referred_out", actor_id=officer_id)
+    answer = status(case_id)
+    assert [s["code"] for s in answer["stages"]] == [
+        "received",
+        "preliminary_review",
+        "referred_out",
+        "closed",
+    ]
+    assert answer["referred"]["referred_on"] == "2027-03-03"
+    assert "(ป.ป.ช.)" in answer["referred"]["body"]  # the institution, in the reader's language
+
+    with app.app_context(), app.test_request_context():
+        case = db.session.get(Case, case_id)
+        followups.record_decision(
+            case, actor_id=officer_id, decision="รับไว้ไต่สวน", decided_on=clock.today()
+        )
+    answer = status(case_id)
+    assert answer["closed_on"] == "2027-03-03" and answer["outcome"] == "referred"
+    assert all(s["reached_on"] for s in answer["stages"])
+    assert "ไต่สวน" not in json.dumps(answer, ensure_ascii=False)

@@ -115,9 +115,7 @@ def test_stage_reminders_escalation_once_and_idempotence(org, people, tip, froze
     )
 
 
-def test_a_referred_tip_is_reminded_by_its_follow_up_date_only(
-    org, people, tip, frozen, trail_of
-):
+def test_a_referred_tip_is_reminded_by_its_follow_up_date_only(org, people, tip, frozen, trail_of):
     """One wait, one reminder: a tip referred out gets the referral's follow-up reminder
     (casework.tipline.followups), never the stage deadline's reminders or escalation."""
     officer = people["officer"]
