@@ -29,6 +29,7 @@ from admin import (  # noqa: E402,F401  (routes register on import)
     survey,
     tip_claims,  # custodians confirm receipts claimed for transferred complaints
     tip_custody,  # the corruption-tip channel's identity custodians' pages
+    tip_labels,  # the lists officers keep: penalty kinds, kinds of retaliation
     tip_register,  # integrity officers register tips that came by letter, phone, visit, ...
     tip_watch,  # tips' stage deadlines, reports of retaliation, executives' figures
     tips,  # the corruption-tip channel's staff pages

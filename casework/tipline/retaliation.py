@@ -3,7 +3,8 @@ harassment) reports it with their receipt, in their own words, with evidence if 
 
 The report is an urgent item linked to the tip, not a new tip:
 
-* its kinds are a labels table (``RetaliationKind``), seeded with ``DEFAULT_KINDS``;
+* its kinds are a labels table (``RetaliationKind``), seeded with ``DEFAULT_KINDS`` and kept
+  by the integrity officers (casework.tipline.labels, like the penalty kinds);
 * its text and the officers' notes are sealed like the tip's content; its files are scrubbed
   and encrypted like the tip's evidence;
 * the integrity officers able to act on the tip and the custodians hear of it at once, by email
@@ -42,7 +43,7 @@ from casework.models import (
 )
 from casework.notify import outbox
 from casework.staff.roles import CUSTODIAN, EXECUTIVE, INTEGRITY
-from casework.tipline import access, deadlines, scrub, sealing, trail
+from casework.tipline import access, deadlines, labels, scrub, sealing, trail
 
 OPEN, CLOSED = "open", "closed"
 DEFAULT_KINDS = (
@@ -64,33 +65,23 @@ class HandlingError(FieldErrors):
 # --- the kinds (a labels table) -----------------------------------------------------------
 
 
+class KindError(FieldErrors):
+    """A kind of retaliation that cannot be saved as given."""
+
+
+# The organization's list, kept by integrity officers at /admin/tips/retaliation-kinds
+# (casework.tipline.labels, as the penalty kinds).
+KINDS = labels.LabelList(RetaliationKind, DEFAULT_KINDS, "retaliation_kind", KindError)
+
+
 def seed_kinds(organization_id: int) -> None:
-    """Add the default kinds the organization does not have yet (the caller commits)."""
-    have = set(
-        db.session.scalars(select(RetaliationKind.code).filter_by(organization_id=organization_id))
-    )
-    for order, (code, th, en) in enumerate(DEFAULT_KINDS):
-        if code not in have:
-            db.session.add(
-                RetaliationKind(
-                    organization_id=organization_id,
-                    code=code,
-                    name_th=th,
-                    name_en=en,
-                    sort_order=order,
-                )
-            )
+    """Add the default kinds to an organization that has none yet (the caller commits)."""
+    KINDS.seed(organization_id)
 
 
 def kinds(organization_id: int) -> list[RetaliationKind]:
-    """The kinds a tipster can choose, in order."""
-    return list(
-        db.session.scalars(
-            select(RetaliationKind)
-            .filter_by(organization_id=organization_id, active=True)
-            .order_by(RetaliationKind.sort_order, RetaliationKind.id)
-        )
-    )
+    """The kinds a tipster can choose, in order (the defaults are added on first use)."""
+    return KINDS.listing(organization_id, active_only=True)
 
 
 def _kind(organization_id: int, code: str) -> RetaliationKind | None:

@@ -49,6 +49,8 @@ ACTIONS = {
     "tip.retaliation_escalated": _l("Report of retaliation escalated to the executive (late)"),
     "tip.penalty_kind_created": _l("Penalty kind added"),
     "tip.penalty_kind_updated": _l("Penalty kind changed"),
+    "tip.retaliation_kind_created": _l("Kind of retaliation added"),
+    "tip.retaliation_kind_updated": _l("Kind of retaliation changed"),
     "tip.follow_up_checked": _l("Offender follow-up check recorded"),
     "tip.referral_decided": _l("Outside body's decision recorded"),
     audit.KEYED: _l("Audit chain keyed: the entries before this one were written without the key"),

@@ -184,6 +184,8 @@ ROUTES: dict[str, tuple[object, str]] = {
     "admin.tip_follow_up_check": (frozenset({INTEGRITY}), LOOSE),
     "admin.tip_penalties": (frozenset({INTEGRITY}), STRICT),
     "admin.tip_penalty_edit": (frozenset({INTEGRITY}), LOOSE),
+    "admin.tip_retaliation_kinds": (frozenset({INTEGRITY}), STRICT),
+    "admin.tip_retaliation_kind_edit": (frozenset({INTEGRITY}), LOOSE),
     "admin.tip_category_edit": (frozenset({INTEGRITY}), LOOSE),
     "admin.tip_custody": (frozenset({CUSTODIAN}), LOOSE),
     "admin.tip_custody_reseal": (frozenset({CUSTODIAN}), LOOSE),
