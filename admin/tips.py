@@ -24,6 +24,7 @@ from casework.tipline import (
     access,
     categories,
     closure,
+    corrections,
     custody,
     filing,
     followups,
@@ -136,6 +137,10 @@ def tip(case_id: int):
             baht=stages.baht,
             checks=[(c, followups.note_of(case, c)) for c in stages.checks_of(case)],
             repeats=followups.repeats_of(case),
+            correctable=corrections.reached(case)
+            if corrections.can_correct(current_user, case)
+            else [],
+            corrections=corrections.history(case),
             decision=followups.decision_of(case, context["referral"]),
             answers=filing.answers_of(case),
             flag=referral.flag_of(case),
@@ -150,6 +155,7 @@ def tip(case_id: int):
             how_known=filing.HOW_KNOWN,
             elsewhere=filing.REPORTED_ELSEWHERE,
         )
+        context["recorded"] = {s: stages.recorded(case, details, s) for s in context["correctable"]}
         messages.read(case, current_user.id)
     return render_template("admin/tips/case.html", **context)
 
@@ -234,6 +240,21 @@ def tip_status(case_id: int):
             "Closing without action needs a second person: another integrity officer "
             "assigned to this tip, or a custodian, must approve it."
         ),
+    )
+
+
+@bp.post("/tips/<int(signed=True):case_id>/correct")
+def tip_correct(case_id: int):
+    """Correct the record of a stage the tip has reached (casework.tipline.corrections)."""
+    case = _readable(case_id)
+    form = request.form
+    stage = form.get("stage", "")
+    given = {name: form.get(name, "") for name in stages.CORRECTABLE.get(stage, ())}
+    given |= {name: name in form for name in ("criminal_referral", "civil_referral")}
+    return _act(
+        case,
+        lambda: corrections.correct(case, current_user, stage, given),
+        _("The record was corrected. The values replaced are kept sealed in the trail."),
     )
 
 

@@ -27,6 +27,7 @@ from casework.models.tips import (
     TipDetails,
     TipFollowUpCheck,
     TipIdentity,
+    TipRecordCorrection,
 )
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "TipClaim",
     "TipDetails",
     "TipFollowUpCheck",
+    "TipRecordCorrection",
     "TipIdentity",
     "TipStageDays",
 ]

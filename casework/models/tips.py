@@ -119,6 +119,23 @@ class TipFollowUpCheck(db.Model):
     )
 
 
+class TipRecordCorrection(db.Model):
+    """A stage's record corrected after the fact by an officer assigned to the tip
+    (casework.tipline.corrections): the stage, the fields changed, who and which day, and the
+    values it replaced, sealed. The tips trail's ``tip.record_corrected`` entry names it."""
+
+    __tablename__ = "tip_record_corrections"
+
+    id: Mapped[int] = big_pk()
+    organization_id: Mapped[int] = org_fk()
+    case_id: Mapped[int] = case_fk()
+    stage: Mapped[str] = mapped_column(String(24))
+    fields: Mapped[str] = mapped_column(String(300))  # the names changed, comma-separated
+    corrected_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    corrected_on: Mapped[date]
+    old_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class TipIdentity(db.Model):
     """The tipster's identity sealed to one custodian's X25519 key (one row per custodian)."""
 

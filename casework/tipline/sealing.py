@@ -21,6 +21,7 @@ from casework.models import (
     TipClosure,
     TipDetails,
     TipFollowUpCheck,
+    TipRecordCorrection,
 )
 
 
@@ -76,6 +77,7 @@ def _register_rotation() -> None:
         (TipDetails, "evidence_relied_sealed", "tip-evidence-relied"),
         (Referral, "decision_sealed", "tip-referral-decision"),
         (TipFollowUpCheck, "note_sealed", "tip-follow-up-check"),
+        (TipRecordCorrection, "old_sealed", "tip-record-correction"),
         (RevealRequest, "reason_sealed", "tip-reveal-reason"),
         (RevealRequest, "refusal_sealed", "tip-reveal-refusal"),
         (ConflictExclusion, "statement_sealed", "tip-conflict-statement"),

@@ -74,19 +74,17 @@ REQUIRED = {
 }
 
 
-# Every field a stage may record (the keyword arguments of workflow.check beyond its own).
-FIELDS = (
-    *SEALED,
-    "conclusion",
+# The penalty's record: its kind, its order, the referrals, the money to recover.
+PENALTY_FIELDS = (
     "penalty_kind",
     "penalty_order_number",
     "penalty_order_on",
     "criminal_referral",
     "civil_referral",
     "money_to_recover",
-    "follow_up_until",
-    "next_check_on",
 )
+# Every field a stage may record (the keyword arguments of workflow.check beyond its own).
+FIELDS = (*SEALED, "conclusion", *PENALTY_FIELDS, "follow_up_until", "next_check_on")
 
 
 @dataclass
@@ -165,25 +163,16 @@ def check(case: Case, details: TipDetails, target: str, given: dict, errors: dic
     return record
 
 
-def _disciplinary(case: Case, details: TipDetails, given: dict, errors: dict, record) -> None:
-    if details.conclusion not in PUNISHABLE:
-        errors["target"] = _l("A penalty follows only findings that the tip is founded.")
-    kind = penalties.by_code(case.organization_id, given.get("penalty_kind") or "")
-    if given.get("penalty_kind") and kind is None:
-        errors["penalty_kind"] = _l("Choose from the list.")
+def _penalty(kind, given: dict, errors: dict) -> dict:
+    """The penalty's order, referrals and money as given (``kind``: the chosen kind, or None),
+    checked: the plain values of the record."""
     number = clean(given.get("penalty_order_number") or "")
     if len(number) > 100:
         errors["penalty_order_number"] = _l("At most %(n)d characters.", n=100)
     order_on = _day(errors, "penalty_order_on", given.get("penalty_order_on"))
     if order_on is not None and order_on > clock.today():
         errors["penalty_order_on"] = _l("The date cannot be in the future.")
-    until = _day(errors, "follow_up_until", given.get("follow_up_until"))
-    first = _day(errors, "next_check_on", given.get("next_check_on"))
-    if until is not None and until <= clock.today():
-        errors["follow_up_until"] = _l("The follow-up must end after today.")
-    if first is not None and until is not None and first > until:
-        errors["next_check_on"] = _l("The first check must fall within the follow-up.")
-    record.plain |= {
+    return {
         "penalty_kind": kind.code if kind else "",
         "penalty_kind_id": kind.id if kind else None,
         "penalty_order_number": number,
@@ -191,9 +180,23 @@ def _disciplinary(case: Case, details: TipDetails, given: dict, errors: dict, re
         "criminal_referral": bool(given.get("criminal_referral")),
         "civil_referral": bool(given.get("civil_referral")),
         "money_to_recover": satang(errors, "money_to_recover", given.get("money_to_recover")),
-        "follow_up_until": until,
-        "next_check_on": first,
     }
+
+
+def _disciplinary(case: Case, details: TipDetails, given: dict, errors: dict, record) -> None:
+    if details.conclusion not in PUNISHABLE:
+        errors["target"] = _l("A penalty follows only findings that the tip is founded.")
+    kind = penalties.by_code(case.organization_id, given.get("penalty_kind") or "")
+    if given.get("penalty_kind") and kind is None:
+        errors["penalty_kind"] = _l("Choose from the list.")
+    record.plain |= _penalty(kind, given, errors)
+    until = _day(errors, "follow_up_until", given.get("follow_up_until"))
+    first = _day(errors, "next_check_on", given.get("next_check_on"))
+    if until is not None and until <= clock.today():
+        errors["follow_up_until"] = _l("The follow-up must end after today.")
+    if first is not None and until is not None and first > until:
+        errors["next_check_on"] = _l("The first check must fall within the follow-up.")
+    record.plain |= {"follow_up_until": until, "next_check_on": first}
 
 
 def apply(case: Case, details: TipDetails, record: Record) -> None:
@@ -223,3 +226,115 @@ def checks_of(case: Case) -> list[TipFollowUpCheck]:
             .order_by(TipFollowUpCheck.checked_on, TipFollowUpCheck.id)
         )
     )
+
+
+# --- corrections (casework.tipline.corrections) --------------------------------------------
+
+# What an officer may correct of each stage's record afterwards. The investigation's order
+# number and committee are recorded by casework.tipline.workflow on entering it.
+CORRECTABLE = {
+    "preliminary_review": ("fact_finder", "preliminary_result"),
+    "investigation": ("order_number", "committee", "charges"),
+    "findings": ("facts", "conclusion", "evidence_relied"),
+    "disciplinary": PENALTY_FIELDS,
+}
+# The sealed texts a correction may change: each stage's, and the committee's.
+CORRECTABLE_SEALED = {**SEALED, "committee": ("committee_sealed", "tip-committee")}
+_CORRECTION_REQUIRED = {
+    "investigation": {
+        "order_number": _l("Give the number of the order appointing the committee."),
+        "committee": _l("Name the members of the investigating committee."),
+    },
+}
+
+
+def recorded(case: Case, details: TipDetails, stage: str) -> dict[str, str]:
+    """The stage's record as text (the form's values: dates ISO, flags "1" or "", baht as
+    typed, a penalty by its kind's code), sealed texts opened (callers check access first)."""
+    found = {}
+    for name in CORRECTABLE[stage]:
+        if name in CORRECTABLE_SEALED:
+            column, purpose = CORRECTABLE_SEALED[name]
+            found[name] = sealing.open_text(purpose, case, getattr(details, column))
+        elif name == "penalty_kind":
+            kind = db.session.get(penalties.KINDS.model, details.penalty_kind_id or 0)
+            found[name] = kind.code if kind else ""
+        elif name in ("criminal_referral", "civil_referral"):
+            found[name] = "1" if getattr(details, name) else ""
+        elif name == "money_to_recover":
+            found[name] = baht(details.money_to_recover).replace(",", "")
+        elif name == "penalty_order_on":
+            found[name] = details.penalty_order_on.isoformat() if details.penalty_order_on else ""
+        else:
+            found[name] = getattr(details, name) or ""
+    return found
+
+
+def check_correction(
+    case: Case, details: TipDetails, stage: str, given: dict, errors: dict
+) -> tuple[Record, dict[str, str]]:
+    """A corrected record of ``stage`` (``given``: the form's values) and the same as text
+    (``recorded``'s form), each problem added to ``errors``."""
+    record = Record()
+    for name in CORRECTABLE[stage]:
+        if name in CORRECTABLE_SEALED:
+            record.texts[name] = _text(errors, name, given.get(name))
+    if stage == "investigation":
+        number = clean(given.get("order_number") or "")
+        if len(number) > 100:
+            errors["order_number"] = _l("At most %(n)d characters.", n=100)
+        record.plain["order_number"] = number
+    if stage == "findings":
+        conclusion = given.get("conclusion") or ""
+        if conclusion not in CONCLUSIONS:
+            errors["conclusion"] = _l("Choose the conclusion.")
+        elif details.penalty_kind_id is not None and conclusion not in PUNISHABLE:
+            errors["conclusion"] = _l(
+                "A penalty is recorded: the findings stay founded or partly founded."
+            )
+        record.plain["conclusion"] = conclusion
+    if stage == "disciplinary":
+        _corrected_penalty(case, details, given, errors, record)
+    required = {**REQUIRED.get(stage, {}), **_CORRECTION_REQUIRED.get(stage, {})}
+    if stage == "preliminary_review" and details.preliminary_result_sealed is not None:
+        required["preliminary_result"] = _l("Give the result of the fact-finding.")
+    for name, message in required.items():
+        if name in CORRECTABLE[stage] and not (record.texts.get(name) or record.plain.get(name)):
+            errors.setdefault(name, message)
+    shown = dict(record.texts)
+    for name, value in record.plain.items():
+        if name == "penalty_kind_id":
+            continue
+        if isinstance(value, bool):
+            shown[name] = "1" if value else ""
+        elif name == "money_to_recover":
+            shown[name] = baht(value).replace(",", "")
+        elif isinstance(value, date):
+            shown[name] = value.isoformat()
+        else:
+            shown[name] = "" if value is None else str(value)
+    return record, shown
+
+
+def _corrected_penalty(case: Case, details: TipDetails, given: dict, errors: dict, record):
+    code = given.get("penalty_kind") or ""
+    kind = penalties.by_code(case.organization_id, code)
+    current = db.session.get(penalties.KINDS.model, details.penalty_kind_id or 0)
+    if kind is None and current is not None and current.code == code:
+        kind = current  # kept, though since taken off the list
+    if kind is None:
+        errors["penalty_kind"] = _l("Choose the kind of penalty.")
+    record.plain |= _penalty(kind, given, errors)
+
+
+def apply_correction(case: Case, details: TipDetails, record: Record, names: set[str]) -> None:
+    """Write the ``names`` of a checked correction (a step: the caller commits)."""
+    for name in names & set(record.texts):
+        column, purpose = CORRECTABLE_SEALED[name]
+        text = record.texts[name]
+        setattr(details, column, sealing.seal_text(purpose, case, text) if text else None)
+    for name in names & set(record.plain):
+        if name == "penalty_kind":
+            details.penalty_kind_id = record.plain["penalty_kind_id"]
+        else:
+            setattr(details, name, record.plain[name])

@@ -53,6 +53,7 @@ ACTIONS = {
     "tip.retaliation_kind_updated": _l("Kind of retaliation changed"),
     "tip.follow_up_checked": _l("Offender follow-up check recorded"),
     "tip.referral_decided": _l("Outside body's decision recorded"),
+    "tip.record_corrected": _l("A stage's record corrected (the old values kept sealed)"),
     audit.KEYED: _l("Audit chain keyed: the entries before this one were written without the key"),
 }
 

@@ -182,6 +182,7 @@ ROUTES: dict[str, tuple[object, str]] = {
     "admin.tip_register_submit": (frozenset({INTEGRITY}), LOOSE),
     "admin.tip_referral_decision": (frozenset({INTEGRITY}), LOOSE),
     "admin.tip_follow_up_check": (frozenset({INTEGRITY}), LOOSE),
+    "admin.tip_correct": (frozenset({INTEGRITY}), LOOSE),
     "admin.tip_penalties": (frozenset({INTEGRITY}), STRICT),
     "admin.tip_penalty_edit": (frozenset({INTEGRITY}), LOOSE),
     "admin.tip_retaliation_kinds": (frozenset({INTEGRITY}), STRICT),

@@ -22,10 +22,11 @@ from casework.models import (
     HeldUpload,
     OutboxMessage,
     RetaliationReport,
+    TipDetails,
     TipFollowUpCheck,
     User,
 )
-from casework.tipline import referral, retaliation
+from casework.tipline import referral, retaliation, stages
 
 ACCUSED = "นายสมชาย ใจร้าย"
 WHAT = "เรียกเงินสองหมื่นบาทเพื่อให้ผ่านการตรวจรับงานก่อสร้างถนน"
@@ -358,3 +359,49 @@ def test_the_tip_page_lists_its_reports_of_retaliation_urgent_first(app, login_a
     assert named.get(f"/admin/tips/{tip_id}").status_code == 404
     with app.app_context():
         assert db.session.scalar(select(func.count(RetaliationReport.id))) == 2
+
+
+def test_the_assigned_officer_corrects_a_stage_record_on_the_tip_page(app, login_as, frozen):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    colleague = _officer(app, login_as, "วิภา ดีงาม")  # an integrity officer not assigned
+    officer = _officer(app, login_as)
+    tip_id = _tip_id(_register(officer))
+    _step(officer, tip_id, "status", target="preliminary_review", fact_finder="นางสาวนิติ กร")
+    page = officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    assert 'id="correct-preliminary_review"' in page and 'id="correct-findings"' not in page
+    form = page[page.index('id="correct-preliminary_review"') :].split("</form>", 1)[0]
+    assert "นางสาวนิติ กร</textarea>" in form  # the current record, to correct
+
+    # A mistake: the form's message, nothing changed.
+    r = officer.post(
+        f"/admin/tips/{tip_id}/correct", data={"stage": "preliminary_review", "fact_finder": ""}
+    )
+    assert r.status_code == 302
+    page = officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    assert "กรุณาระบุผู้ได้รับมอบหมายให้สืบสวนข้อเท็จจริง" in page
+    assert "นางสาวนิติ กร" in page[page.index('id="stage-record"') :]
+
+    r = officer.post(
+        f"/admin/tips/{tip_id}/correct",
+        data={"stage": "preliminary_review", "fact_finder": "นายนิติ ธรรม"},
+    )
+    assert r.status_code == 302
+    page = officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    record = page[page.index('id="stage-record"') :].split("</dl>", 1)[0]
+    assert "นายนิติ ธรรม" in record and "นางสาวนิติ กร" not in record
+    made = page[page.index('class="corrections-made"') :].split("</ol>", 1)[0]
+    assert "นางสาวนิติ กร" in made and "มานะ อดทน" in made  # the old value, and who
+
+    # Not assigned: no form, and the correction is refused.
+    assert "correct-preliminary_review" not in colleague.get(f"/admin/tips/{tip_id}").get_data(
+        as_text=True
+    )
+    r = colleague.post(
+        f"/admin/tips/{tip_id}/correct",
+        data={"stage": "preliminary_review", "fact_finder": "คนอื่น"},
+    )
+    assert r.status_code in (302, 403)
+    with app.app_context():
+        details = db.session.scalar(select(TipDetails).filter_by(case_id=tip_id))
+        case = db.session.get(Case, tip_id)
+        assert stages.opened(case, details)["fact_finder"] == "นายนิติ ธรรม"
