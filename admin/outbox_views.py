@@ -26,6 +26,8 @@ def outbox_status():
         problems=outbox.problems(org.id),
         stuck_before=outbox.stuck_before(),
         mail_configured=mailer.configured(),
+        status_label=outbox.status_label,
+        describe=outbox.describe,
     )
 
 

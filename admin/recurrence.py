@@ -8,7 +8,7 @@ from flask import render_template, request
 
 from admin import bp
 from admin.guard import require
-from casework.dates import clock
+from casework.dates import clock, periods
 from casework.general import recurrence
 from casework.publishing import stats as published_stats
 from rongrian.i18n import current_locale
@@ -28,5 +28,8 @@ def recurrence_view():
         analysis=found,
         label=lambda p: p.label(current_locale()),
         years=published_stats.recent_years(today),
-        codes=("year", "h1", "h2", "q1", "q2", "q3", "q4"),
+        periods=[
+            (code, periods.period(period.fiscal_year, code).label(current_locale()))
+            for code in ("year", "h1", "h2", "q1", "q2", "q3", "q4")
+        ],
     )

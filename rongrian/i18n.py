@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from casework.cases import events, lifecycle
+from casework.cases import attachments, events, lifecycle
 from casework.dates import thaidate
 from casework.tipline import is_public_path
 from rongrian.config import ROOT
@@ -121,6 +121,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["outcome_label"] = lifecycle.outcome_label
     app.jinja_env.globals["staff_event_label"] = events.staff_label
     app.jinja_env.globals["public_event_label"] = events.public_label
+    app.jinja_env.globals["describe_file"] = attachments.describe
 
 
 def _has_endpoint(name: str) -> bool:

@@ -39,6 +39,21 @@ _MAGIC = (
     (b"%PDF-", "application/pdf"),
 )
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+# Who added a file (``Attachment.uploaded_by``), as the back office reads it, per channel.
+UPLOADERS = {
+    ("complaint", "citizen"): _l("sent by the complainant"),
+    ("tip", "citizen"): _l("sent by the tipster"),
+    ("complaint", "staff"): _l("added by an officer"),
+    ("tip", "staff"): _l("added by an officer"),
+}
+
+
+def describe(attachment: Attachment, channel: str = "complaint") -> str:
+    """The back office's note beside a file: its format, its size and who added it."""
+    kind = {**IMAGE_TYPES, "application/pdf": "PDF"}.get(attachment.content_type, "")
+    size = f"{max(1, round((attachment.size or 0) / 1024)):,} KB"
+    who = UPLOADERS.get((channel, attachment.uploaded_by), "")
+    return ", ".join(str(part) for part in (kind, size, who) if part)
 
 
 @dataclass

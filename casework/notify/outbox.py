@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, has_request_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from casework import audit
@@ -149,6 +150,40 @@ def queue_reminders(org_id: int, plan: list[Reminder]) -> int:
 # running at once on any hosts take different rows.
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+# What the back office calls a row's state, its transport and its message: one table each.
+STATUS_LABELS = {
+    PENDING: _l("Waiting to be sent"),
+    SENDING: _l("Being sent"),
+    SENT: _l("Sent"),
+    FAILED: _l("Not sent"),
+}
+TRANSPORT_LABELS = {"email": _l("Email"), "line": _l("LINE message"), "line_job": _l("LINE photos")}
+TEMPLATE_LABELS = {
+    "receipt": _l("Receipt of a complaint"),
+    "accepted": _l("Complaint accepted"),
+    "update": _l("Progress of a complaint"),
+    "info_request": _l("Request for more information"),
+    "explanation": _l("Explanation of delay"),
+    "forwarded": _l("Complaint forwarded"),
+    "result": _l("Result of a complaint"),
+    "assigned": _l("Case assigned to an officer"),
+    "due_soon": _l("Case due soon"),
+    "overdue": _l("Case overdue"),
+    "escalation": _l("Overdue case escalated"),
+    "follow_up": _l("Follow-up with an outside agency"),
+    "custody": _l("Change in identity custody"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, _l("Other")))
+
+
+def describe(row: OutboxMessage) -> str:
+    """How the back office names a row: its transport and what it says (never to whom)."""
+    parts = [TRANSPORT_LABELS.get(row.transport), TEMPLATE_LABELS.get(row.template)]
+    return " · ".join(str(p) for p in parts if p) or str(_l("Other"))
 
 
 class PermanentFailure(Exception):
