@@ -109,7 +109,7 @@ class TipForm(_Form):
 
 class ReceiptForm(_Form):
     receipt = PasswordField(
-        _l("Receipt"),
+        _l("Receipt code"),
         render_kw={
             "autocomplete": "off",
             "autocapitalize": "characters",

@@ -1,0 +1,93 @@
+"""One Thai term per concept: no Thai catalog uses a variant that docs/glossary.toml rejects, and
+the README's glossary shows the same Thai terms."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+
+import pytest
+from babel.messages.pofile import read_po
+
+from rongrian import i18n
+from rongrian.config import ROOT
+
+GLOSSARY = ROOT / "docs" / "glossary.toml"
+
+
+@cache
+def terms() -> list[dict]:
+    return tomllib.loads(GLOSSARY.read_text(encoding="utf-8"))["term"]
+
+
+def catalogs() -> list[str]:
+    dirs = set(i18n.translation_dirs())
+    return [p for p in i18n.PACKAGES if str(ROOT / p / "translations") in dirs]
+
+
+def _spans(text: str, phrase: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.start() + len(phrase)) for m in re.finditer(re.escape(phrase), text)]
+
+
+def rejected_uses(text: str, package: str) -> list[tuple[str, str]]:
+    """(variant, chosen term) for each rejected variant in ``text`` that is not merely a part of
+    a longer chosen term or of a phrase the glossary calls fine."""
+    covers = [
+        span
+        for term in terms()
+        for phrase in [term["thai"], *term.get("fine", [])]
+        for span in _spans(text, phrase)
+    ]
+    found = []
+    for term in terms():
+        variants = [*term["rejected"], *term.get("rejected_in", {}).get(package, [])]
+        for variant in variants:
+            for start, end in _spans(text, variant):
+                inside = any(a <= start and end <= b and b - a > end - start for a, b in covers)
+                if not inside:
+                    found.append((variant, term["thai"]))
+    return found
+
+
+def test_the_glossary_names_one_thai_term_per_concept():
+    thai = [t["thai"] for t in terms()]
+    assert len(thai) == len(set(thai)), "two concepts share a Thai term"
+    for term in terms():
+        assert term["english"] and term["thai"] and "meaning" in term
+        assert term["thai"] not in term["rejected"], term["english"]
+
+
+def test_the_check_finds_a_rejected_variant_but_not_a_part_of_a_chosen_term():
+    assert rejected_uses("ผู้ร้องเรียนแจ้งว่า", "complaints") == []
+    assert rejected_uses("ผู้ร้องแจ้งว่า", "complaints") == [("ผู้ร้อง", "ผู้ร้องเรียน")]
+    assert rejected_uses("กรุณาเก็บรหัสใบรับไว้", "whistleblow") == []
+    assert ("ใบรับเรื่อง", "รหัสใบรับ") in rejected_uses("พิมพ์ใบรับเรื่อง", "whistleblow")
+    assert rejected_uses("พิมพ์ใบรับเรื่อง", "complaints") == []
+    assert rejected_uses("เรื่องที่กล่าวหาปลัดเทศบาล", "whistleblow") == []
+
+
+@pytest.mark.parametrize("package", catalogs())
+def test_no_catalog_uses_a_rejected_variant(package):
+    path = ROOT / package / "translations" / "th" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            for variant, chosen in rejected_uses(text or "", package):
+                wrong.append(f"  {variant!r} (write {chosen!r}) in: {text}")
+    assert not wrong, (
+        f"{path.relative_to(ROOT)} uses variants that docs/glossary.toml rejects:\n"
+        + "\n".join(wrong)
+    )
+
+
+def test_the_readme_glossary_shows_the_chosen_terms():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Glossary", 1)[1].split("\n## ", 1)[0]
+    missing = [t["thai"] for t in terms() if t["thai"] not in section]
+    assert not missing, f"README's Glossary lacks these terms of docs/glossary.toml: {missing}"
