@@ -123,7 +123,20 @@ OFFLINE_RECEIVED_VIA = [c for c in RECEIVED_VIA if c not in ("web", "open311")]
 
 
 class OfflineIntakeForm(ComplaintForm):
-    """The public complaint form plus how and when the complaint actually arrived."""
+    """The public complaint form plus how and when the complaint actually arrived, worded for
+    the clerk who registers it (the form speaks of the complainant, not to them)."""
+
+    kind = RadioField(
+        _l("Is it a complaint, a grievance or a suggestion?"),
+        choices=options(
+            [
+                ("complaint", _l("Complaint: something is wrong and should be fixed")),
+                ("grievance", _l("Grievance: the complainant suffers harm or hardship")),
+                ("suggestion", _l("Suggestion: an idea or opinion")),
+            ]
+        ),
+        default="complaint",
+    )
 
     received_via = RadioField(
         _l("How did the complaint arrive?"),

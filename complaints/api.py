@@ -39,7 +39,7 @@ def _submission(data: dict, uploads: list) -> intake.ComplaintSubmission:
         occurred_time=text_field(data, "occurred_time", fields, limit=LIMITS["subject"]),
         reporter={
             k: text_field(reporter, k, fields, f"reporter.{k}", LIMITS[k])
-            for k in ("name", "phone", "email", "address")
+            for k in intake.CONTACT_FIELDS
         },
         consent=flag_field(data, "consent", fields),
         uploads=uploads,

@@ -66,6 +66,10 @@ class ComplaintForm(FlaskForm):
     occurred_on = StringField(_l("Date it happened"), render_kw={"type": "date"})
     occurred_time = StringField(_l("Time (optional)"), render_kw={"type": "time"})
     attachments = MultipleFileField(_l("Photos or documents"), render_kw=_files())
+    title = StringField(
+        _l("Title"),
+        render_kw=_max("title") | {"autocomplete": "honorific-prefix", "list": "title-choices"},
+    )
     name = StringField(_l("Full name"), render_kw=_max("name") | {"autocomplete": "name"})
     phone = StringField(
         _l("Phone"), render_kw=_max("phone") | {"type": "tel", "autocomplete": "tel"}
@@ -141,7 +145,7 @@ def complaint_submission(form, files: FormFiles, **extra) -> intake.ComplaintSub
         lng=form.lng.data,
         occurred_on=form.occurred_on.data,
         occurred_time=form.occurred_time.data,
-        reporter={k: getattr(form, k).data for k in ("name", "phone", "email", "address")},
+        reporter={k: getattr(form, k).data for k in intake.CONTACT_FIELDS},
         consent=form.consent.data,
         uploads=files.uploads,
         held_token=files.token,

@@ -170,6 +170,7 @@ def _body(name: str, *, files: bool = False) -> dict:
 
 
 _REPORTER = {
+    "title": _text(LIMITS["title"]),
     "name": _text(LIMITS["name"]),
     "phone": _text(LIMITS["phone"], pattern=_PHONE),
     "email": _text(LIMITS["email"], pattern=_EMAIL),

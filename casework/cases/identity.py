@@ -8,7 +8,22 @@ from casework.crypto import blindindex, fields, keys
 from casework.extensions import db
 from casework.models import Case, ReporterIdentity
 
-FIELDS = ("name", "phone", "email", "address", "national_id")
+FIELDS = ("title", "name", "phone", "email", "address", "national_id")
+# The title (คำนำหน้าชื่อ) as people choose it; any other is typed in.
+TITLES = ("นาย", "นาง", "นางสาว")
+ANONYMOUS_ADDRESSEE = "ผู้ร้องเรียน"
+
+
+def addressee(values: dict) -> str:
+    """How letters and emails address the complainant: "นางสมหญิง ใจดี" (a Thai title is
+    written against the name); "ผู้ร้องเรียน" when no name was given."""
+    title = (values.get("title") or "").strip()
+    name = (values.get("name") or "").strip()
+    if not name:
+        return ANONYMOUS_ADDRESSEE
+    if not title or name.startswith(title):
+        return name
+    return f"{title}{name}" if title in TITLES else f"{title} {name}"
 
 
 def aad(organization_id: int, case_id: int) -> bytes:

@@ -28,6 +28,7 @@ LIMITS = {
     "subject": 200,
     "details": 5000,
     "location": 300,
+    "title": 40,
     "name": 200,
     "phone": 32,
     "email": 254,

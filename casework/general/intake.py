@@ -40,6 +40,9 @@ from casework.models.case import COMPLAINT_KINDS, RECEIVED_VIA
 from casework.notify import outbox
 
 TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+# The contact details a complainant gives on the form and through the API (the clerk's form
+# too); sealed with the rest of the identity (casework.cases.identity).
+CONTACT_FIELDS = ("title", "name", "phone", "email", "address")
 TOKEN = re.compile(r"^[\x21-\x7e]{16,128}$")
 BAD_TOKEN = _l("Use a random key of 16 to 128 visible ASCII characters.")
 BAD_LAT = _l("Latitude must be a number between -90 and 90.")

@@ -105,7 +105,6 @@ def build(case: Case, kind: str, reporter: dict) -> Notice:
             {"kind": _l("The result letter can be printed once the case is completed.")}
         )
     org = db.session.get(Organization, case.organization_id)
-    name = reporter.get("name", "")
     new_date = (explanation.data or {}).get("new_date") if explanation is not None else None
     signer_name, signer_title = signer(case, org)
     with force_locale("th"):  # the letter is Thai whatever language the officer reads
@@ -117,7 +116,7 @@ def build(case: Case, kind: str, reporter: dict) -> Notice:
         case=case,
         org=org,
         issued_on=clock.today(),
-        addressee=name or "ผู้ร้องเรียน",
+        addressee=identity.addressee(reporter),
         address=reporter.get("address", ""),
         department=dept.name_th if dept else "",
         phone=(dept.phone if dept is not None and dept.phone else org.phone) or "",

@@ -17,7 +17,8 @@ class ReporterIdentity(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = org_fk()
     case_id: Mapped[int] = case_fk(unique=True)
-    # AES-GCM (casework.crypto.fields) over a JSON object: name, phone, email, address, national_id.
+    # AES-GCM (casework.crypto.fields) over a JSON object: title, name, phone, email, address,
+    # national_id. The title (คำนำหน้าชื่อ) is sealed with the name: it tells sex and marital status.
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
     email_index: Mapped[str | None] = mapped_column(String(64), index=True)

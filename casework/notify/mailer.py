@@ -16,9 +16,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from casework.cases import identity
 from casework.dates import thaidate
 from casework.extensions import db
-from casework.models import Organization, OutboxMessage
+from casework.models import Case, Organization, OutboxMessage
 
 SUBJECTS = {
     "receipt": _l("We have received your complaint %(case_number)s"),
@@ -47,6 +48,18 @@ SUBJECTS = {
 }
 
 
+# The citizens' emails, addressed by name ("เรียน นางสมหญิง ใจดี") from the sealed identity,
+# opened only here, when the message is written; the outbox row keeps no name.
+TO_COMPLAINANT = {"receipt", "update", "info_request", "explanation", "forwarded", "result"}
+
+
+def _addressee(row: OutboxMessage) -> str:
+    case = db.session.get(Case, row.case_id) if row.case_id else None
+    if row.template not in TO_COMPLAINANT or case is None or case.channel != "complaint":
+        return identity.ANONYMOUS_ADDRESSEE
+    return identity.addressee(identity.reveal(case))
+
+
 class NotConfigured(RuntimeError):
     """MAIL_SERVER is not set: email stays queued."""
 
@@ -67,6 +80,7 @@ def compose(row: OutboxMessage, to: str) -> EmailMessage:
             f"email/{row.template}.txt",
             org=org,
             p=payload,
+            addressee=_addressee(row),
             track_url=f"{base}/complaints/track",
             case_url=f"{staff_base}/admin/cases/{row.case_id}" if row.case_id else staff_base,
             staff_url=staff_base,

@@ -119,3 +119,13 @@ def test_a_scanned_document_survives_a_form_error_on_the_clerks_form(app, login_
         (att,) = db.session.scalars(db.select(Attachment).filter_by(case_id=case.id)).all()
         assert attachments.filename(att, case) == "letter.png" and att.uploaded_by == "staff"
         assert db.session.scalar(db.select(func.count(HeldUpload.id))) == 0
+
+
+def test_the_clerks_form_speaks_of_the_complainant_not_to_the_clerk(client, login_as):
+    """The clerk is not the complainant: no "ท่าน" (you) and no "เรื่องของท่าน" on the form."""
+    login_as("clerk")
+    html = client.get("/admin/intake").get_data(as_text=True)
+    text = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1].split("</main>", 1)[0])
+    assert "ท่าน" not in text
+    assert "เป็นเรื่องร้องเรียน ร้องทุกข์ หรือข้อเสนอแนะ" in text
+    assert "ร้องทุกข์: ผู้ร้องเรียนได้รับความเดือดร้อนหรือความเสียหาย" in text

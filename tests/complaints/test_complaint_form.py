@@ -274,3 +274,16 @@ def test_a_failure_late_in_filing_leaves_no_part_of_the_case(client, app, monkey
     monkeypatch.undo()
     html = receipt_of(client.post("/complaints/", data=form(form_token="g" * 43)))
     assert re.search(r"\d{4}/000001", html)  # the number was given back
+
+
+def test_the_forms_ask_what_type_once(client):
+    """The complaint form asks complaint, grievance or suggestion, then the category (ประเภทเรื่อง):
+    "type" (ประเภท) is asked once; the tip form too, under its first heading."""
+    import re
+
+    for path in ("/complaints/", "/whistleblow/new"):
+        html = client.get(path).get_data(as_text=True)
+        questions = re.findall(r"<(?:legend|label)[^>]*>(.*?)</(?:legend|label)>", html, re.S)
+        questions += re.findall(r'<span class="label"[^>]*>(.*?)</span>', html, re.S)
+        asking_type = [q for q in questions if "ประเภท" in q]
+        assert len(asking_type) == 1, (path, asking_type)

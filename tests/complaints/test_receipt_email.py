@@ -60,3 +60,22 @@ def test_no_email_no_consent_no_receipt_email(client, app):
     client.post("/complaints/", data={**FORM, "email": "", "name": "", "consent": ""})
     with app.app_context():
         assert db.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_the_email_and_the_letter_address_the_complainant_by_title_and_name(client, app, login_as):
+    html = client.post(
+        "/complaints/",
+        data={**FORM, "title": "นาง", "name": "สมหญิง ใจดี", "address": "9 ถนนเทศบาล"},
+    ).get_data(as_text=True)
+    number = re.search(r"<strong>(\d{4}/\d{6})</strong>", html).group(1)
+    with app.app_context(), app.test_request_context():
+        row = db.session.scalars(select(OutboxMessage)).one()
+        assert "สมหญิง" not in repr(row.payload)  # the outbox keeps no name
+        text = mailer.compose(row, outbox.recipient(row)).get_content()
+        case_id = row.case_id
+    assert text.startswith("เรียน นางสมหญิง ใจดี\n")
+    login_as("officer", "works")
+    letter = client.get(f"/admin/cases/{case_id}/notices/acknowledgement").get_data(as_text=True)
+    assert "<th>เรียน</th><td>นางสมหญิง ใจดี</td>" in letter and number in letter
+    shown = client.post(f"/admin/cases/{case_id}/contact").get_data(as_text=True)
+    assert '<dt>คำนำหน้าชื่อ</dt><dd class="pre">นาง</dd>' in shown

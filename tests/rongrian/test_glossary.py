@@ -14,6 +14,7 @@ from rongrian import i18n
 from rongrian.config import ROOT
 
 GLOSSARY = ROOT / "docs" / "glossary.toml"
+DATA = {"demo.py", "seedtext.py"}
 
 
 @cache
@@ -91,3 +92,32 @@ def test_the_readme_glossary_shows_the_chosen_terms():
     section = readme.split("## Glossary", 1)[1].split("\n## ", 1)[0]
     missing = [t["thai"] for t in terms() if t["thai"] not in section]
     assert not missing, f"README's Glossary lacks these terms of docs/glossary.toml: {missing}"
+
+
+def _thai_sources():
+    """Files that hold Thai text outside the catalogs: the emails and letters, written in Thai
+    in their templates, and Thai literals in the code (export headers, letter subjects)."""
+    templates = sorted((ROOT / "templates").rglob("*.html")) + sorted(
+        (ROOT / "templates").rglob("*.txt")
+    )
+    code = [
+        p
+        for package in catalogs()
+        for p in sorted((ROOT / package).rglob("*.py"))
+        if p.name not in DATA  # what citizens and the demo organization wrote: not our words
+    ]
+    return [p for p in templates + code if re.search("[\u0e00-\u0e7f]", p.read_text("utf-8"))]
+
+
+def _package_of(path) -> str:
+    parts = path.relative_to(ROOT).parts
+    return parts[1] if parts[0] == "templates" and len(parts) > 2 else parts[0]
+
+
+def test_no_template_or_code_writes_a_rejected_variant():
+    wrong = []
+    for path in _thai_sources():
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            for variant, chosen in rejected_uses(line, _package_of(path)):
+                wrong.append(f"  {path.relative_to(ROOT)}:{number}: {variant!r} (write {chosen!r})")
+    assert not wrong, "Thai text that docs/glossary.toml rejects:\n" + "\n".join(wrong)

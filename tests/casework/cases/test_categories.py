@@ -78,7 +78,7 @@ def test_an_unchanged_code_from_before_the_rule_is_kept(org, en):
 def test_messages_are_thai_first(ctx, org):
     with ctx.test_request_context():
         assert refused(org, "ถนน").startswith("กรุณาใช้ตัวอักษรภาษาอังกฤษตัวพิมพ์เล็ก")
-        assert refused(org, "roads") == "รหัสนี้มีหมวดหมู่อื่นใช้แล้ว"
+        assert refused(org, "roads") == "รหัสนี้มีประเภทเรื่องอื่นใช้แล้ว"
 
 
 def test_the_demo_categories_follow_the_rule():
