@@ -84,21 +84,21 @@ def cases(app, client):
     """A complaint in each of several states with a file and contact details, and a tip."""
     with app.test_request_context():
         org = db.session.scalars(db.select(Organization)).first()
-        filed = []
+        filed, codes = [], []
         for subject in ("ไฟฟ้าส่องสว่างดับ", "ถนนเป็นหลุม", "ท่อระบายน้ำอุดตัน"):
-            filed.append(
-                intake.file_complaint(
-                    org,
-                    intake.ComplaintSubmission(
-                        category="roads",
-                        subject=subject,
-                        details="รายละเอียดของเรื่อง",
-                        reporter={"name": "สมหญิง ใจดี", "phone": "0812345678"},
-                        consent=True,
-                        uploads=[Upload("ภาพ.png", upload_samples.PNG)],
-                    ),
-                ).case.id
+            done = intake.file_complaint(
+                org,
+                intake.ComplaintSubmission(
+                    category="roads",
+                    subject=subject,
+                    details="รายละเอียดของเรื่อง",
+                    reporter={"title": "นาง", "name": "สมหญิง ใจดี", "phone": "0812345678"},
+                    consent=True,
+                    uploads=[Upload("ภาพ.png", upload_samples.PNG)],
+                ),
             )
+            filed.append(done.case.id)
+            codes.append(done.tracking_code)
         for status, transport, template in (
             ("failed", "email", "result"),
             ("pending", "line", "update"),
@@ -117,6 +117,7 @@ def cases(app, client):
             )
         db.session.commit()
         values = {
+            "codes": codes,
             "complaint": filed[0],
             "department_id": db.session.scalar(db.select(Department.id).filter_by(code="works")),
             "category_id": db.session.scalar(db.select(Category.id).filter_by(code="roads")),
@@ -216,11 +217,20 @@ def test_no_english_words_on_any_thai_page(app, client, login_as, cases):
     officer = login_as("officer", "works")
     first = cases["complaint"]
     _act_on_cases(app, officer, [first, first + 1, first + 2])
+    # the citizen's tracking page of an updated, a waiting and a completed case
+    for number, code in enumerate(cases["codes"]):
+        tracked = client.post("/complaints/track", data={"tracking_code": code})
+        look(f"POST /complaints/track (case {number + 1})", tracked)
     for role in ROLES:
         staff = app.test_client()
         login_as(role, "works" if role == "officer" else None, on=staff)
         if role == "integrity":
-            staff.post(f"/admin/tips/{cases['tip']}/assign", data={})
+            tip = f"/admin/tips/{cases['tip']}"
+            staff.post(f"{tip}/assign", data={})
+            staff.post(f"{tip}/message", data={"message": "ขอทราบวันที่เกิดเหตุ"})
+            client.post(
+                "/whistleblow/reply", data={"receipt": cases["receipt"], "message": "ต้นเดือน"}
+            )
         for url in urls:
             if url.startswith("/admin"):
                 look(f"{url} as {role}", staff.get(url))
@@ -236,6 +246,9 @@ def test_no_english_words_on_any_thai_page(app, client, login_as, cases):
                 },
             )
             look("POST /admin/intake as clerk", r)
+    status = client.post("/whistleblow/status", data={"receipt": cases["receipt"]})
+    look("POST /whistleblow/status (after messages)", status)
+    assert "ขอทราบวันที่เกิดเหตุ" in status.get_data(as_text=True)
     assert not found, "English on Thai pages:\n" + "\n".join(
         f"{where}: {sorted(words)}" for where, words in sorted(found.items())
     )
