@@ -26,7 +26,7 @@ from casework.general.workflow import AGENCIES
 from casework.models.case import RECEIVED_VIA
 from casework.publishing.caselist import GRID_MAX_M, GRID_MIN_M
 from casework.staff import roles
-from complaints.forms import ComplaintForm
+from complaints.forms import ComplaintForm, kind_field
 from rongrian.formkit import options
 
 _REQUIRED = _l("This field is required.")
@@ -126,16 +126,11 @@ class OfflineIntakeForm(ComplaintForm):
     """The public complaint form plus how and when the complaint actually arrived, worded for
     the clerk who registers it (the form speaks of the complainant, not to them)."""
 
-    kind = RadioField(
+    kind = kind_field(
         _l("Is it a complaint, a grievance or a suggestion?"),
-        choices=options(
-            [
-                ("complaint", _l("Complaint: something is wrong and should be fixed")),
-                ("grievance", _l("Grievance: the complainant suffers harm or hardship")),
-                ("suggestion", _l("Suggestion: an idea or opinion")),
-            ]
-        ),
-        default="complaint",
+        _l("Complaint: something is wrong and should be fixed"),
+        _l("Grievance: the complainant suffers harm or hardship"),
+        _l("Suggestion: an idea or opinion"),
     )
 
     received_via = RadioField(

@@ -41,19 +41,20 @@ def _files() -> dict:
     }
 
 
+def kind_field(question, complaint, grievance, suggestion) -> RadioField:
+    """Complaint, grievance or suggestion: one question, worded for who fills the form in."""
+    choices = [("complaint", complaint), ("grievance", grievance), ("suggestion", suggestion)]
+    return RadioField(question, choices=options(choices), default="complaint")
+
+
 class ComplaintForm(FlaskForm):
     form_token = HiddenField()
     held_token = HiddenField()  # files kept across a form error (rongrian.formkit.FormFiles)
-    kind = RadioField(
+    kind = kind_field(
         _l("What kind of matter is it?"),
-        choices=options(
-            [
-                ("complaint", _l("Complaint (ร้องเรียน): something is wrong and should be fixed")),
-                ("grievance", _l("Grievance (ร้องทุกข์): you are suffering harm or hardship")),
-                ("suggestion", _l("Suggestion (เสนอแนะ): an idea or opinion")),
-            ]
-        ),
-        default="complaint",
+        _l("Complaint (ร้องเรียน): something is wrong and should be fixed"),
+        _l("Grievance (ร้องทุกข์): you are suffering harm or hardship"),
+        _l("Suggestion (เสนอแนะ): an idea or opinion"),
     )
     # Not checked against the list here: casework.general.intake checks the category (active,
     # of this channel), so sending a form need not load the list; showing one does.

@@ -43,6 +43,20 @@ RUN_AXE = """async (tags) => {
 }"""
 
 
+def _receipt_then_status(page, channel: str, track: str, field: str) -> Iterator[str]:
+    """Send the filled form; then the receipt, the lookup form and, through it, the status."""
+    page.locator(SUBMIT).click()
+    page.wait_for_selector("article.receipt")
+    secret = page.locator("dl.facts .code").inner_text().strip()
+    yield f"{channel}-receipt"
+    page.goto(track)
+    yield f"{channel}-track"
+    page.fill(field, secret)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("dl.facts")
+    yield f"{channel}-status"
+
+
 def public_pages(page) -> Iterator[str]:
     """Walk every public page in Thai, leaving ``page`` on each in turn; yields its name."""
     page.goto("/")
@@ -55,16 +69,7 @@ def public_pages(page) -> Iterator[str]:
     page.select_option("#category", "roads")
     page.fill("#subject", "ถนนหน้าตลาดเป็นหลุม")
     page.fill("#details", "หลุมกว้างประมาณหนึ่งเมตร รถจักรยานยนต์ล้มแล้วสองคัน")
-    page.locator(SUBMIT).click()
-    page.wait_for_selector("article.receipt")
-    code = page.locator("dl.facts .code").inner_text().strip()
-    yield "complaint-receipt"
-    page.goto("/complaints/track")
-    yield "complaint-track"
-    page.fill("#tracking_code", code)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_selector("dl.facts")
-    yield "complaint-status"
+    yield from _receipt_then_status(page, "complaint", "/complaints/track", "#tracking_code")
 
     page.goto("/whistleblow/")
     yield "tip-home"
@@ -72,16 +77,7 @@ def public_pages(page) -> Iterator[str]:
     yield "tip-form"
     page.select_option("#category", "bribery")
     page.fill("#what", "เจ้าหน้าที่เรียกเงินเพื่อให้ผ่านการตรวจรับงาน")
-    page.locator(SUBMIT).click()
-    page.wait_for_selector("article.receipt")
-    receipt = page.locator("dl.facts .code").inner_text().strip()
-    yield "tip-receipt"
-    page.goto("/whistleblow/status")
-    yield "tip-track"
-    page.fill("#receipt", receipt)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_selector("dl.facts")
-    yield "tip-status"
+    yield from _receipt_then_status(page, "tip", "/whistleblow/status", "#receipt")
     page.goto("/whistleblow/claim")
     yield "tip-claim"
 

@@ -18,7 +18,7 @@ import upload_samples
 
 from casework.cases.attachments import Upload
 from casework.extensions import db
-from casework.general import intake, workflow
+from casework.general import workflow
 from casework.models import Case, Category, Department, Organization, OutboxMessage, User
 
 # Proper nouns, product and format names that Thai officials write in Latin letters.
@@ -80,25 +80,19 @@ def english_words(html: str) -> set[str]:
 
 
 @pytest.fixture
-def cases(app, client):
+def cases(app, client, file_complaint):
     """A complaint in each of several states with a file and contact details, and a tip."""
+    filed = [
+        file_complaint(
+            subject=subject,
+            reporter={"title": "นาง", "name": "สมหญิง ใจดี", "phone": "0812345678"},
+            consent=True,
+            uploads=[Upload("ภาพ.png", upload_samples.PNG)],
+        )
+        for subject in ("ไฟฟ้าส่องสว่างดับ", "ถนนเป็นหลุม", "ท่อระบายน้ำอุดตัน")
+    ]
     with app.test_request_context():
         org = db.session.scalars(db.select(Organization)).first()
-        filed, codes = [], []
-        for subject in ("ไฟฟ้าส่องสว่างดับ", "ถนนเป็นหลุม", "ท่อระบายน้ำอุดตัน"):
-            done = intake.file_complaint(
-                org,
-                intake.ComplaintSubmission(
-                    category="roads",
-                    subject=subject,
-                    details="รายละเอียดของเรื่อง",
-                    reporter={"title": "นาง", "name": "สมหญิง ใจดี", "phone": "0812345678"},
-                    consent=True,
-                    uploads=[Upload("ภาพ.png", upload_samples.PNG)],
-                ),
-            )
-            filed.append(done.case.id)
-            codes.append(done.tracking_code)
         for status, transport, template in (
             ("failed", "email", "result"),
             ("pending", "line", "update"),
@@ -117,8 +111,8 @@ def cases(app, client):
             )
         db.session.commit()
         values = {
-            "codes": codes,
-            "complaint": filed[0],
+            "codes": [f.tracking_code for f in filed],
+            "complaint": filed[0].case.id,
             "department_id": db.session.scalar(db.select(Department.id).filter_by(code="works")),
             "category_id": db.session.scalar(db.select(Category.id).filter_by(code="roads")),
         }
