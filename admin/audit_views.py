@@ -15,6 +15,7 @@ from admin.guard import require
 from casework import audit
 from casework.cases import values
 from casework.models import AuditEntry
+from casework.staff import changes, roles
 from casework.tipline import trail
 from rongrian.tenancy import current_org
 
@@ -94,10 +95,76 @@ DETAILED = (
 )
 
 
+# What the details of an entry say, in the reader's language: a label for each key (and each
+# setting named in a list of changed ones), and for each coded value.
+DETAIL_LABELS = {
+    "reason": _l("Why"),
+    "locked": _l("Account locked"),
+    "second_factor": _l("Second step"),
+    "user_id": _l("Account no."),
+    "approved_by": _l("Approved by account no."),
+    "role": _l("Role"),
+    "roles": _l("Roles"),
+    "department_id": _l("Department no."),
+    "active": _l("Account is active"),
+    "before": _l("Before"),
+    "after": _l("After"),
+    "password": _l("A new password is set"),
+    "change": _l("Request no."),
+    "action": _l("Action"),
+    "changed": _l("Changed"),
+    "sla_days": _l("Days to resolve"),
+    "sla_mode": _l("How deadlines count days"),
+    "due_soon_days": _l("Warn this many days before the deadline"),
+    "letter_prefix": _l("Letter reference prefix (ที่ …)"),
+    "signatory_name": _l("Name of the person who signs letters"),
+    "signatory_title": _l("Position of the person who signs letters"),
+    "address_th": _l("Office address in Thai"),
+    "address_en": _l("Office address in English"),
+    "phone": _l("Phone"),
+    "email": _l("Email"),
+    "office_hours_th": _l("Office hours in Thai"),
+    "office_hours_en": _l("Office hours in English"),
+    "publish_case_list": _l("Publish the list and map of general complaints"),
+    "public_grid_m": _l("Show places on a grid of this many metres"),
+    "recurrence_radius_m": _l("Complaints this many metres apart are at the same place"),
+}
+VALUE_LABELS = {
+    ("reason", "password"): _l("wrong password"),
+    ("reason", "totp"): _l("wrong code"),
+    ("reason", "locked"): _l("account locked"),
+    ("reason", "inactive"): _l("account disabled"),
+    ("second_factor", "totp"): _l("code from the authenticator app"),
+    ("second_factor", "none"): _l("none"),
+    ("sla_mode", "calendar"): _l("Calendar days (every day counts)"),
+    ("sla_mode", "working"): _l("Working days (weekends and holidays do not count)"),
+}
+CODED = {"role": roles.ROLES, "roles": roles.ROLES, "action": changes.ACTIONS}
+
+
+def _value(key: str, value) -> str:
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    if isinstance(value, dict):
+        return "(" + "; ".join(_pair(k, v) for k, v in sorted(value.items())) + ")"
+    if isinstance(value, list):
+        return ", ".join(_value(key, v) for v in value)
+    if value is None or value == "":
+        return "—"
+    if key == "changed":
+        return str(DETAIL_LABELS.get(value, value))
+    label = CODED.get(key, {}).get(value) or VALUE_LABELS.get((key, value))
+    return str(label or value)
+
+
+def _pair(key: str, value) -> str:
+    return f"{DETAIL_LABELS.get(key, key)}: {_value(key, value)}"
+
+
 def details(entry: AuditEntry) -> str:
     if not entry.data or entry.case_id is not None or not entry.action.startswith(DETAILED):
         return ""
-    return "; ".join(f"{key}: {value}" for key, value in sorted(entry.data.items()))
+    return "; ".join(_pair(key, value) for key, value in sorted(entry.data.items()))
 
 
 @bp.get("/audit")

@@ -137,7 +137,7 @@ def test_audit_page_labels_numbers_and_details(app, client, login_as, web_case):
     assert "เปิดดูข้อมูลติดต่อของผู้ร้องเรียน" in html and number in html
     assert "officer-works@staff.test" in html
     # A permission change shows what changed; nothing about a case is shown this way.
-    assert "แก้ไขบัญชีผู้ใช้" in html and "&#39;role&#39;: &#39;executive&#39;" in html
+    assert "แก้ไขบัญชีผู้ใช้" in html and "บทบาท: ผู้บริหาร (ดูข้อมูลได้อย่างเดียว)" in html
     filtered = client.get("/admin/audit?action=identity.view").get_data(as_text=True)
     assert "แก้ไขบัญชีผู้ใช้" not in filtered.split("<tbody>")[1]
     mine = client.get(f"/admin/audit?actor={admin_id}").get_data(as_text=True)

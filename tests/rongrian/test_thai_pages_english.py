@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 import pytest
 import upload_samples
 
+from casework import audit
 from casework.cases.attachments import Upload
 from casework.extensions import db
 from casework.general import workflow
@@ -149,6 +150,35 @@ def _act_on_cases(app, officer_id, case_ids):
         workflow.complete(completed, officer, "resolved", "ซ่อมแล้วเสร็จ")
 
 
+def _audit_accounts_and_settings(app):
+    """Entries whose details the administrator reads: sign-ins, accounts, settings."""
+    with app.app_context():
+        org = db.session.scalars(db.select(Organization)).first()
+        for action, data in (
+            ("login.success", {"second_factor": "totp"}),
+            ("login.failure", {"reason": "password", "locked": True}),
+            ("login.refused", {"reason": "inactive"}),
+            ("user.create", {"user_id": 7, "role": "officer", "department_id": 3}),
+            (
+                "user.update",
+                {
+                    "user_id": 7,
+                    "before": {"role": "officer", "department_id": 3, "active": True},
+                    "after": {"role": "supervisor", "department_id": None, "active": True},
+                    "password": False,
+                },
+            ),
+            (
+                "settings.sla",
+                {"before": {"sla_mode": "calendar"}, "after": {"sla_mode": "working"}},
+            ),
+            ("category.update", {"sla_days": [15, 7]}),
+            ("account_change.requested", {"change": 1, "action": "create", "roles": ["custodian"]}),
+        ):
+            audit.record(org.id, action, target="someone@staff.test", data=data)
+        db.session.commit()
+
+
 def _get_urls(app, values):
     """Every GET page of the app with sample arguments; JSON, CSV and files left out."""
     samples = {
@@ -208,6 +238,7 @@ def test_no_english_words_on_any_thai_page(app, client, login_as, cases):
     look("GET /nowhere (404)", client.get("/nowhere"))
     look("GET /admin/login", client.get("/admin/login"))
 
+    _audit_accounts_and_settings(app)
     officer = login_as("officer", "works")
     first = cases["complaint"]
     _act_on_cases(app, officer, [first, first + 1, first + 2])
