@@ -142,6 +142,22 @@ VALUE_LABELS = {
 CODED = {"role": roles.ROLES, "roles": roles.ROLES, "action": changes.ACTIONS}
 
 
+# Why audit.verify found the chain broken, as the administrator reads it (the command line
+# keeps audit.verify's own words).
+BREAKS = (
+    ("previous hash does not match", _l("the entry does not follow the one before it")),
+    ("entry was changed", _l("the entry was changed")),
+    ("without the key", _l("the entries were rewritten without the key")),
+    ("differs from the checkpoint", _l("the entries up to here were rewritten")),
+    ("entry missing", _l("an entry is missing")),
+    ("entries after the last one were removed", _l("the last entries were removed")),
+)
+
+
+def broken_because(reason: str) -> str:
+    return str(next((label for words, label in BREAKS if words in reason), _l("they do not check")))
+
+
 def _value(key: str, value) -> str:
     if isinstance(value, bool):
         return str(_l("Yes") if value else _l("No"))
@@ -194,4 +210,5 @@ def audit_log():
         actions=ACTIONS,
         letters=LETTERS,
         details=details,
+        broken_because=broken_because,
     )

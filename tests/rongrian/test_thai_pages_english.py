@@ -210,7 +210,7 @@ def _get_urls(app, values):
     return sorted(set(urls))
 
 
-def test_no_english_words_on_any_thai_page(app, client, login_as, cases):
+def test_no_english_words_on_any_thai_page(app, client, login_as, cases, rewrite_audit_chain):
     found: dict[str, set[str]] = {}
 
     def look(where, response):
@@ -271,6 +271,15 @@ def test_no_english_words_on_any_thai_page(app, client, login_as, cases):
                 },
             )
             look("POST /admin/intake as clerk", r)
+    # the administrator checks a chain an insider rewrote
+    with app.app_context():
+        org_id = db.session.scalars(db.select(Organization.id)).first()
+    rewrite_audit_chain(org_id, delete=(2,), keyed=False)
+    admin = app.test_client()
+    login_as("sysadmin", on=admin)
+    checked = admin.get("/admin/audit?verify=1")
+    assert "บันทึกการตรวจสอบไม่ครบถ้วน" in checked.get_data(as_text=True)
+    look("GET /admin/audit?verify=1 (a rewritten chain)", checked)
     status = client.post("/whistleblow/status", data={"receipt": cases["receipt"]})
     look("POST /whistleblow/status (after messages)", status)
     assert "ขอทราบวันที่เกิดเหตุ" in status.get_data(as_text=True)
