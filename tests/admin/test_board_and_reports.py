@@ -139,7 +139,7 @@ def test_exports_are_thai_with_buddhist_era_dates(app, client, login_as, year):
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel opens Thai correctly
     text = raw.decode("utf-8-sig")
     header = text.splitlines()[0]
-    assert header.startswith("เลขที่รับเรื่อง,วันที่รับเรื่อง,ช่องทางที่รับเรื่อง,ประเภท")
+    assert header.startswith("เลขที่รับเรื่อง,วันที่รับเรื่อง,ช่องทางที่รับเรื่อง,ลักษณะเรื่อง,ประเภทเรื่อง")
     late = next(line for line in text.splitlines() if "ขยะไม่ถูกเก็บ" in line)
     assert "05/10/2569" in late and "เว็บไซต์" in late and "เกินกำหนด" in late
     assert "ร้องเรียน" in late and "overdue" not in late

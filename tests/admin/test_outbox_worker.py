@@ -73,7 +73,7 @@ def test_gives_up_after_max_attempts_and_admin_sees_it(app, client, login_as, fr
         assert db.session.get(OutboxMessage, row_id).status == "failed"
     login_as("sysadmin")
     page = client.get("/admin/outbox").get_data(as_text=True)
-    assert "receipt" in page and "c0@example.com" not in page
+    assert "แจ้งการรับเรื่องร้องเรียน" in page and "c0@example.com" not in page
     assert client.post(f"/admin/outbox/{row_id}/retry").status_code == 302
     with app.app_context():
         assert db.session.get(OutboxMessage, row_id).status == "pending"

@@ -77,6 +77,7 @@ ROUTES: dict[str, tuple[object, str]] = {
     "whistleblow.proof": (PUBLIC, STRICT),
     "whistleblow.receipt": (PUBLIC, STRICT),
     "whistleblow.proof_key": (PUBLIC, STRICT),
+    "whistleblow.leave": (PUBLIC, STRICT),
     "whistleblow.reply": (PUBLIC, STRICT),
     "whistleblow.track": (PUBLIC, STRICT),
     "whistleblow.status": (PUBLIC, STRICT),
