@@ -81,7 +81,6 @@ ROUTES: dict[str, tuple[object, str]] = {
     "whistleblow.reply": (PUBLIC, STRICT),
     "whistleblow.track": (PUBLIC, STRICT),
     "whistleblow.status": (PUBLIC, STRICT),
-    "whistleblow.leave": (PUBLIC, STRICT),
     "whistleblow.report_retaliation": (PUBLIC, STRICT),
     "tips_api.file_tip": (PUBLIC, STRICT),
     "tips_api.post_message": (PUBLIC, STRICT),
