@@ -12,12 +12,15 @@ it) and injected into each page, so the check needs no network. Screenshots go t
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from PIL import Image
 
 from casework.extensions import limiter
 
@@ -93,31 +96,42 @@ def public_pages(page) -> Iterator[str]:
         yield name
 
 
-@pytest.fixture
-def fresh_budget(live_server):
-    """Each walk files twice in each channel: start with the rate limits' budgets unspent (the
-    other browser tests share the live server and its client address)."""
+def _plain_tile() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (256, 256), (226, 232, 222)).save(out, "PNG")
+    return out.getvalue()
 
-    def reset():
+
+@pytest.fixture
+def walk(open_page, live_server):
+    """``walk(viewport, visit, init="")``: a fresh page walks every public page, calling
+    ``visit(name, page)`` on each; returns the names. Each walk files twice in each channel, so
+    it starts with the rate limits' budgets unspent (the other browser tests share the live
+    server and its address). The maps' tile server is answered in the browser with a plain
+    tile: nothing leaves the machine and the screenshots need no network. ``init`` runs in each
+    page before its own scripts, through the browser's protocol (the CSP does not apply)."""
+    tiles = urlsplit(live_server.app.config["MAP_TILE_URL"])
+    origin, tile = f"{tiles.scheme}://{tiles.netloc}", _plain_tile()
+
+    def walk_(viewport: dict, visit: Callable[[str, object], None], init="") -> list[str]:
         with live_server.app.app_context():
             limiter.reset()
+        page = open_page(viewport=viewport)
+        page.route(f"{origin}/**", lambda route: route.fulfill(content_type="image/png", body=tile))
+        page.journal.stubbed.append(origin)
+        if init:
+            page.context.add_init_script(script=init)
+        names = []
+        for name in public_pages(page):
+            assert page.locator("html").get_attribute("lang") == "th", name
+            visit(name, page)
+            names.append(name)
+        return names
 
-    return reset
+    return walk_
 
 
-def _walk(open_page, viewport: dict, visit: Callable[[str, object], None], init="") -> list[str]:
-    page = open_page(viewport=viewport)
-    if init:  # through the browser's protocol: the page's CSP does not apply to it
-        page.context.add_init_script(script=init)
-    names = []
-    for name in public_pages(page):
-        assert page.locator("html").get_attribute("lang") == "th", name
-        visit(name, page)
-        names.append(name)
-    return names
-
-
-def test_screenshots_of_every_public_page_at_phone_and_desktop_widths(open_page, fresh_budget):
+def test_screenshots_of_every_public_page_at_phone_and_desktop_widths(walk):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     saved = []
     for width, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
@@ -127,13 +141,12 @@ def test_screenshots_of_every_public_page_at_phone_and_desktop_widths(open_page,
             page.screenshot(path=str(path), full_page=True)
             saved.append(path)
 
-        fresh_budget()
-        _walk(open_page, viewport, shoot)
+        walk(viewport, shoot)
     assert all(p.stat().st_size > 1000 for p in saved)
     print(f"\n{len(saved)} screenshots of the public pages in {ARTIFACTS}")
 
 
-def test_no_serious_wcag_violations_on_any_public_page(open_page, fresh_budget):
+def test_no_serious_wcag_violations_on_any_public_page(walk):
     script = AXE.read_text(encoding="utf-8")
     found: dict[str, list] = {}
     for width, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
@@ -144,7 +157,6 @@ def test_no_serious_wcag_violations_on_any_public_page(open_page, fresh_budget):
             if blocking:
                 found[f"{name} ({width})"] = blocking
 
-        fresh_budget()
-        names = _walk(open_page, viewport, check, init=script)
+        names = walk(viewport, check, init=script)
         assert len(names) >= 17
     assert not found, json.dumps(found, ensure_ascii=False, indent=1)
