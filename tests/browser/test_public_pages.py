@@ -72,6 +72,8 @@ def public_pages(page) -> Iterator[str]:
     page.select_option("#category", "roads")
     page.fill("#subject", "ถนนหน้าตลาดเป็นหลุม")
     page.fill("#details", "หลุมกว้างประมาณหนึ่งเมตร รถจักรยานยนต์ล้มแล้วสองคัน")
+    page.fill("#lat", "14.9799")  # a place: the public list then draws its map
+    page.fill("#lng", "102.0978")
     yield from _receipt_then_status(page, "complaint", "/complaints/track", "#tracking_code")
 
     page.goto("/whistleblow/")
