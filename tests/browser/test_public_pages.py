@@ -12,15 +12,12 @@ it) and injected into each page, so the check needs no network. Screenshots go t
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from PIL import Image
 
 from casework.extensions import limiter
 
@@ -98,29 +95,19 @@ def public_pages(page) -> Iterator[str]:
         yield name
 
 
-def _plain_tile() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (256, 256), (226, 232, 222)).save(out, "PNG")
-    return out.getvalue()
-
-
 @pytest.fixture
 def walk(open_page, live_server):
     """``walk(viewport, visit, init="")``: a fresh page walks every public page, calling
     ``visit(name, page)`` on each; returns the names. Each walk files twice in each channel, so
     it starts with the rate limits' budgets unspent (the other browser tests share the live
-    server and its address). The maps' tile server is answered in the browser with a plain
-    tile: nothing leaves the machine and the screenshots need no network. ``init`` runs in each
-    page before its own scripts, through the browser's protocol (the CSP does not apply)."""
-    tiles = urlsplit(live_server.app.config["MAP_TILE_URL"])
-    origin, tile = f"{tiles.scheme}://{tiles.netloc}", _plain_tile()
+    server and its address); ``open_page`` answers the maps' tiles in the browser. ``init``
+    runs in each page before its own scripts, through the browser's protocol (the CSP does not
+    apply)."""
 
     def walk_(viewport: dict, visit: Callable[[str, object], None], init="") -> list[str]:
         with live_server.app.app_context():
             limiter.reset()
         page = open_page(viewport=viewport)
-        page.route(f"{origin}/**", lambda route: route.fulfill(content_type="image/png", body=tile))
-        page.journal.stubbed.append(origin)
         if init:
             page.context.add_init_script(script=init)
         names = []
