@@ -231,7 +231,7 @@ def test_a_visitor_gets_a_slip_whose_receipt_opens_the_public_status_page(
     slip = _register(officer, origin="visit", received_on="2570-03-01", receipt="y")
     html = slip.get_data(as_text=True)
     assert slip.status_code == 200, re.findall(r"<li><a href=\"#([^\"]*)\">([^<]*)", html)
-    assert "ใบรับแจ้งเบาะแส" in html and "data-print" in html
+    assert "ใบรับเรื่องแจ้งเบาะแส" in html and "data-print" in html
     receipt = re.search(r'class="code">([0-9A-Z-]{24})<', html).group(1)
     number = re.search(r"<strong>(T\d{4}/\d{5})</strong>", html).group(1)
     status = client.post("/whistleblow/status", data={"receipt": receipt})
