@@ -122,10 +122,12 @@ def test_a_scanned_document_survives_a_form_error_on_the_clerks_form(app, login_
 
 
 def test_the_clerks_form_speaks_of_the_complainant_not_to_the_clerk(client, login_as):
-    """The clerk is not the complainant: no "ท่าน" (you) and no "เรื่องของท่าน" on the form."""
+    """The clerk is not the complainant: the form never asks the clerk about "เรื่องของท่าน"
+    (your matter) or whether "ท่าน" (you) suffer hardship; it speaks of the complainant."""
     login_as("clerk")
     html = client.get("/admin/intake").get_data(as_text=True)
     text = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1].split("</main>", 1)[0])
-    assert "ท่าน" not in text
+    for addressed_as_complainant in ("เรื่องของท่าน", "ท่านได้รับความเดือดร้อน", "ท่านต้องการ"):
+        assert addressed_as_complainant not in text
     assert "เป็นเรื่องร้องเรียน ร้องทุกข์ หรือข้อเสนอแนะ" in text
     assert "ร้องทุกข์: ผู้ร้องเรียนได้รับความเดือดร้อนหรือความเสียหาย" in text
