@@ -11,7 +11,6 @@ from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, text
@@ -82,7 +81,15 @@ def storage_full(error: BaseException) -> bool:
     return getattr(cause, "sqlite_errorcode", None) == 13  # SQLITE_FULL
 
 
-migrate = Migrate()
+
+def migrations(app) -> None:
+    """Flask-Migrate for ``app``, set up on first use: by the ``db`` commands
+    (rongrian.cli) and the migration tests. Alembic weighs ~11 MB in a worker that never
+    migrates, so the app factory does not load it. Idempotent."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=app.config["MIGRATIONS_DIRECTORY"])
 
 
 def commit_keeping_state() -> None:

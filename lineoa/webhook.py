@@ -17,11 +17,10 @@ from __future__ import annotations
 import json
 
 from flask import Flask, current_app, jsonify, request
-from linebot.v3.webhook import SignatureValidator
 
 from casework.extensions import end_session
 from casework.notify import outbox
-from lineoa import bp, dialog
+from lineoa import bp
 from rongrian.tenancy import current_org
 
 MAX_BODY = 1024 * 1024  # LINE's webhooks are a few kilobytes
@@ -29,6 +28,8 @@ MAX_BODY = 1024 * 1024  # LINE's webhooks are a few kilobytes
 
 def signed(body: bytes, signature: str) -> bool:
     """The body was signed with the current channel secret or the previous one."""
+    from linebot.v3.webhook import SignatureValidator  # see lineoa.init_app: loaded when LINE is on
+
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -62,6 +63,8 @@ def webhook():
     events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(events, list):
         return _refuse("no events")
+    from lineoa import dialog
+
     org = current_org()
     queued: list[int] = []
     for raw in events:

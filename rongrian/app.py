@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from casework.cases.values import MAX_ID
 from casework.crypto import keys
-from casework.extensions import babel, csrf, db, limiter, migrate
+from casework.extensions import babel, csrf, db, limiter
 from casework.notify import outbox
 from rongrian import config as config_module
 from rongrian import errors, i18n, instance, login, maps, security
@@ -47,7 +47,7 @@ def create_app(config: dict | None = None, surface: str | None = None) -> Flask:
     _quiet_logs()
     _trust_proxies(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    app.config["MIGRATIONS_DIRECTORY"] = str(ROOT / "migrations")  # see rongrian.cli.LazyDb
     i18n.compile_catalogs()
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)

@@ -187,7 +187,25 @@ def restore_command(file) -> None:
     )
 
 
+class LazyDb(click.Command):
+    """Flask-Migrate's ``db`` commands, loaded only when one is run (a worker that serves
+    requests never loads Alembic; casework.extensions.migrations)."""
+
+    def _db(self) -> click.Group:
+        from flask_migrate.cli import db as db_commands
+
+        from casework.extensions import migrations
+
+        migrations(current_app)
+        return db_commands
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        # The context made is Flask-Migrate's group's own: its options, commands and callback.
+        return self._db().make_context(info_name, args, parent=parent, **extra)
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(LazyDb("db", help="Perform database migrations."))
     for group in (
         demo_cli,
         keys_cli,

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING
 
-import qrcode
 from flask_babel import gettext as _
-from fpdf import FPDF
 
 from casework.dates.thaidate import format_date, local_date
 from casework.models import Case, Organization
 from rongrian import fonts
 from rongrian.i18n import current_locale, localized
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 MARGIN = 18
 TEAL = (15, 118, 110)
@@ -30,6 +32,8 @@ GREY = (71, 85, 105)
 
 
 def _document(day: datetime) -> FPDF:
+    from fpdf import FPDF  # loaded on first use: fpdf2 and fontTools weigh ~37 MB a worker
+
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(False)
@@ -92,6 +96,8 @@ def render(org: Organization, case: Case, proof: dict, key_url: str) -> bytes:
     pdf.cell(55, 6, _("Check code of the content"))
     pdf.multi_cell(0, 6, claims["content_sha256"], align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
+
+    import qrcode  # loaded on first use, like fpdf
 
     signed = json.dumps(proof, ensure_ascii=False, separators=(",", ":"))
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)

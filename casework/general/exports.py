@@ -12,9 +12,6 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import force_locale
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from casework import audit
 from casework.cases import identity, lifecycle, sla
@@ -150,6 +147,11 @@ def to_csv(cases: Iterable[Case], with_identity: bool) -> bytes:
 
 
 def to_xlsx(cases: Iterable[Case], with_identity: bool) -> bytes:
+    # openpyxl (~12 MB) is loaded on the first XLSX export, not in every worker at boot.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     cols = columns(with_identity)
     book = Workbook()
     sheet = book.active

@@ -15,7 +15,6 @@ import io
 import os
 from datetime import UTC
 
-import qrcode
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor import InvalidToken
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
@@ -139,6 +138,8 @@ def secret_text(secret: bytes) -> str:
 
 
 def qr_data_uri(text: str) -> str:
+    import qrcode  # loaded on first use (enrolment only), not in every worker at boot
+
     image = qrcode.make(text, box_size=6, border=2)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

@@ -34,11 +34,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-
-import pikepdf
+from typing import TYPE_CHECKING
 
 from casework.cases.attachments import IMAGE_TYPES, ImageRefused, Upload, sniff
 from casework.cases.images import reencode_image
+
+if TYPE_CHECKING:
+    import pikepdf
 
 # Keys that date or name an author wherever they appear (information dictionaries of
 # embedded files, threads and editing applications included).
@@ -71,6 +73,8 @@ def scrub(upload: Upload) -> Scrubbed:
 def scrub_pdf(data: bytes) -> tuple[bytes, bool]:
     """The PDF rebuilt without metadata, and whether it is clean; the original and False when
     it cannot be opened or rebuilt."""
+    import pikepdf  # loaded on the first PDF, not in every worker at boot
+
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             _strip(pdf)
@@ -85,6 +89,8 @@ def scrub_pdf(data: bytes) -> tuple[bytes, bool]:
 
 
 def _strip(pdf: pikepdf.Pdf) -> None:
+    import pikepdf
+
     for key in ("/Info", "/ID"):
         if key in pdf.trailer:
             del pdf.trailer[key]
@@ -115,6 +121,8 @@ def _strip(pdf: pikepdf.Pdf) -> None:
 
 def _is_annotation(obj) -> bool:
     """An annotation other than a form field's widget (whose /T is the field's name)."""
+    import pikepdf
+
     return (
         isinstance(obj, pikepdf.Dictionary)
         and obj.get("/Subtype") not in (None, "/Widget")
@@ -124,6 +132,8 @@ def _is_annotation(obj) -> bool:
 
 def _remaining(pdf: pikepdf.Pdf) -> list[str]:
     """What is left that could name or date the author, or could not be vetted."""
+    import pikepdf
+
     found = [key for key in ("/Info",) if key in pdf.trailer]
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):

@@ -11,7 +11,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from casework import audit
-from casework.extensions import db
+from casework.extensions import db, migrations
 from casework.models import AuditEntry
 
 # Migrations run DDL on connections of their own.
@@ -28,6 +28,7 @@ def _empty_database() -> None:
 def bare(make_app):
     """In the context of an app whose database has no tables, not even Alembic's."""
     app = make_app()
+    migrations(app)
     with app.app_context():
         _empty_database()
         yield app
@@ -93,6 +94,7 @@ def _cases(conn) -> dict:
 
 def test_received_via_rename_keeps_every_value_and_tips_get_their_kind(make_app):
     app = make_app()
+    migrations(app)
     with app.app_context():
         _empty_database()
         upgrade(revision=BEFORE)
