@@ -32,8 +32,9 @@ def init_app(app: Flask, *, routes: bool) -> None:
     if routes and configured:
         # line-bot-sdk's webhook models (~26 MB a worker) are loaded here, only where the webhook
         # is served, so that its first event does not wait for them.
-        from lineoa import dialog  # noqa: F401
         from linebot.v3 import webhook  # noqa: F401
+
+        from lineoa import dialog  # noqa: F401
 
         app.register_blueprint(bp)
         csrf.exempt(bp)
