@@ -81,7 +81,6 @@ def storage_full(error: BaseException) -> bool:
     return getattr(cause, "sqlite_errorcode", None) == 13  # SQLITE_FULL
 
 
-
 def migrations(app) -> None:
     """Flask-Migrate for ``app``, set up on first use: by the ``db`` commands
     (rongrian.cli) and the migration tests. Alembic weighs ~11 MB in a worker that never
