@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import jsonschema_rs
 import pytest
 import schemathesis
 import upload_samples
@@ -90,9 +91,28 @@ def test_the_served_document_is_the_one_fuzzed(api_app):
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_api_conforms_to_its_openapi_document(case, api_app):
-    if _empty_encoded_part(case):
+    if _empty_encoded_part(case) or _valid_only_to_the_fuzzer(case):
         return
     case.call_and_validate(app=api_app)
+
+
+def _valid_only_to_the_fuzzer(case) -> bool:
+    """The document's text patterns use Unicode classes (\\p{L}: a character that shows).
+    The fuzzer draws strings for them from an approximation of those classes and can take a
+    letter such as "Ⲗ" for one that shows nothing; such a "valid" body is one the document
+    itself refuses. A positive example whose body a full-Unicode validator (jsonschema-rs)
+    finds invalid is skipped rather than judged; every other example is judged."""
+    if case.meta is None or case.meta.generation.mode.value != "positive":
+        return False
+    body = DOCUMENT["paths"][case.path][case.method.lower()].get("requestBody")
+    if body is None or not isinstance(case.body, dict):
+        return False
+    described = body["content"][case.media_type]["schema"]
+    value = case.body
+    if (case.media_type or "").startswith("multipart/"):
+        described, value = described["properties"]["payload"], case.body.get("payload")
+    validator = jsonschema_rs.validator_for({**described, "components": DOCUMENT["components"]})
+    return not validator.is_valid(value)
 
 
 def _empty_encoded_part(case) -> bool:
