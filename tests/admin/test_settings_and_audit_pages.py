@@ -174,3 +174,15 @@ def test_the_seal_is_uploaded_and_shown_on_pages_and_letters(app, client, login_
     client.post("/admin/settings/seal", data={"remove": "y"}, content_type="multipart/form-data")
     assert client.get("/seal.png").status_code == 404
     assert "brand-seal" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_settings_page_ids_are_unique_so_each_label_finds_its_field(client, login_as):
+    """The seal's heading once shared the id ``seal`` with its file input: the label "Seal
+    picture" then pointed at the heading, not the field."""
+    login_as("sysadmin")
+    html = client.get("/admin/settings").get_data(as_text=True)
+    ids = [i for i in re.findall(r'\sid="([^"]+)"', html) if i != "csrf_token"]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert re.search(
+        r'<input[^>]*id="seal"[^>]*type="file"|<input[^>]*type="file"[^>]*id="seal"', html
+    )
