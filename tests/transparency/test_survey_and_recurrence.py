@@ -153,3 +153,18 @@ def test_a_case_like_open_or_recent_ones_at_the_same_place_is_flagged(
     assert "2569/" not in flag  # completed long ago: not flagged
     lone = client.get(f"/admin/cases/{far}").get_data(as_text=True)
     assert "similar-cases" not in lone
+
+
+def test_the_case_page_offers_the_survey_only_to_those_who_may_record_it(
+    app, client, login_as, add_case
+):
+    """An executive (read-only) once saw the link "record answers given by phone or on paper"
+    on a completed case and got a 403 when following it."""
+    done = add_case("complaint", "roads", bangkok(2026, 11, 2), "completed")
+    link = f'href="/admin/cases/{done}/survey"'
+    login_as("supervisor")
+    assert link in client.get(f"/admin/cases/{done}").get_data(as_text=True)
+    executive = app.test_client()
+    login_as("executive", on=executive)
+    page = executive.get(f"/admin/cases/{done}")
+    assert page.status_code == 200 and link not in page.get_data(as_text=True)
