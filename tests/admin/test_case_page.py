@@ -151,3 +151,14 @@ def test_the_inbox_marks_cases_the_complainant_added_to(app, client, login_as, w
     officer.post(f"/admin/cases/{case_id}/note", data={"note-body": "อ่านแล้ว"})
     assert "tag-news" not in officer.get("/admin/inbox").get_data(as_text=True)
     assert quiet_id
+
+
+def test_the_accept_action_is_not_named_like_the_received_status(app, login_as, web_case):
+    """A new case shows the status "รับเรื่อง" (received); its action to take the case on was
+    named "รับเรื่อง" too, so a new officer could think it done already."""
+    case_id, _ = web_case()
+    officer = app.test_client()
+    login_as("officer", "works", on=officer)
+    html = officer.get(f"/admin/cases/{case_id}").get_data(as_text=True)
+    summary = re.search(r'id="action-accept">\s*<summary>([^<]+)', html).group(1).strip()
+    assert summary == "รับเรื่องไว้ดำเนินการ"
