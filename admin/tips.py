@@ -148,6 +148,7 @@ def tip(case_id: int):
             committee=sealing.open_text("tip-committee", case, details.committee_sealed),
             penalty=sealing.open_text("tip-penalty", case, details.penalty_sealed),
             thread=messages.thread(case),
+            reaches_tipster=messages.reaches_tipster(case),
             files=messages.initial_files(case),
             events=[(e, sealing.event_text(case, e)) for e in case.events],
             state_label=_state_label,

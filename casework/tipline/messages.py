@@ -15,9 +15,9 @@ from casework.cases.attachments import Upload
 from casework.cases.errors import FollowUpError
 from casework.cases.textinput import LIMITS, clean
 from casework.extensions import db
-from casework.models import Attachment, Case, CaseEvent, CaseMessage
+from casework.models import Attachment, Case, CaseEvent, CaseMessage, TipClaim
 from casework.tipline import sealing, trail
-from casework.tipline.filing import store_files
+from casework.tipline.filing import details_of, store_files
 
 __all__ = ["FollowUpError"]
 
@@ -85,8 +85,28 @@ def from_tipster(case: Case, text: str, uploads: list[Upload]) -> CaseMessage:
     return message
 
 
+def reaches_tipster(case: Case) -> bool:
+    """Whether the tipster can ever read a message: the tip has a receipt, or one can still be
+    claimed (a transferred complaint's old code; a held or disputed claim a custodian may yet
+    confirm or reopen). A tip registered from paper with no receipt slip has neither: officers
+    reach that tipster, if at all, the way the tip came in."""
+    details = details_of(case)
+    if details is not None and details.receipt_lookup:
+        return True
+    return db.session.scalar(select(TipClaim.id).filter_by(case_id=case.id).limit(1)) is not None
+
+
 def to_tipster(case: Case, officer_id: int, text: str) -> CaseMessage:
     """A question or update for the tipster, read with their receipt. Commits."""
+    if not reaches_tipster(case):
+        raise FollowUpError(
+            {
+                "message": _l(
+                    "The tipster has no receipt, so nobody can read a message here. Contact "
+                    "them the way the tip came in, if known."
+                )
+            }
+        )
     text = _check(case, text, [])
     try:
         message = _add(case, "to_citizen", text, officer_id)

@@ -405,3 +405,28 @@ def test_the_assigned_officer_corrects_a_stage_record_on_the_tip_page(app, login
         details = db.session.scalar(select(TipDetails).filter_by(case_id=tip_id))
         case = db.session.get(Case, tip_id)
         assert stages.opened(case, details)["fact_finder"] == "นายนิติ ธรรม"
+
+
+def test_no_message_form_for_a_tipster_without_a_receipt(app, login_as, frozen):
+    """A letter registered without a receipt slip: nobody can read a message, so the page says
+    how to reach the tipster instead, and a message posted anyway is refused. A visitor handed
+    a slip can be written to."""
+    frozen(datetime(2027, 3, 1, 3, 0))
+    officer = _officer(app, login_as)
+    tip_id = _tip_id(_register(officer))
+    page = officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    assert f"/admin/tips/{tip_id}/message" not in page and 'id="no-receipt"' in page
+    assert "ผู้แจ้งเบาะแสไม่มีรหัสใบรับ" in page
+    officer.post(f"/admin/tips/{tip_id}/message", data={"message": "ขอทราบวันที่ที่แน่นอน"})
+    page = officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    assert "ผู้แจ้งเบาะแสไม่มีรหัสใบรับ" in page.split('id="no-receipt"', 1)[0]  # the flash
+    assert "ส่งข้อความแล้ว" not in page
+    with app.app_context():
+        assert db.session.get(Case, tip_id).messages == []
+
+    assert _register(officer, origin="visit", receipt="y", form_token="v" * 40).status_code == 200
+    with app.app_context():
+        visit_id = db.session.scalar(select(TipDetails.case_id).filter_by(origin="visit"))
+    page = officer.get(f"/admin/tips/{visit_id}").get_data(as_text=True)
+    assert f"/admin/tips/{visit_id}/message" in page and 'id="no-receipt"' not in page
+    _step(officer, visit_id, "message", message="ขอทราบวันที่ที่แน่นอน")
