@@ -16,7 +16,7 @@ from casework.dates import clock
 from casework.general import intake, offline
 from casework.tipline import access
 from complaints.forms import complaint_submission
-from rongrian.formkit import FormFiles, attach_errors, category_options
+from rongrian.formkit import FormFiles, attach_errors, category_options, switching_language
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 
@@ -47,6 +47,9 @@ def intake_submit():
     form = _form(org)
     files = FormFiles(org, "complaint", form)
     errors: dict[str, str] = {}
+    if switching_language(form):  # the error page's language switch: the same form, unfiled
+        kept = files.keep(errors)
+        return _intake_page(form, errors, org, kept, 200)
     if not form.validate():
         errors = {name: "; ".join(map(str, errs)) for name, errs in form.errors.items()}
     received_at, date_errors = offline.received_instant(
@@ -79,7 +82,20 @@ def intake_submit():
         errors["csrf_token"] = _("This form had expired. Check the answers and send again.")
     form.form_token.data = form.form_token.data or intake.new_form_token()
     kept = files.keep(errors)
-    return render_template("admin/intake.html", form=form, errors=errors, org=org, kept=kept), 400
+    return _intake_page(form, errors, org, kept, 400)
+
+
+def _intake_page(form, errors, org, kept, status):
+    """The intake form again, with what was typed and the files kept for it."""
+    page = render_template(
+        "admin/intake.html",
+        form=form,
+        errors=errors,
+        org=org,
+        kept=kept,
+        lang_switch_form="intake-form",
+    )
+    return page, status
 
 
 def _corruption_report(org):

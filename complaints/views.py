@@ -13,7 +13,7 @@ from casework.general import followup, intake
 from complaints import bp
 from complaints.forms import ComplaintForm, InfoForm, RatingForm, TrackForm, complaint_submission
 from rongrian import maps, ratelimits
-from rongrian.formkit import FormFiles, attach_errors, category_options
+from rongrian.formkit import FormFiles, attach_errors, category_options, switching_language
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
 
@@ -51,6 +51,10 @@ def submit():
     org = current_org()
     form = ComplaintForm()
     files = FormFiles(org, "complaint", form)
+    if switching_language(form):  # the error page's language switch: the same form, unfiled
+        errors = {"csrf_token": EXPIRED()} if _expired(form) else {}
+        form.form_token.data = form.form_token.data or intake.new_form_token()
+        return _form_again(form, errors, org, files, 400 if errors else 200)
     if not form.validate() or files.expired:
         errors = {"csrf_token": EXPIRED()} if _expired(form) else {}
         form.form_token.data = form.form_token.data or intake.new_form_token()
@@ -104,7 +108,14 @@ def _form_again(form, errors: dict, org, files: FormFiles, status: int = 400):
     form.category.choices = _categories(org)
     errors = dict(errors)
     kept = files.keep(errors)
-    page = render_template("complaints/new.html", form=form, errors=errors, org=org, kept=kept)
+    page = render_template(
+        "complaints/new.html",
+        form=form,
+        errors=errors,
+        org=org,
+        kept=kept,
+        lang_switch_form="complaint-form",
+    )
     return page, status
 
 

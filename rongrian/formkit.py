@@ -11,7 +11,7 @@ from casework.cases import attachments, held, values
 from casework.cases.categories import active_categories
 from casework.cases.errors import FieldErrors
 from casework.models import Organization
-from rongrian.i18n import localized
+from rongrian.i18n import localized, switched
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -74,3 +74,15 @@ class FormFiles:
         if problems:
             errors["attachments"] = " ".join(problems)
         return kept
+
+
+def switching_language(form) -> bool:
+    """The form was sent only to be shown again in the other language (the switch on its error
+    page, rongrian.i18n.switched): nothing is filed and nothing typed is judged again. Only the
+    form's own CSRF token is checked (``form.csrf_token.errors``), as on any sending."""
+    if switched() is None:
+        return False
+    token = getattr(form, "csrf_token", None)
+    if token is not None:
+        token.validate(form)
+    return True

@@ -63,9 +63,47 @@ def switched() -> str | None:
     return chosen if chosen in LOCALES else None
 
 
+CARRIED = "lang"  # on the tip pages: the language travels with each request (they set no cookie)
+
+
+def carried() -> str | None:
+    """The language a tip page's request carries (``?lang=en``, or a form's ``lang`` field).
+    Only the tip channel honours it: a language is no identifier, and there is no cookie there
+    to hold it. Elsewhere the choice is kept in the ``lang`` cookie."""
+    if not is_public_path(request.path):
+        return None
+    chosen = request.args.get(CARRIED, "")
+    if not chosen and request.method == "POST" and request.mimetype in FORM_TYPES:
+        try:
+            chosen = request.form.get(CARRIED, "")
+        except HTTPException:
+            return None
+    return chosen if chosen in LOCALES else None
+
+
 def select_locale() -> str:
-    chosen = switched() or request.cookies.get(COOKIE, "")
+    chosen = switched() or carried() or request.cookies.get(COOKIE, "")
     return chosen if chosen in LOCALES else "th"
+
+
+def carry_language(endpoint: str, values: dict) -> None:
+    """URL defaults of the tip pages: once a language was chosen there, their links and forms
+    carry it (``?lang=en``), since no cookie may hold it."""
+    if (switched() or carried()) and CARRIED not in values:
+        values[CARRIED] = current_locale()
+
+
+def switch_href(code: str) -> str:
+    """Where a GET page's language link goes. The tip pages set no cookie: their link is the
+    same page (or the nearest one that answers a GET) carrying the language. Elsewhere it is
+    ``/lang/<code>``, which keeps it in a cookie and comes back."""
+    from flask import url_for
+
+    from rongrian.site import answers_get
+
+    if is_public_path(request.path):
+        return f"{answers_get(request.path)}?{CARRIED}={code}"
+    return url_for("site.set_language", code=code, next=request.path)
 
 
 def keep(response, code: str):
@@ -117,6 +155,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["localized"] = localized
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["has_endpoint"] = _has_endpoint
+    app.jinja_env.globals["switch_href"] = switch_href
+    app.jinja_env.globals["is_tip_page"] = lambda: is_public_path(request.path)
     app.jinja_env.globals["status_label"] = lifecycle.status_label
     app.jinja_env.globals["outcome_label"] = lifecycle.outcome_label
     app.jinja_env.globals["staff_event_label"] = events.staff_label

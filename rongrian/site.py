@@ -43,10 +43,10 @@ def set_language(code: str):
     parsed = urlparse(target)
     if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
         target = "/"
-    return keep(redirect(_answers_get(parsed.path if target != "/" else "/")), code)
+    return keep(redirect(answers_get(parsed.path if target != "/" else "/")), code)
 
 
-def _answers_get(path: str) -> str:
+def answers_get(path: str) -> str:
     adapter = current_app.url_map.bind("localhost")
     while path not in ("", "/"):
         try:

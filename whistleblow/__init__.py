@@ -6,10 +6,12 @@ POSTs are refused by origin instead, as on every route (rongrian.security.refuse
 from flask import Blueprint, Flask
 
 from casework.extensions import csrf
+from rongrian.i18n import carry_language
 from whistleblow import nocookie
 
 bp = Blueprint("whistleblow", __name__, url_prefix="/whistleblow")
 bp.record_once(nocookie.install)
+bp.url_defaults(carry_language)  # a language chosen here travels in the links, not a cookie
 bp.app_context_processor(nocookie.referrer_policy)
 csrf.exempt(bp)
 

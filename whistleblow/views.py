@@ -26,7 +26,7 @@ from casework.general import intake
 from casework.tipline import claims, filing, messages, retaliation, reveal, standing
 from rongrian import ratelimits
 from rongrian.fonts import NoThaiFont
-from rongrian.formkit import FormFiles, attach_errors, category_options
+from rongrian.formkit import FormFiles, attach_errors, category_options, switching_language
 from rongrian.i18n import localized
 from rongrian.security import no_store
 from rongrian.tenancy import current_org
@@ -55,6 +55,7 @@ def _form_page(form, errors, status=200, kept=None):
             org=org,
             confidential_ok=filing.confidential_available(org.id),
             kept=kept,
+            lang_switch_form="tip-form" if request.method == "POST" else None,
         ),
         status,
     )
@@ -82,6 +83,10 @@ def submit():
     form.category.choices = _categories(org)
     form.form_token.data = form.form_token.data or intake.new_form_token()
     files = FormFiles(org, "tip", form)
+    if switching_language(form):  # the error page's language switch: the same form, unfiled
+        errors: dict[str, str] = {}
+        kept = files.keep(errors, prepare=filing.scrubbed_copy)
+        return _form_page(form, errors, 200, kept)
     sub = tip_submission(form, files)
     try:
         if files.expired:
