@@ -518,3 +518,52 @@ def test_excluded_and_unassigned_integrity_officers(app, client, signed_in):
 
         assert named not in access.assigned_ids(db.session.get(Case, tip_id))
         assert db.session.scalar(select(TipDetails.id)) is not None
+
+
+def _follow_language_switch(client, page: str, typed: dict | None = None):
+    """Press the language switch of a tip page as a browser without JavaScript would."""
+    nav = re.search(r'<nav class="lang".*?</nav>', page, re.S).group(0)
+    assert "/lang/" not in nav  # never the cookie-setting switch
+    if link := re.search(r'<a href="([^"]+)"', nav):
+        return client.get(link.group(1).replace("&amp;", "&"))
+    if button := re.search(r'<button type="submit" form="([^"]+)"[^>]*value="(\w+)"', nav):
+        action = re.search(rf'<form id="{button.group(1)}" method="post" action="([^"]+)"', page)
+        data = {**(typed or {}), "switch_language": button.group(2)}
+        return client.post(action.group(1), data=data, content_type="multipart/form-data")
+    form = re.search(r'<form method="post" action="([^"]+)" class="lang-form">(.*?)</form>', nav, re.S)
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+    return client.post(form.group(1), data=fields)
+
+
+def test_switching_language_on_every_tip_page_sets_no_cookie(client):
+    """The tip pages hold a chosen language by carrying it (``?lang=en``, never a cookie)."""
+    receipt = web_tip(client)
+    bad = {"category": "procurement", "what": "", "form_token": "s" * 40}
+    error_page = client.post("/whistleblow/new", data=bad, content_type="multipart/form-data")
+    assert error_page.status_code == 400
+    pages = [
+        (client.get("/whistleblow/"), None),
+        (client.get("/whistleblow/new"), None),
+        (error_page, bad),
+        (client.get("/whistleblow/status"), None),
+        (client.post("/whistleblow/status", data={"receipt": receipt}), None),
+        (client.post("/whistleblow/receipt", data={"receipt": receipt}), None),
+    ]
+    for response, typed in pages:
+        page = response.get_data(as_text=True)
+        assert '<html lang="th">' in page and "Set-Cookie" not in response.headers
+        switched = _follow_language_switch(client, page, typed)
+        html = switched.get_data(as_text=True)
+        assert "Set-Cookie" not in switched.headers, response.request.path
+        assert '<html lang="en">' in html, response.request.path
+        assert receipt not in switched.request.url  # a receipt never travels in an address
+        back = _follow_language_switch(client, html, typed)  # and back to Thai, no cookie
+        assert '<html lang="th">' in back.get_data(as_text=True)
+        assert "Set-Cookie" not in back.headers
+    # Once chosen, the language holds across the tip pages by travelling in their links.
+    index = client.get("/whistleblow/?lang=en").get_data(as_text=True)
+    assert 'href="/whistleblow/new?lang=en"' in index
+    form = client.get("/whistleblow/new?lang=en").get_data(as_text=True)
+    assert 'action="/whistleblow/new?lang=en"' in form
+    # Elsewhere ?lang= means nothing: the rest of the site keeps the language in its cookie.
+    assert '<html lang="th">' in client.get("/complaints/?lang=en").get_data(as_text=True)
