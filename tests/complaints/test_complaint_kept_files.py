@@ -135,3 +135,41 @@ def test_files_kept_too_long_are_asked_for_again_rather_than_lost(app, client, f
     assert r.status_code == 400
     assert "attachments-error" in r.get_data(as_text=True)
     assert _count(app, Case) == 0
+
+
+def test_switching_language_on_the_error_page_keeps_the_typed_text_and_the_photo(app, client):
+    html = _error_page(client)
+    assert '<button type="submit" form="complaint-form" formnovalidate' in html
+    assert 'name="switch_language" value="en"' in html and "/lang/en" not in html
+    (token,) = _hidden(html, "held_token")
+    shown = _hidden(html, "held_file")
+    typed = form(email="s@example.com", held_token=token, held_file=shown)
+    r = client.post(
+        "/complaints/", data={**typed, "switch_language": "en"}, content_type="multipart/form-data"
+    )
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and '<html lang="en">' in html
+    assert "ไฟถนนหน้าวัดดับมาสามคืนแล้ว" in html and 'value="s@example.com"' in html
+    assert 'class="held-name">เสาไฟ.png<' in html and _hidden(html, "held_token") == [token]
+    assert _count(app, Case) == 0 and _count(app, HeldUpload) == 1  # nothing filed
+    assert "lang=en" in r.headers["Set-Cookie"]
+    # Sent again in English, with consent: filed with the photo kept across both pages.
+    r = client.post(
+        "/complaints/",
+        data={**typed, "consent": "y", "held_file": _hidden(html, "held_file")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200 and _count(app, Case) == 1 and _count(app, Attachment) == 1
+
+
+def test_the_error_pages_switch_still_needs_the_forms_csrf_token(make_app):
+    from casework import demo
+
+    app = make_app({"WTF_CSRF_ENABLED": True})
+    with app.app_context():
+        demo.load()
+    client = app.test_client()
+    r = client.post("/complaints/", data={**form(), "switch_language": "en"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "This form had expired" in html
+    assert "ไฟถนนหน้าวัดดับมาสามคืนแล้ว" in html and _count(app, Case) == 0

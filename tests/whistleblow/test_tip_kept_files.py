@@ -68,3 +68,39 @@ def test_a_photo_survives_a_tip_form_error_scrubbed_and_is_filed(app, client, gp
         content = filing.content_of(case)
         assert content["attachments"] == [hashlib.sha256(gps_jpeg).hexdigest()]
     assert client.post("/whistleblow/status", data={"receipt": receipt}).status_code == 200
+
+
+def test_switching_language_on_the_tip_error_page_keeps_text_and_files(app, client, gps_jpeg):
+    typed = {"category": "bribery", "accused_name": "นายสมมติ ไม่มีจริง", "form_token": "w" * 43}
+    r = client.post(
+        "/whistleblow/new",
+        data={**typed, "attachments": [(io.BytesIO(gps_jpeg), "หลักฐาน.jpg")]},
+        content_type="multipart/form-data",
+    )
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert '<button type="submit" form="tip-form" formnovalidate' in html
+    (token,) = _hidden(html, "held_token")
+    typed.update(held_token=token, held_file=_hidden(html, "held_file"))
+    r = client.post(
+        "/whistleblow/new",
+        data={**typed, "switch_language": "en"},
+        content_type="multipart/form-data",
+    )
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and '<html lang="en">' in html
+    assert "Set-Cookie" not in r.headers
+    assert 'action="/whistleblow/new?lang=en"' in html  # the language travels with the form
+    assert "นายสมมติ ไม่มีจริง" in html and 'class="held-name">หลักฐาน.jpg<' in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Case.id))) == 0
+        assert db.session.scalar(select(func.count(HeldUpload.id))) == 1
+    r = client.post(
+        "/whistleblow/new?lang=en",
+        data={**typed, "what": TIP_TEXT, "held_file": _hidden(html, "held_file")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200 and '<html lang="en">' in r.get_data(as_text=True)
+    with app.app_context():
+        case = db.session.scalar(select(Case).filter_by(channel="tip"))
+        assert len(db.session.scalars(select(Attachment).filter_by(case_id=case.id)).all()) == 1
