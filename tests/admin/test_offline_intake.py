@@ -131,3 +131,42 @@ def test_the_clerks_form_speaks_of_the_complainant_not_to_the_clerk(client, logi
         assert addressed_as_complainant not in text
     assert "เป็นเรื่องร้องเรียน ร้องทุกข์ หรือข้อเสนอแนะ" in text
     assert "ร้องทุกข์: ผู้ร้องเรียนได้รับความเดือดร้อนหรือความเสียหาย" in text
+
+
+def test_switching_language_on_the_clerks_error_page_keeps_text_and_scan(app, login_as, frozen):
+    import io
+
+    frozen(datetime(2027, 4, 12, 3, 0))
+    clerk = app.test_client()
+    login_as("clerk", on=clerk)
+    data = {
+        "received_via": "letter",
+        "received_on": "2027-04-08",
+        "kind": "complaint",
+        "category": "roads",
+        "subject": "ถนนพังหน้าโรงเรียน",
+        "details": "",
+        "form_token": "e" * 40,
+    }
+    response = clerk.post(
+        "/admin/intake",
+        data={**data, "attachments": [(io.BytesIO(PNG), "letter.png")]},
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert '<button type="submit" form="intake-form" formnovalidate' in html
+    data["held_token"] = re.search(r'name="held_token"[^>]*value="([^"]+)"', html).group(1)
+    data["held_file"] = re.findall(r'name="held_file" value="([^"]+)"', html)
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count(Case.id)))
+    response = clerk.post(
+        "/admin/intake",
+        data={**data, "switch_language": "en"},
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and '<html lang="en">' in html
+    assert 'value="ถนนพังหน้าโรงเรียน"' in html and 'class="held-name">letter.png<' in html
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Case.id))) == before  # nothing filed

@@ -430,3 +430,21 @@ def test_no_message_form_for_a_tipster_without_a_receipt(app, login_as, frozen):
     page = officer.get(f"/admin/tips/{visit_id}").get_data(as_text=True)
     assert f"/admin/tips/{visit_id}/message" in page and 'id="no-receipt"' not in page
     _step(officer, visit_id, "message", message="ขอทราบวันที่ที่แน่นอน")
+
+
+def test_switching_language_on_the_tip_registration_error_page_keeps_it_all(app, login_as):
+    officer = _officer(app, login_as)
+    tips = _count(app, "tip")
+    bad = _register(officer, what="", attachments=(io.BytesIO(upload_samples.PNG), "scan.png"))
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    assert '<button type="submit" form="tip-register-form" formnovalidate' in page
+    token = re.search(r'name="held_token"[^>]*value="([^"]+)"', page).group(1)
+    shown = re.findall(r'name="held_file" value="([^"]+)"', page)
+    switched = _register(
+        officer, what="", held_token=token, held_file=shown, switch_language="en"
+    )
+    page = switched.get_data(as_text=True)
+    assert switched.status_code == 200 and '<html lang="en">' in page
+    assert ACCUSED in page and 'class="held-name">scan.png<' in page
+    assert _count(app, "tip") == tips  # nothing registered
