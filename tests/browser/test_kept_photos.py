@@ -76,3 +76,31 @@ def test_a_tip_form_error_keeps_the_photo(page, live_server, tmp_path, screensho
     assert live_server.count(Attachment) == files + 1
     assert live_server.count(HeldUpload) == held  # used, so deleted
     assert page.context.cookies() == []
+
+
+def test_switching_language_on_the_complaint_error_page_keeps_the_photo(
+    page, live_server, tmp_path, screenshot
+):
+    cases = live_server.count(Case)
+    page.goto("/complaints/")
+    page.select_option("#category", "lighting")
+    page.fill("#subject", "ไฟถนนดับ")
+    page.fill("#details", "ไฟถนนหน้าวัดดับมาสามคืนแล้ว")
+    page.fill("#email", "somying@example.com")  # contact details, but no consent
+    page.set_input_files("#attachments", str(_photo(tmp_path, "เสาไฟ.jpg")))
+    page.locator(SUBMIT).click()
+    page.wait_for_selector("#error-summary")
+    page.locator("nav.lang button[name=switch_language]").click()
+    page.wait_for_selector('html[lang="en"]')
+    assert page.input_value("#details") == "ไฟถนนหน้าวัดดับมาสามคืนแล้ว"
+    assert page.input_value("#email") == "somying@example.com"
+    assert page.locator(".held-files .held-name").all_inner_texts() == ["เสาไฟ.jpg"]
+    assert "lang=" not in page.url and page.url.endswith("/complaints/")
+    screenshot(page, "desktop-en-complaint-switched-kept-photo")
+    assert live_server.count(Case) == cases  # switching filed nothing
+
+    page.check("#consent")
+    page.locator(SUBMIT).click()
+    page.wait_for_selector("article.receipt")
+    assert live_server.count(Case) == cases + 1
+    assert page.locator("html").get_attribute("lang") == "en"
