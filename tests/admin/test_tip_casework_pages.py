@@ -441,9 +441,7 @@ def test_switching_language_on_the_tip_registration_error_page_keeps_it_all(app,
     assert '<button type="submit" form="tip-register-form" formnovalidate' in page
     token = re.search(r'name="held_token"[^>]*value="([^"]+)"', page).group(1)
     shown = re.findall(r'name="held_file" value="([^"]+)"', page)
-    switched = _register(
-        officer, what="", held_token=token, held_file=shown, switch_language="en"
-    )
+    switched = _register(officer, what="", held_token=token, held_file=shown, switch_language="en")
     page = switched.get_data(as_text=True)
     assert switched.status_code == 200 and '<html lang="en">' in page
     assert ACCUSED in page and 'class="held-name">scan.png<' in page

@@ -530,7 +530,9 @@ def _follow_language_switch(client, page: str, typed: dict | None = None):
         action = re.search(rf'<form id="{button.group(1)}" method="post" action="([^"]+)"', page)
         data = {**(typed or {}), "switch_language": button.group(2)}
         return client.post(action.group(1), data=data, content_type="multipart/form-data")
-    form = re.search(r'<form method="post" action="([^"]+)" class="lang-form">(.*?)</form>', nav, re.S)
+    form = re.search(
+        r'<form method="post" action="([^"]+)" class="lang-form">(.*?)</form>', nav, re.S
+    )
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
     return client.post(form.group(1), data=fields)
 
