@@ -15,7 +15,7 @@ from admin.case_views import confirm_page
 from admin.forms import CategoryForm
 from admin.guard import case_or_404
 from admin.inbox import DUE_LABELS
-from casework.cases import attachments, lifecycle, values
+from casework.cases import attachments, lifecycle
 from casework.cases.errors import FieldErrors
 from casework.dates import clock
 from casework.models import Case, Category
@@ -343,20 +343,6 @@ def tip_explain(case_id: int):
 def tip_referral(case_id: int):
     case = _readable(case_id)
     form = request.form
-    errors: dict = {}
-    referred_on = values.date_field(
-        errors, "referred_on", form.get("referred_on"), buddhist_era=True
-    )
-    if errors:
-        flash(_("Enter a date as YYYY-MM-DD."), "error")
-        return _back(case)
-
-    follow_up_on = values.date_field(
-        errors, "follow_up_on", form.get("follow_up_on"), buddhist_era=True
-    )
-    if errors:
-        flash(_("Enter a date as YYYY-MM-DD."), "error")
-        return _back(case)
     return _act(
         case,
         lambda: referral.record(
@@ -365,8 +351,8 @@ def tip_referral(case_id: int):
             body=form.get("body", ""),
             body_name=form.get("body_name", ""),
             reference_number=form.get("reference_number", ""),
-            referred_on=referred_on,
-            follow_up_on=follow_up_on,
+            referred_on=form.get("referred_on", ""),
+            follow_up_on=form.get("follow_up_on", ""),
         ),
         _("Referral recorded."),
     )

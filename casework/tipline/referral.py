@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from casework.cases import values
 from casework.cases.errors import FieldErrors
 from casework.cases.textinput import fold
 from casework.dates import clock
@@ -113,20 +114,23 @@ def record(
     actor_id: int,
     body: str,
     reference_number: str,
-    referred_on: date | None,
-    follow_up_on: date | None = None,
+    referred_on: date | str | None,
+    follow_up_on: date | str | None = None,
     body_name: str = "",
 ) -> Referral:
     """Record that the tip was sent out (body, their reference number, date, and when to ask
-    them how it stands: ``FOLLOW_UP_DAYS`` later unless given), with its trail entry. Commits;
-    ReferralError with field messages. A flag is not required: an officer may refer any tip."""
+    them how it stands: ``FOLLOW_UP_DAYS`` later unless given; dates as ``date`` or a form's
+    YYYY-MM-DD in B.E. or C.E.), with its trail entry. Commits; ReferralError with field
+    messages. A flag is not required: an officer may refer any tip."""
     errors: dict = {}
     body_name, reference_number = check_body(errors, body, body_name, reference_number)
+    referred_on = values.date_field(errors, "referred_on", referred_on, buddhist_era=True)
+    follow_up_on = values.date_field(errors, "follow_up_on", follow_up_on, buddhist_era=True)
     referred_on = referred_on or clock.today()
     if referred_on > clock.today():
         errors["referred_on"] = str(_l("The date cannot be in the future."))
     follow_up_on = follow_up_on or referred_on + timedelta(days=FOLLOW_UP_DAYS)
-    if follow_up_on <= referred_on:
+    if follow_up_on <= referred_on and "follow_up_on" not in errors:
         errors["follow_up_on"] = str(_l("The follow-up date must be after the referral."))
     row = referral_of(case)
     if row is not None and row.status == "decided":
