@@ -141,6 +141,10 @@ def gather(
     to remove (deleted now). ``shown`` are the ids the form listed: those neither found nor
     removed have expired, and the caller must say so rather than file without them."""
     removed = _ids(remove)
+    # A first sending holds nothing: end no transaction (a commit would expire the objects the
+    # request has loaded, the organization among them, and cost a query to load them again).
+    if not usable(token):
+        return Gathered([], len(_ids(shown) - removed))
     with transaction():
         rows = _rows(org.id, channel, token)
         for row in rows:
