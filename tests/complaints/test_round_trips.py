@@ -57,3 +57,13 @@ def test_a_worker_sees_a_settings_change_made_by_another(make_app):
         org.name_th = "เทศบาลตำบลทดสอบ"
         db.session.commit()
     assert "เทศบาลตำบลทดสอบ" in first.test_client().get("/").get_data(as_text=True)
+
+
+@pytest.mark.real_commits
+def test_the_web_form_files_in_as_few_statements_as_the_api(app, client):
+    client.post("/api/v1/complaints", json=COMPLAINT)  # the organization's id is looked up once
+    with statements(app) as filing:
+        answer = client.post("/complaints/", data={**COMPLAINT, "kind": "complaint"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    # as the API's filing: no reload of the organization after an empty files check
+    assert len(filing) == 5, filing
