@@ -152,18 +152,33 @@ def add(connection, delta: Counter) -> None:
     rows = [dict(zip(KEY, key, strict=True), n=n) for key, n in sorted(delta.items()) if n]
     if not rows:
         return
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    table = CaseFigure.__table__
-    for start in range(0, len(rows), 2000):
-        statement = insert(table).values(rows[start : start + 2000])
-        connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=list(KEY), set_={"n": table.c.n + statement.excluded.n}
-            )
+    statement = _upsert(connection.dialect.name)
+    if len(rows) <= _FEW:  # a flush's few keys: the statement built once, its rows as parameters
+        connection.execute(statement, rows)
+        return
+    for start in range(0, len(rows), 2000):  # the seed's many: one statement per 2,000 rows
+        connection.execute(statement.values(rows[start : start + 2000]))
+
+
+_FEW = 50
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert(dialect: str):
+    """``INSERT … ON CONFLICT (key) DO UPDATE SET n = n + excluded.n``, built once per dialect:
+    every filing runs it, and building (compiling) it cost more than running it."""
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        table = CaseFigure.__table__
+        base = insert(table)
+        statement = _UPSERTS[dialect] = base.on_conflict_do_update(
+            index_elements=list(KEY), set_={"n": table.c.n + base.excluded.n}
         )
+    return statement
 
 
 # --- kept in step with every flush ----------------------------------------------------------
