@@ -70,6 +70,7 @@ TRACKING_TARGET = 2.0  # tracking p95 <= 2 x the bare select
 RSS_TARGET_MB = 150
 STATS_TARGET = 2.0  # /stats at the last stage (1M) <= 2 x at the first (100k), by p95
 WEBHOOK_TARGET_MS = 200  # p99 acknowledgement at 50 events/s
+RULES = "rules"  # bench/rules.py's application_name
 LINE_SECRET = secrets.token_hex(16)  # this run's LINE channel secret (the fake LINE is local)
 
 
@@ -545,6 +546,26 @@ def round_trips(s: Settings, environ: dict) -> dict:
     return counts
 
 
+def rule_costs(s: Settings, environ: dict) -> dict:
+    """bench/rules.py on this stage's database: what each rule costs, in one process."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "rules.py")],
+        cwd=s.app_dir,
+        env={
+            **environ,
+            "PYTHONPATH": str(s.app_dir),
+            "DATABASE_URL": s.app_url(RULES),
+            "BENCH_DATABASE_URL": s.app_url(RULES, driver=True),
+            "BENCH_BACKENDS_URL": s.url,
+        },
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:  # another checkout (BENCH_APP_DIR) may lack a patched function
+        return {"error": done.stderr.strip().splitlines()[-1:]}
+    return json.loads(done.stdout)
+
+
 # --- the report -----------------------------------------------------------------------------
 
 FILINGS = ("API filing", "API filing with contact details", "web filing")
@@ -689,7 +710,39 @@ def table(results: dict) -> str:
         f" r={kdf['r']} p={kdf['p']} takes {kdf['ms']} ms and {kdf['memory_mib']} MiB per "
         f"derivation; filing a tip derives twice: {tips['rps']} tips/s, p50 {tips['p50_ms']} ms"
     )
+    lines.extend(rules_table(results.get("rules") or {}))
     return "\n".join(lines)
+
+
+def rules_table(rules: dict) -> list[str]:
+    """What each rule costs a request (bench/rules.py): CPU of the app and of PostgreSQL, wall
+    time and round trips, against the bare app measured in the same process."""
+    if "bare" not in rules:
+        return [f"which rule costs what: not measured {rules.get('error', '')}"]
+    lines = [
+        "",
+        f"which rule costs what (one process, Flask's test client, median of {rules['rounds']} "
+        f"rounds of {rules['requests']} requests; app CPU, PostgreSQL CPU, wall ms, round trips):",
+    ]
+
+    def row(name: str, f: dict) -> str:
+        return (
+            f"  {name:52} {f['cpu_ms']:7.2f} {f['db_cpu_ms']:6.2f} {f['wall_ms']:7.2f} "
+            f"{f['round_trips']:>4}"
+        )
+
+    for name, f in rules["bare"].items():
+        lines.append(row(name, f))
+    for request, measured in rules.items():
+        if not isinstance(measured, dict) or "costs" not in measured:
+            continue
+        whole = measured["figures"]["all rules on"]
+        lines.append(row(f"{request}, every rule on", whole))
+        for rule, cost in measured["costs"].items():
+            lines.append(row(f"  {rule}", cost))
+        left = list(measured["figures"].items())[-1]
+        lines.append(row(f"  what is left with {left[0].replace('above ', '')}", left[1]))
+    return lines
 
 
 # --- main -----------------------------------------------------------------------------------
@@ -778,6 +831,8 @@ def main() -> None:
         results["scrypt"] = scrypt_cost()
         log("round trips per request")
         results["round_trips"] = round_trips(s, environ)
+        log("which rule costs what (bench/rules.py, one process)")
+        results["rules"] = rule_costs(s, environ)
         results["seconds"] = round(time.monotonic() - started, 1)
         s.results.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
         print(table(results))

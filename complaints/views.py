@@ -126,15 +126,20 @@ def track():
 
 
 def _status_page(case, info_form=None, rating_form=None, code="", status=200, notice="", done=""):
-    info_form = info_form or InfoForm(formdata=None)
-    rating_form = rating_form or RatingForm(formdata=None)
-    info_form.tracking_code.data = code
-    rating_form.tracking_code.data = code
-    rating_form.form_token.data = rating_form.form_token.data or intake.new_form_token()
+    view = followup.public_view(case)
+    # The page shows one of its two forms: adding information while the case is open, the
+    # view of the result once it is closed.
+    if view.is_open:
+        info_form = info_form or InfoForm(formdata=None)
+        info_form.tracking_code.data = code
+    else:
+        rating_form = rating_form or RatingForm(formdata=None)
+        rating_form.tracking_code.data = code
+        rating_form.form_token.data = rating_form.form_token.data or intake.new_form_token()
     return (
         render_template(
             "complaints/status.html",
-            view=followup.public_view(case),
+            view=view,
             case=case,
             info_form=info_form,
             rating_form=rating_form,

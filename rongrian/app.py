@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from casework import readonly
 from casework.cases.values import MAX_ID
 from casework.crypto import keys
 from casework.extensions import babel, csrf, db, limiter
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None, surface: str | None = None) -> Flask:
     _quiet_logs()
     _trust_proxies(app)
     db.init_app(app)
+    readonly.init_app(app)  # after db: reads end with COMMIT, keeping prepared statements
     app.config["MIGRATIONS_DIRECTORY"] = str(ROOT / "migrations")  # see rongrian.cli.LazyDb
     i18n.compile_catalogs()
     babel.init_app(app, locale_selector=i18n.select_locale)

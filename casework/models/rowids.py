@@ -106,8 +106,15 @@ def _assign_ids(session: Session, rows: list) -> None:
                     taken.add(candidate)
 
 
+# The last place given in each case this transaction inserted: (model, case id) → place. Its
+# entries were all written by this transaction, so their last place needs no query (filing a
+# case with contact details flushes the case first, then adds its "received" entry).
+_FRESH = "rowids_fresh_places"
+
+
 def _assign_places(session: Session, rows: list) -> None:
     last: dict[tuple, int] = {}
+    fresh = session.info.get(_FRESH, {})
     for row in rows:
         if not isinstance(row, PLACED) or row.position:
             continue
@@ -115,17 +122,36 @@ def _assign_places(session: Session, rows: list) -> None:
         key = (type(row), id(case) if case is not None else row.case_id)
         if key not in last:
             case_id = case.id if case is not None else row.case_id
-            last[key] = (
-                session.scalar(
+            if case_id is None:
+                last[key] = 0
+            elif (type(row), case_id) in fresh:
+                last[key] = fresh[(type(row), case_id)]
+            else:
+                last[key] = session.scalar(
                     select(func.coalesce(func.max(type(row).position), 0)).where(
                         type(row).case_id == case_id
                     )
                 )
-                if case_id is not None
-                else 0
-            )
         last[key] += 1
         row.position = last[key]
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_fresh(session: Session, flush_context) -> None:
+    fresh = session.info.setdefault(_FRESH, {})
+    for row in session.new:
+        if isinstance(row, Case):
+            for model in PLACED:
+                fresh.setdefault((model, row.id), 0)
+        elif isinstance(row, PLACED) and (type(row), row.case_id) in fresh:
+            place = (type(row), row.case_id)
+            fresh[place] = max(fresh[place], row.position)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_fresh(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: commit or rollback
+        session.info.pop(_FRESH, None)
 
 
 @event.listens_for(Session, "before_flush")
