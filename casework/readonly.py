@@ -10,12 +10,15 @@ were parsed and planned afresh on every request: the status page's one query cos
 
 So, before the session is closed at the end of a request, a transaction that ran nothing but
 ``SELECT`` and holds no pending change commits instead: the same end for a transaction that
-changed nothing. Anything else (a statement that is not a ``SELECT``, a pending or flushed
-change, an error) is left to the rollback as before: a request that failed half way still
+changed nothing. Anything else (a statement that is not a plain ``SELECT``, one that locks rows
+(``FOR UPDATE``, ``FOR SHARE``) or makes a table (``INTO``), a pending or flushed change, an
+error) is left to the rollback as before: a request that failed half way still
 loses nothing and keeps nothing.
 """
 
 from __future__ import annotations
+
+import re
 
 from flask import Flask
 from sqlalchemy import event
@@ -24,6 +27,8 @@ from sqlalchemy.engine import Engine
 from casework.extensions import commit_keeping_state, db
 
 _WROTE = "rongrian_wrote"
+# A SELECT that locks rows or makes a table is not a plain read: such a transaction rolls back.
+_NOT_PLAIN = re.compile(r"\s(FOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)|FOR\s+KEY\s+SHARE|INTO)\s", re.I)
 
 
 @event.listens_for(Engine, "begin")
@@ -33,7 +38,7 @@ def _begun(connection) -> None:
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _executing(connection, cursor, statement, parameters, context, executemany) -> None:
-    if statement.lstrip()[:6].upper() != "SELECT" or " FOR UPDATE" in statement.upper():
+    if statement.lstrip()[:6].upper() != "SELECT" or _NOT_PLAIN.search(statement + " "):
         connection.info[_WROTE] = True
 
 

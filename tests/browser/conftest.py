@@ -86,6 +86,23 @@ def chromium_path() -> str:
     pytest.skip(message)
 
 
+def _read_whole(app):
+    """The app with each response read to its end, and closed, before a byte is sent: a browser
+    that drops a connection half way (a favicon, a navigation) must not leave a static file open
+    until the garbage collector finds it (a ResourceWarning, an error here, in whatever test
+    runs then)."""
+
+    def whole(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+    return whole
+
+
 @pytest.fixture(scope="session")
 def live_server(request, tmp_path_factory, databases, chromium_path):
     """The app on 127.0.0.1:<free port>, demo data loaded, CSRF on; one per test session, on a
@@ -96,7 +113,7 @@ def live_server(request, tmp_path_factory, databases, chromium_path):
     tmp = tmp_path_factory.mktemp("live")
     url = databases.build(databases.url("live"), demo=True)
     app = create_app({**root_conftest._config(tmp, url), "WTF_CSRF_ENABLED": True}, surface="all")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
