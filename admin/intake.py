@@ -34,7 +34,13 @@ def intake_new():
     form = _form(org, formdata=False)
     form.received_on.data = clock.today().isoformat()
     form.form_token.data = intake.new_form_token()
-    return render_template("admin/intake.html", form=form, errors={}, org=org)
+    return render_template(
+        "admin/intake.html",
+        form=form,
+        errors={},
+        org=org,
+        lang_switch_form="intake-form",  # the switch sends what was typed (and files nothing)
+    )
 
 
 @bp.post("/intake")
@@ -47,7 +53,7 @@ def intake_submit():
     form = _form(org)
     files = FormFiles(org, "complaint", form)
     errors: dict[str, str] = {}
-    if switching_language(form):  # the error page's language switch: the same form, unfiled
+    if switching_language(form):  # the page's language switch: the same form, unfiled
         kept = files.keep(errors)
         return _intake_page(form, errors, org, kept, 200)
     if not form.validate():
@@ -109,5 +115,10 @@ def _corruption_report(org):
     form.received_on.data = clock.today().isoformat()
     form.form_token.data = intake.new_form_token()
     return render_template(
-        "admin/intake.html", form=form, errors={}, org=org, corruption_handed_over=True
+        "admin/intake.html",
+        form=form,
+        errors={},
+        org=org,
+        corruption_handed_over=True,
+        lang_switch_form="intake-form",
     )

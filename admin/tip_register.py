@@ -5,7 +5,7 @@ print the receipt slip for a person who came in. Rules live in casework.tipline.
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -70,7 +70,7 @@ def register_page(form: TipRegisterForm, errors: dict, status: int = 200, kept=N
             org=org,
             confidential_ok=filing.confidential_available(org.id),
             kept=kept,
-            lang_switch_form="tip-register-form" if request.method == "POST" else None,
+            lang_switch_form="tip-register-form",  # the switch sends what was typed, unfiled
         ),
         status,
     )
@@ -98,7 +98,7 @@ def tip_register_submit():
     form.form_token.data = form.form_token.data or intake.new_form_token()
     files = FormFiles(org, "tip", form)
     errors: dict[str, str] = {}
-    if switching_language(form):  # the error page's language switch: the same form, unfiled
+    if switching_language(form):  # the page's language switch: the same form, unfiled
         kept = files.keep(errors, prepare=filing.scrubbed_copy)
         return register_page(form, errors, 200, kept)
     if not form.validate():

@@ -39,7 +39,13 @@ def new():
     form = ComplaintForm()
     form.category.choices = _categories(org)
     form.form_token.data = intake.new_form_token()
-    return render_template("complaints/new.html", form=form, errors={}, org=org)
+    return render_template(
+        "complaints/new.html",
+        form=form,
+        errors={},
+        org=org,
+        lang_switch_form="complaint-form",  # the switch sends what was typed (and files nothing)
+    )
 
 
 @bp.post("/")
@@ -51,7 +57,7 @@ def submit():
     org = current_org()
     form = ComplaintForm()
     files = FormFiles(org, "complaint", form)
-    if switching_language(form):  # the error page's language switch: the same form, unfiled
+    if switching_language(form):  # the page's language switch: the same form, unfiled
         errors = {"csrf_token": EXPIRED()} if _expired(form) else {}
         form.form_token.data = form.form_token.data or intake.new_form_token()
         return _form_again(form, errors, org, files, 400 if errors else 200)

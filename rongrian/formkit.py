@@ -77,9 +77,10 @@ class FormFiles:
 
 
 def switching_language(form) -> bool:
-    """The form was sent only to be shown again in the other language (the switch on its error
-    page, rongrian.i18n.switched): nothing is filed and nothing typed is judged again. Only the
-    form's own CSRF token is checked (``form.csrf_token.errors``), as on any sending."""
+    """The form was sent only to be shown again in the other language (the switch on its page,
+    blank or reporting an error: rongrian.i18n.switched): nothing is filed and nothing typed is
+    judged again. Only the form's own CSRF token is checked (``form.csrf_token.errors``), as on
+    any sending."""
     if switched() is None:
         return False
     token = getattr(form, "csrf_token", None)

@@ -55,7 +55,7 @@ def _form_page(form, errors, status=200, kept=None):
             org=org,
             confidential_ok=filing.confidential_available(org.id),
             kept=kept,
-            lang_switch_form="tip-form" if request.method == "POST" else None,
+            lang_switch_form="tip-form",  # the switch sends what was typed (and files nothing)
         ),
         status,
     )
@@ -83,7 +83,7 @@ def submit():
     form.category.choices = _categories(org)
     form.form_token.data = form.form_token.data or intake.new_form_token()
     files = FormFiles(org, "tip", form)
-    if switching_language(form):  # the error page's language switch: the same form, unfiled
+    if switching_language(form):  # the page's language switch: the same form, unfiled
         errors: dict[str, str] = {}
         kept = files.keep(errors, prepare=filing.scrubbed_copy)
         return _form_page(form, errors, 200, kept)

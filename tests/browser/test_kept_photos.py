@@ -104,3 +104,49 @@ def test_switching_language_on_the_complaint_error_page_keeps_the_photo(
     page.wait_for_selector("article.receipt")
     assert live_server.count(Case) == cases + 1
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_switching_language_on_the_blank_complaint_form_keeps_what_was_typed(
+    page, live_server, tmp_path, screenshot
+):
+    cases = live_server.count(Case)
+    page.goto("/complaints/")
+    page.select_option("#category", "lighting")
+    page.fill("#subject", "ไฟถนนดับ")
+    page.fill("#details", "ไฟถนนหน้าวัดดับมาสามคืนแล้ว")
+    page.fill("#email", "somying@example.com")
+    page.set_input_files("#attachments", str(_photo(tmp_path, "เสาไฟ.jpg")))
+    # The switch is a button named like the link it replaces, looks like it, and shows focus.
+    switch = page.get_by_role("button", name="English", exact=True)
+    assert switch.get_attribute("lang") == "en"
+    looks = switch.evaluate(
+        "e => { const s = getComputedStyle(e), a = getComputedStyle(e.closest('nav'));"
+        " return [s.backgroundColor, s.textDecorationLine, s.color === a.color]; }"
+    )
+    assert looks == ["rgba(0, 0, 0, 0)", "underline", True]
+    page.locator("a.brand").focus()
+    page.keyboard.press("Tab")  # from the site's name, the next stop is the language switch
+    assert switch.evaluate("e => e === document.activeElement")
+    assert switch.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    screenshot(page, "desktop-th-complaint-blank-switch-focused")
+    page.keyboard.press("Enter")
+    page.wait_for_selector('html[lang="en"]')
+    assert page.input_value("#subject") == "ไฟถนนดับ"
+    assert page.input_value("#details") == "ไฟถนนหน้าวัดดับมาสามคืนแล้ว"
+    assert page.input_value("#email") == "somying@example.com"
+    assert page.locator(".held-files .held-name").all_inner_texts() == ["เสาไฟ.jpg"]
+    assert page.locator("#error-summary").count() == 0  # shown again, not judged
+    assert "lang=" not in page.url and page.url.endswith("/complaints/")
+    assert live_server.count(Case) == cases  # switching filed nothing
+
+    # Enter in a field sends the form (its default button), not the language switch.
+    page.press("#subject", "Enter")
+    page.wait_for_selector("#error-summary")  # contact details, but no consent
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert live_server.count(Case) == cases
+
+    page.check("#consent")
+    page.locator(SUBMIT).click()
+    page.wait_for_selector("article.receipt")
+    assert live_server.count(Case) == cases + 1
+    assert page.locator("html").get_attribute("lang") == "en"
