@@ -75,3 +75,18 @@ def test_leaving_quickly_replaces_the_page(page, live_server):
     page.wait_for_url(re.compile(re.escape(live_server.url) + r"/$"))
     page.go_back()  # Back goes to the page before the tip pages, not to them
     assert "/whistleblow" not in page.url
+
+
+def test_without_scripts_no_button_that_needs_one_is_shown(open_page):
+    page = open_page(java_script_enabled=False)
+    page.goto("/whistleblow/status")
+    assert page.locator("#receipt").is_visible()
+    assert not page.locator("[data-reveal=receipt]").is_visible()  # it needs the script
+    page.goto("/complaints/")
+    assert not page.locator("[data-locate]").is_visible()  # "use my current location" too
+
+
+def test_leaving_quickly_blanks_the_page_at_once(page, live_server):
+    page.goto("/whistleblow/")
+    page.evaluate("document.body.hidden = true")  # what the quick exit does before it leaves
+    assert not page.locator("main").is_visible()
