@@ -7,10 +7,11 @@ body the tip was referred to.
 - Referral out: the body's decision is recorded (sealed: it names the accused), which closes
   the tip as referred. Without it, an officer can close the tip only with a reason
   (casework.tipline.workflow).
-- ``due_reminders`` lists the checks and referral follow-ups due; ``remind`` emails them
-  (from the daily ``sla sweep``) to the integrity officers assigned to the tip, with the case
-  number, the kind of follow-up, its date and a link, and nothing of the tip's content: no
-  accused's name, no text. The deadlines of the stages themselves are another sweep's.
+- ``due_reminders`` lists the checks and referral follow-ups due; the daily ``sla sweep``
+  (casework.tipline.sweep) emails them to the integrity officers assigned to the tip, with the
+  case number, the kind of follow-up, its date and a link, and nothing of the tip's content: no
+  accused's name, no text. A check due with the stage's own deadline is said in one message
+  with it.
 """
 
 from __future__ import annotations
@@ -28,8 +29,7 @@ from casework.dates import clock
 from casework.extensions import db, transaction
 from casework.models import Case, Organization, Referral, TipDetails
 from casework.models.tips import TipFollowUpCheck
-from casework.notify import outbox
-from casework.tipline import access, referral, sealing, trail, workflow
+from casework.tipline import referral, sealing, trail, workflow
 from casework.tipline.filing import details_of
 
 OFFENDER_CHECK, REFERRAL = "offender_check", "referral"
@@ -200,33 +200,3 @@ def due_reminders(org: Organization, today: date) -> list[Due]:
     found += [Due(case, REFERRAL, on) for case, on in referrals]
     found = [d for d in found if not lifecycle.state("tip", d.case.status).final]
     return sorted(found, key=lambda d: (d.on, d.case.fiscal_year, d.case.sequence, d.kind))
-
-
-def remind(org: Organization, today: date) -> int:
-    """Email each assigned integrity officer the follow-ups due (once per tip, kind and date:
-    running it twice sends nothing twice). Commits; returns how many were queued."""
-    plan = [
-        outbox.Reminder(
-            users=[u for u in access.assigned_officers(due.case) if u.active],
-            template="tip_follow_up",
-            case=due.case,
-            key=f"tip_follow_up:{due.kind}:{due.case.id}:{due.on.isoformat()}",
-            payload={
-                "kind": due.kind,
-                "on": due.on.isoformat(),
-                "path": f"/admin/tips/{due.case.id}",
-            },
-        )
-        for due in due_reminders(org, today)
-    ]
-    with transaction():
-        return outbox.queue_reminders(org.id, plan)
-
-
-def run() -> dict[str, int]:
-    """Today's follow-up reminders for every organization (the daily sweep)."""
-    today = clock.today()
-    return {
-        org.slug: remind(org, today)
-        for org in db.session.scalars(select(Organization).order_by(Organization.id))
-    }

@@ -317,10 +317,10 @@ def test_the_daily_sweep_reminds_of_a_referral_to_follow_up(app, login_as, froze
     )
     _step(officer, tip_id, "status", target="referred_out")
     runner = app.test_cli_runner()
-    assert "demo: 0 tip follow-up reminders queued" in runner.invoke(args=["sla", "sweep"]).output
+    assert "0 follow-ups due; 0 messages queued" in runner.invoke(args=["sla", "sweep"]).output
     frozen(datetime(2027, 3, 10, 3, 0))
-    assert "demo: 1 tip follow-up reminders queued" in runner.invoke(args=["sla", "sweep"]).output
-    assert "demo: 0 tip follow-up reminders queued" in runner.invoke(args=["sla", "sweep"]).output
+    assert "1 follow-ups due; 1 messages queued" in runner.invoke(args=["sla", "sweep"]).output
+    assert "1 follow-ups due; 0 messages queued" in runner.invoke(args=["sla", "sweep"]).output
     with app.app_context():
         (row,) = db.session.scalars(select(OutboxMessage).filter_by(template="tip_follow_up"))
         assert row.payload["kind"] == "referral" and ACCUSED not in str(row.payload)
