@@ -26,6 +26,7 @@ from casework.models import (
     TipFollowUpCheck,
     User,
 )
+from casework.notify import mailer
 from casework.tipline import referral, retaliation, stages
 
 ACCUSED = "นายสมชาย ใจร้าย"
@@ -476,7 +477,7 @@ def test_switching_language_on_the_tip_registration_error_page_keeps_it_all(app,
     assert _count(app, "tip") == tips  # nothing registered
 
 
-def _to_follow_up(officer, tip_id) -> None:
+def _to_follow_up(officer, tip_id, next_check_on="2570-06-01") -> None:
     _step(officer, tip_id, "status", target="preliminary_review", fact_finder="นางสาวนิติ กร")
     _step(
         officer,
@@ -506,8 +507,28 @@ def _to_follow_up(officer, tip_id) -> None:
         penalty_order_number="คำสั่งเทศบาลที่ 150/2570",
         penalty_order_on="2570-02-28",
         follow_up_until="2570-09-30",
-        next_check_on="2570-06-01",
+        next_check_on=next_check_on,
     )
+
+
+def test_the_daily_sweep_sends_one_email_when_a_stage_and_an_offender_check_are_due_together(
+    app, login_as, frozen
+):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    officer = _officer(app, login_as)
+    tip_id = _tip_id(_register(officer))
+    _to_follow_up(officer, tip_id, next_check_on="2570-03-14")
+    assert _case(app, tip_id).due_date.isoformat() == "2027-03-16"
+    runner = app.test_cli_runner()
+    frozen(datetime(2027, 3, 14, 3, 0))
+    out = runner.invoke(args=["sla", "sweep"]).output
+    assert "demo tips: 1 due soon" in out and "1 follow-ups due; 1 messages queued" in out
+    assert "1 follow-ups due; 0 messages queued" in runner.invoke(args=["sla", "sweep"]).output
+    with app.app_context():
+        (row,) = db.session.scalars(select(OutboxMessage).filter_by(case_id=tip_id))
+        assert row.template == "tip_due_soon" and row.payload["check_on"] == "2027-03-14"
+        text = mailer.compose(row, "officer@staff.test").get_content()
+        assert "ตรวจติดตามพฤติกรรมผู้กระทำผิด" in text and ACCUSED not in text
 
 
 def test_a_check_on_the_offender_is_corrected_on_the_tip_page_its_errors_beside_the_fields(
