@@ -18,7 +18,6 @@ from casework.general import sweep
 from casework.models import Organization
 from casework.notify import outbox
 from casework.staff import accounts, changes, roles
-from casework.tipline import followups
 from casework.tipline import sweep as tip_sweep
 from rongrian.tenancy import current_org
 
@@ -111,10 +110,9 @@ def sla_sweep() -> None:
         click.echo(
             f"{slug} tips: {tips.due_soon} due soon, {tips.overdue} overdue, "
             f"{tips.escalated} escalated; retaliation: {tips.retaliation_overdue} overdue, "
-            f"{tips.retaliation_escalated} escalated; {tips.queued} messages queued"
+            f"{tips.retaliation_escalated} escalated; {tips.follow_up} follow-ups due; "
+            f"{tips.queued} messages queued"
         )
-    for slug, queued in followups.run().items():
-        click.echo(f"{slug}: {queued} tip follow-up reminders queued")
 
 
 @audit_cli.command("verify")

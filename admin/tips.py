@@ -5,6 +5,8 @@ casework.tipline.access."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -95,9 +97,31 @@ def tips():
     return render_template("admin/tips/index.html", rows=rows, counts=counts, labels=DUE_LABELS)
 
 
-@bp.get("/tips/<int(signed=True):case_id>")
-def tip(case_id: int):
-    case = _tip_or_404(case_id)
+@dataclass
+class _Failed:
+    """A correction refused: which form, what was typed, and each field's message."""
+
+    key: str
+    given: dict[str, str]
+    errors: dict[str, str]
+
+
+def _correction_forms(case: Case, failed: _Failed | None) -> list[dict]:
+    """The tip's correction forms; the refused one opened with what was typed and its errors,
+    each message under the id of the field it concerns (``c-<form>-<field>``)."""
+    if not corrections.can_correct(current_user, case):
+        return []
+    forms = []
+    for target in corrections.targets(case):
+        form = {"target": target, "values": target.values, "errors": {}, "open": False}
+        if failed is not None and failed.key == target.key:
+            typed = {name: failed.given.get(name, "") for name in target.values}
+            form.update(values=typed, errors=failed.errors, open=True)
+        forms.append(form)
+    return forms
+
+
+def _page(case: Case, failed: _Failed | None = None):
     readable = access.can_read(current_user, case)
     details = filing.details_of(case)
     assigned = access.assigned_ids(case)
@@ -137,9 +161,8 @@ def tip(case_id: int):
             baht=stages.baht,
             checks=[(c, followups.note_of(case, c)) for c in stages.checks_of(case)],
             repeats=followups.repeats_of(case),
-            correctable=corrections.reached(case)
-            if corrections.can_correct(current_user, case)
-            else [],
+            correction_forms=_correction_forms(case, failed),
+            correction_label=corrections.label,
             corrections=corrections.history(case),
             decision=followups.decision_of(case, context["referral"]),
             answers=filing.answers_of(case),
@@ -156,9 +179,13 @@ def tip(case_id: int):
             how_known=filing.HOW_KNOWN,
             elsewhere=filing.REPORTED_ELSEWHERE,
         )
-        context["recorded"] = {s: stages.recorded(case, details, s) for s in context["correctable"]}
         messages.read(case, current_user.id)
     return render_template("admin/tips/case.html", **context)
+
+
+@bp.get("/tips/<int(signed=True):case_id>")
+def tip(case_id: int):
+    return _page(_tip_or_404(case_id))
 
 
 @bp.post("/tips/<int(signed=True):case_id>/assign")
@@ -246,17 +273,37 @@ def tip_status(case_id: int):
 
 @bp.post("/tips/<int(signed=True):case_id>/correct")
 def tip_correct(case_id: int):
-    """Correct the record of a stage the tip has reached (casework.tipline.corrections)."""
+    """Correct the record of a stage the tip has reached, a check on the offender or the
+    outside body's decision (casework.tipline.corrections). A refusal shows the tip's page
+    again, the form open with what was typed and each message beside its field."""
     case = _readable(case_id)
     form = request.form
     stage = form.get("stage", "")
-    given = {name: form.get(name, "") for name in stages.CORRECTABLE.get(stage, ())}
-    given |= {name: name in form for name in ("criminal_referral", "civil_referral")}
-    return _act(
-        case,
-        lambda: corrections.correct(case, current_user, stage, given),
-        _("The record was corrected. The values replaced are kept sealed in the trail."),
+    check_id = form.get("check_id", "")
+    if stage == corrections.CHECK:
+        names = followups.CHECK_FIELDS
+    elif stage == corrections.DECISION:
+        names = followups.DECISION_FIELDS
+    else:
+        names = stages.CORRECTABLE.get(stage, ())
+    given = {name: form.get(name, "") for name in names}
+    given |= {
+        name: name in form for name in ("criminal_referral", "civil_referral") if name in names
+    }
+    try:
+        corrections.correct(case, current_user, stage, given, check_id=check_id)
+    except corrections.CorrectionError as error:
+        key = f"check-{check_id}" if stage == corrections.CHECK else stage
+        typed = {k: ("1" if v else "") if isinstance(v, bool) else v for k, v in given.items()}
+        failed = _Failed(key, typed, {k: str(v) for k, v in error.fields.items()})
+        if not any(f["target"].key == key for f in _correction_forms(case, None)):
+            flash_errors(error)  # no such form on the page: say it at the top
+            return _back(case)
+        return _page(case, failed), 400
+    flash(
+        _("The record was corrected. The values replaced are kept sealed in the trail."), "success"
     )
+    return _back(case)
 
 
 def _closure_or_404(case_id: int):

@@ -121,8 +121,10 @@ class TipFollowUpCheck(db.Model):
 
 class TipRecordCorrection(db.Model):
     """A stage's record corrected after the fact by an officer assigned to the tip
-    (casework.tipline.corrections): the stage, the fields changed, who and which day, and the
-    values it replaced, sealed. The tips trail's ``tip.record_corrected`` entry names it."""
+    (casework.tipline.corrections): the stage (or ``follow_up_check``, one check on the
+    offender, or ``referral_decision``, the outside body's decision), the fields changed, who
+    and which day, and the values it replaced, sealed. The tips trail's
+    ``tip.record_corrected`` entry names it."""
 
     __tablename__ = "tip_record_corrections"
 
@@ -130,6 +132,10 @@ class TipRecordCorrection(db.Model):
     organization_id: Mapped[int] = org_fk()
     case_id: Mapped[int] = case_fk()
     stage: Mapped[str] = mapped_column(String(24))
+    # The check corrected, when the record is one of the offender's checks.
+    check_id: Mapped[int | None] = mapped_column(
+        BIG_ID, ForeignKey("tip_follow_up_checks.id", ondelete="CASCADE")
+    )
     fields: Mapped[str] = mapped_column(String(300))  # the names changed, comma-separated
     corrected_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     corrected_on: Mapped[date]

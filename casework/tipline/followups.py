@@ -7,14 +7,16 @@ body the tip was referred to.
 - Referral out: the body's decision is recorded (sealed: it names the accused), which closes
   the tip as referred. Without it, an officer can close the tip only with a reason
   (casework.tipline.workflow).
-- ``due_reminders`` lists the checks and referral follow-ups due; ``remind`` emails them
-  (from the daily ``sla sweep``) to the integrity officers assigned to the tip, with the case
-  number, the kind of follow-up, its date and a link, and nothing of the tip's content: no
-  accused's name, no text. The deadlines of the stages themselves are another sweep's.
+- ``due_reminders`` lists the checks and referral follow-ups due; the daily ``sla sweep``
+  (casework.tipline.sweep) emails them to the integrity officers assigned to the tip, with the
+  case number, the kind of follow-up, its date and a link, and nothing of the tip's content: no
+  accused's name, no text. A check due with the stage's own deadline is said in one message
+  with it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,8 +30,7 @@ from casework.dates import clock
 from casework.extensions import db, transaction
 from casework.models import Case, Organization, Referral, TipDetails
 from casework.models.tips import TipFollowUpCheck
-from casework.notify import outbox
-from casework.tipline import access, referral, sealing, trail, workflow
+from casework.tipline import referral, sealing, trail, workflow
 from casework.tipline.filing import details_of
 
 OFFENDER_CHECK, REFERRAL = "offender_check", "referral"
@@ -166,6 +167,125 @@ def decision_of(case: Case, row: Referral | None) -> str:
     return sealing.open_text("tip-referral-decision", case, row.decision_sealed if row else None)
 
 
+# --- corrections (casework.tipline.corrections) --------------------------------------------
+
+# What an officer may correct of a check (the next check's day only on the latest check, while
+# the offender is followed up: it is the tip's, not the check's) and of the body's decision.
+CHECK_FIELDS = ("checked_on", "note", "next_on", "repeat_case")
+DECISION_FIELDS = ("decision", "decided_on")
+
+
+_SIGNED_ID = re.compile(r"-?[0-9]{1,19}")
+
+
+def check_of(case: Case, check_id) -> TipFollowUpCheck | None:
+    """One of the tip's checks by its id as a form sends it (a tip's rows have random negative
+    ids: casework.models.rowids), or None: another tip's, or a number no row can have."""
+    if isinstance(check_id, str) and _SIGNED_ID.fullmatch(check_id):
+        check_id = int(check_id)
+    if isinstance(check_id, bool) or not isinstance(check_id, int):
+        return None
+    if not -(2**63) <= check_id < 2**63:
+        return None
+    row = db.session.get(TipFollowUpCheck, check_id)
+    return row if row is not None and row.case_id == case.id else None
+
+
+def _next_is_its(case: Case, row: TipFollowUpCheck) -> bool:
+    """The next check's day belongs to the latest check while the offender is followed up."""
+    if case.status != "disciplinary":
+        return False
+    latest = db.session.scalar(
+        select(TipFollowUpCheck.id)
+        .filter_by(case_id=case.id)
+        .order_by(TipFollowUpCheck.checked_on.desc(), TipFollowUpCheck.id.desc())
+        .limit(1)
+    )
+    return latest == row.id
+
+
+def check_recorded(case: Case, row: TipFollowUpCheck) -> dict[str, str]:
+    """The check as its correction form shows it (dates ISO, the repeat by its tip's number)."""
+    later = db.session.get(Case, row.repeat_case_id) if row.repeat_case_id else None
+    found = {"checked_on": row.checked_on.isoformat(), "note": note_of(case, row)}
+    if _next_is_its(case, row):
+        next_on = details_of(case).next_check_on
+        found["next_on"] = next_on.isoformat() if next_on else ""
+    found["repeat_case"] = later.case_number if later else ""
+    return found
+
+
+def check_correction(
+    case: Case, row: TipFollowUpCheck, given: dict, errors: dict
+) -> tuple[dict, dict[str, str]]:
+    """The corrected check (``given``: the form's values) as values to write and as text
+    (``check_recorded``'s form), each problem added to ``errors``."""
+    details = details_of(case)
+    checked_on = _day(
+        errors, "checked_on", given.get("checked_on"), required=_l("Give the day of the check.")
+    )
+    note = _note(errors, "note", given.get("note"), _l("Write what the check found."))
+    later = _repeat_case(errors, case, given.get("repeat_case"))
+    written = {"checked_on": checked_on, "note": note, "repeat_case": later}
+    shown = {
+        "checked_on": checked_on.isoformat() if checked_on else "",
+        "note": note,
+        "repeat_case": later.case_number if later else "",
+    }
+    if _next_is_its(case, row):
+        next_on = _day(errors, "next_on", given.get("next_on"), past=False)
+        if next_on is not None and checked_on is not None and next_on <= checked_on:
+            errors["next_on"] = _l("The next check must come after this one.")
+        elif next_on is not None and details.follow_up_until and next_on > details.follow_up_until:
+            errors["next_on"] = _l("The next check must fall within the follow-up.")
+        written["next_on"] = next_on
+        shown["next_on"] = next_on.isoformat() if next_on else ""
+    return written, shown
+
+
+def correct_check(case: Case, row: TipFollowUpCheck, written: dict, names: set[str]) -> None:
+    """Write the ``names`` of a checked correction of ``row`` (a step: the caller commits)."""
+    if "checked_on" in names:
+        row.checked_on = written["checked_on"]
+    if "note" in names:
+        row.note_sealed = sealing.seal_text("tip-follow-up-check", case, written["note"])
+    if "repeat_case" in names:
+        later = written["repeat_case"]
+        row.repeat_case_id = later.id if later else None
+    if "next_on" in names:
+        details_of(case).next_check_on = written["next_on"]
+
+
+def decision_recorded(case: Case, row: Referral) -> dict[str, str]:
+    return {
+        "decision": decision_of(case, row),
+        "decided_on": row.decided_on.isoformat() if row.decided_on else "",
+    }
+
+
+def decision_correction(case: Case, given: dict, errors: dict) -> tuple[dict, dict[str, str]]:
+    """The corrected decision as values to write and as text, each problem added to
+    ``errors``."""
+    decision = _note(errors, "decision", given.get("decision"), _l("Write what the body decided."))
+    decided_on = _day(
+        errors, "decided_on", given.get("decided_on"), required=_l("Give the decision's date.")
+    )
+    written = {"decision": decision, "decided_on": decided_on}
+    return written, {
+        "decision": decision,
+        "decided_on": decided_on.isoformat() if decided_on else "",
+    }
+
+
+def correct_decision(case: Case, row: Referral, written: dict, names: set[str]) -> None:
+    """Write the ``names`` of a checked correction of the decision (a step: the caller
+    commits)."""
+    if "decision" in names:
+        row.decision_sealed = sealing.seal_text("tip-referral-decision", case, written["decision"])
+    if "decided_on" in names:
+        row.decided_on = written["decided_on"]
+
+
 @dataclass
 class Due:
     case: Case
@@ -200,33 +320,3 @@ def due_reminders(org: Organization, today: date) -> list[Due]:
     found += [Due(case, REFERRAL, on) for case, on in referrals]
     found = [d for d in found if not lifecycle.state("tip", d.case.status).final]
     return sorted(found, key=lambda d: (d.on, d.case.fiscal_year, d.case.sequence, d.kind))
-
-
-def remind(org: Organization, today: date) -> int:
-    """Email each assigned integrity officer the follow-ups due (once per tip, kind and date:
-    running it twice sends nothing twice). Commits; returns how many were queued."""
-    plan = [
-        outbox.Reminder(
-            users=[u for u in access.assigned_officers(due.case) if u.active],
-            template="tip_follow_up",
-            case=due.case,
-            key=f"tip_follow_up:{due.kind}:{due.case.id}:{due.on.isoformat()}",
-            payload={
-                "kind": due.kind,
-                "on": due.on.isoformat(),
-                "path": f"/admin/tips/{due.case.id}",
-            },
-        )
-        for due in due_reminders(org, today)
-    ]
-    with transaction():
-        return outbox.queue_reminders(org.id, plan)
-
-
-def run() -> dict[str, int]:
-    """Today's follow-up reminders for every organization (the daily sweep)."""
-    today = clock.today()
-    return {
-        org.slug: remind(org, today)
-        for org in db.session.scalars(select(Organization).order_by(Organization.id))
-    }

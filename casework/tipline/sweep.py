@@ -10,6 +10,16 @@ reminds of it (casework.tipline.followups), so nobody is reminded twice of the s
   supervisors and the custodians, with an internal timeline line and an entry in the tips
   trail. It stops when an officer explains the delay to the tipster with a new date.
 
+And the follow-ups due (casework.tipline.followups): a check on the offender, or asking the
+outside body a referred tip went to how it stands, once per date, to the assigned officers.
+
+One message per tip and officer per run: a tip in the penalty and follow-up stage whose stage
+deadline and offender check are both due gets one email naming both (the stage's template, with
+the check's date), never two. Each thing reminded of keeps its own key (``tip_due_soon:<tip>:
+<deadline>``, ``tip_overdue:<tip>:<day>``, ``tip_follow_up:<kind>:<tip>:<date>``); a message
+about both is keyed ``<the stage's key>+offender_check:<date>``, so a later run knows that both
+were said and says neither again.
+
 For every open report of retaliation (casework.tipline.retaliation), against its own deadline:
 
 * due soon: one reminder to the integrity officers and custodians per deadline;
@@ -26,15 +36,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from casework.cases import sla, timeline
 from casework.dates import clock
 from casework.extensions import db, transaction
-from casework.models import Case, Organization, RetaliationReport, User
+from casework.models import Case, Organization, OutboxMessage, RetaliationReport, User
 from casework.notify import outbox
 from casework.staff.roles import CUSTODIAN, SUPERVISOR
-from casework.tipline import access, deadlines, retaliation, trail
+from casework.tipline import access, deadlines, followups, retaliation, trail
 
 
 @dataclass
@@ -44,6 +54,7 @@ class TipSweepStats:
     escalated: int = 0
     retaliation_overdue: int = 0
     retaliation_escalated: int = 0
+    follow_up: int = 0  # offender checks and referrals due (reminded once per date)
     queued: int = 0
 
 
@@ -86,9 +97,86 @@ class _Plan:
         self.reminders.append(outbox.Reminder(users, template, case, key, payload))
 
 
+@dataclass
+class _Due:
+    """One thing to remind ``users`` of about a tip, and the key it has when said alone."""
+
+    template: str
+    key: str
+    users: list[User]
+    payload: dict
+
+
+# What a message about a stage and an offender check at once adds to the stage's key.
+_BOTH = "+" + followups.OFFENDER_CHECK + ":"
+_KEYED = ("tip_due_soon", "tip_overdue", "tip_follow_up")
+
+
+def _assigned(case: Case) -> list[User]:
+    return [u for u in access.assigned_officers(case) if u.active]
+
+
+def _follow_up(due: followups.Due) -> _Due:
+    return _Due(
+        "tip_follow_up",
+        f"tip_follow_up:{due.kind}:{due.case.id}:{due.on.isoformat()}",
+        _assigned(due.case),
+        {"kind": due.kind, "on": due.on.isoformat(), "path": f"/admin/tips/{due.case.id}"},
+    )
+
+
+def _said(org: Organization, cases: list[Case]) -> set[tuple[str, int]]:
+    """(key, user id) of every stage reminder and offender check already said about ``cases``
+    (tips in the penalty and follow-up stage, the only ones that can have both), alone or in
+    one message with the other."""
+    if not cases:
+        return set()
+    prefixes = [
+        f"{kind}:{case.id}:"
+        for case in cases
+        for kind in ("tip_due_soon", "tip_overdue", f"tip_follow_up:{followups.OFFENDER_CHECK}")
+    ]
+    keys = db.session.scalars(
+        select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.organization_id == org.id,
+            OutboxMessage.template.in_(_KEYED),
+            or_(*[OutboxMessage.dedupe_key.startswith(p, autoescape=True) for p in prefixes]),
+        )
+    )
+    said = set()
+    for key in keys:
+        body, _, user = key.rpartition(":u")
+        stage, both, on = body.partition(_BOTH)
+        said.add((stage, int(user)))
+        if both:
+            case_id = stage.split(":")[1]
+            said.add((f"tip_follow_up:{followups.OFFENDER_CHECK}:{case_id}:{on}", int(user)))
+    return said
+
+
+def _remind(plan: _Plan, case: Case, stage: _Due | None, check: _Due | None, said) -> None:
+    """One message to each officer about what of ``stage`` and ``check`` they have not been
+    told yet: the one alone under its own key, or both in the stage's message."""
+    facts: dict[int, tuple[User, list[_Due]]] = {}
+    for due in (stage, check):
+        for user in due.users if due else ():
+            facts.setdefault(user.id, (user, []))[1].append(due)
+    for user_id, (user, dues) in facts.items():
+        fresh = [d for d in dues if (d.key, user_id) not in said]
+        if len(fresh) == 1:
+            (due,) = fresh
+            plan.reminders.append(outbox.Reminder([user], due.template, case, due.key, due.payload))
+        elif fresh:
+            key = f"{stage.key}{_BOTH}{check.payload['on']}"
+            payload = stage.payload | {"check_on": check.payload["on"]}
+            plan.reminders.append(outbox.Reminder([user], stage.template, case, key, payload))
+
+
 def _tips(org: Organization, stats: TipSweepStats, plan: _Plan) -> None:
     today = clock.today()
     cal = sla.work_calendar(org)
+    follow_ups = {due.case.id: due for due in followups.due_reminders(org, today)}
+    stats.follow_up = len(follow_ups)
     tips = db.session.scalars(
         select(Case)
         .where(
@@ -98,14 +186,18 @@ def _tips(org: Organization, stats: TipSweepStats, plan: _Plan) -> None:
         )
         .order_by(Case.due_date, Case.id)
     )
+    found: list[tuple[Case, _Due | None, _Due | None]] = []
     for case in tips:
         state = sla.due_state(case, org, today, cal)
+        stage = None
         if state == sla.DUE_SOON:
             stats.due_soon += 1
-            plan.add(_officers(case), "tip_due_soon", case, case.id, case.due_date, _payload(case))
+            key = f"tip_due_soon:{case.id}:{case.due_date.isoformat()}"
+            stage = _Due("tip_due_soon", key, _officers(case), _payload(case))
         elif state == sla.OVERDUE:
             stats.overdue += 1
-            plan.add(_officers(case), "tip_overdue", case, case.id, today, _payload(case))
+            key = f"tip_overdue:{case.id}:{today.isoformat()}"
+            stage = _Due("tip_overdue", key, _officers(case), _payload(case))
             if not timeline.escalated(case, case.due_date):
                 data = {
                     "due_date": case.due_date.isoformat(),
@@ -118,6 +210,14 @@ def _tips(org: Organization, stats: TipSweepStats, plan: _Plan) -> None:
             plan.add(
                 _overseers(case), "tip_escalation", case, case.id, case.due_date, _payload(case)
             )
+        check = follow_ups.pop(case.id, None)
+        if stage or check:
+            found.append((case, stage, _follow_up(check) if check else None))
+    # Tips referred out have no stage deadline: their follow-up alone.
+    found += [(due.case, None, _follow_up(due)) for due in follow_ups.values()]
+    said = _said(org, [case for case, _, _ in found if case.status == "disciplinary"])
+    for case, stage, check in found:
+        _remind(plan, case, stage, check, said)
 
 
 def _reports(org: Organization, stats: TipSweepStats, plan: _Plan) -> None:

@@ -26,6 +26,7 @@ from casework.models import (
     TipFollowUpCheck,
     User,
 )
+from casework.notify import mailer
 from casework.tipline import referral, retaliation, stages
 
 ACCUSED = "นายสมชาย ใจร้าย"
@@ -317,10 +318,10 @@ def test_the_daily_sweep_reminds_of_a_referral_to_follow_up(app, login_as, froze
     )
     _step(officer, tip_id, "status", target="referred_out")
     runner = app.test_cli_runner()
-    assert "demo: 0 tip follow-up reminders queued" in runner.invoke(args=["sla", "sweep"]).output
+    assert "0 follow-ups due; 0 messages queued" in runner.invoke(args=["sla", "sweep"]).output
     frozen(datetime(2027, 3, 10, 3, 0))
-    assert "demo: 1 tip follow-up reminders queued" in runner.invoke(args=["sla", "sweep"]).output
-    assert "demo: 0 tip follow-up reminders queued" in runner.invoke(args=["sla", "sweep"]).output
+    assert "1 follow-ups due; 1 messages queued" in runner.invoke(args=["sla", "sweep"]).output
+    assert "1 follow-ups due; 0 messages queued" in runner.invoke(args=["sla", "sweep"]).output
     with app.app_context():
         (row,) = db.session.scalars(select(OutboxMessage).filter_by(template="tip_follow_up"))
         assert row.payload["kind"] == "referral" and ACCUSED not in str(row.payload)
@@ -361,6 +362,29 @@ def test_the_tip_page_lists_its_reports_of_retaliation_urgent_first(app, login_a
         assert db.session.scalar(select(func.count(RetaliationReport.id))) == 2
 
 
+def _correction_form(page: str, key: str) -> str:
+    """The correction form ``key`` of a tip page, from its <details> to its </form>."""
+    start = page.rindex("<details", 0, page.index(f'id="correct-{key}"'))
+    return page[start:].split("</form>", 1)[0]
+
+
+def _beside(form: str, field_id: str) -> str:
+    """The error message shown beside the field ``field_id`` (the field tied to it)."""
+    match = re.search(rf'<span class="error" id="{field_id}-error">([^<]*)</span>', form)
+    assert match, f"no error beside {field_id}"
+    assert f'id="{field_id}"' in form and f'aria-describedby="{field_id}-error"' in form
+    return match.group(1)
+
+
+def _summary_links(page: str) -> list[str]:
+    summary = page[page.index('id="error-summary"') :].split("</div>", 1)[0]
+    return re.findall(r'href="([^"]+)"', summary)
+
+
+def _flashed(page: str) -> list[str]:
+    return re.findall(r'notice-error" role="status">([^<]*)', page)
+
+
 def test_the_assigned_officer_corrects_a_stage_record_on_the_tip_page(app, login_as, frozen):
     frozen(datetime(2027, 3, 1, 3, 0))
     colleague = _officer(app, login_as, "วิภา ดีงาม")  # an integrity officer not assigned
@@ -372,13 +396,18 @@ def test_the_assigned_officer_corrects_a_stage_record_on_the_tip_page(app, login
     form = page[page.index('id="correct-preliminary_review"') :].split("</form>", 1)[0]
     assert "นางสาวนิติ กร</textarea>" in form  # the current record, to correct
 
-    # A mistake: the form's message, nothing changed.
+    # A mistake: the form's message beside its field, nothing changed.
     r = officer.post(
         f"/admin/tips/{tip_id}/correct", data={"stage": "preliminary_review", "fact_finder": ""}
     )
-    assert r.status_code == 302
-    page = officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
-    assert "กรุณาระบุผู้ได้รับมอบหมายให้สืบสวนข้อเท็จจริง" in page
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    form = _correction_form(page, "preliminary_review")
+    assert _beside(form, "c-preliminary_review-fact_finder").endswith(
+        "กรุณาระบุผู้ได้รับมอบหมายให้สืบสวนข้อเท็จจริง"
+    )
+    assert _summary_links(page) == ["#c-preliminary_review-fact_finder"]
+    assert not _flashed(page)
     assert "นางสาวนิติ กร" in page[page.index('id="stage-record"') :]
 
     r = officer.post(
@@ -446,3 +475,191 @@ def test_switching_language_on_the_tip_registration_error_page_keeps_it_all(app,
     assert switched.status_code == 200 and '<html lang="en">' in page
     assert ACCUSED in page and 'class="held-name">scan.png<' in page
     assert _count(app, "tip") == tips  # nothing registered
+
+
+def _to_follow_up(officer, tip_id, next_check_on="2570-06-01") -> None:
+    _step(officer, tip_id, "status", target="preliminary_review", fact_finder="นางสาวนิติ กร")
+    _step(
+        officer,
+        tip_id,
+        "status",
+        target="investigation",
+        preliminary_result="มีมูล",
+        order_number="คำสั่งเทศบาลที่ 101/2570",
+        committee="นายหนึ่ง ประธาน",
+        charges="เรียกรับเงิน",
+    )
+    _step(
+        officer,
+        tip_id,
+        "status",
+        target="findings",
+        facts="รับเงินจริง",
+        conclusion="founded",
+        evidence_relied="คำให้การ",
+    )
+    _step(
+        officer,
+        tip_id,
+        "status",
+        target="disciplinary",
+        penalty_kind="step_down",
+        penalty_order_number="คำสั่งเทศบาลที่ 150/2570",
+        penalty_order_on="2570-02-28",
+        follow_up_until="2570-09-30",
+        next_check_on=next_check_on,
+    )
+
+
+def test_the_daily_sweep_sends_one_email_when_a_stage_and_an_offender_check_are_due_together(
+    app, login_as, frozen
+):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    officer = _officer(app, login_as)
+    tip_id = _tip_id(_register(officer))
+    _to_follow_up(officer, tip_id, next_check_on="2570-03-14")
+    assert _case(app, tip_id).due_date.isoformat() == "2027-03-16"
+    runner = app.test_cli_runner()
+    frozen(datetime(2027, 3, 14, 3, 0))
+    out = runner.invoke(args=["sla", "sweep"]).output
+    assert "demo tips: 1 due soon" in out and "1 follow-ups due; 1 messages queued" in out
+    assert "1 follow-ups due; 0 messages queued" in runner.invoke(args=["sla", "sweep"]).output
+    with app.app_context():
+        (row,) = db.session.scalars(select(OutboxMessage).filter_by(case_id=tip_id))
+        assert row.template == "tip_due_soon" and row.payload["check_on"] == "2027-03-14"
+        text = mailer.compose(row, "officer@staff.test").get_content()
+        assert "ตรวจติดตามพฤติกรรมผู้กระทำผิด" in text and ACCUSED not in text
+
+
+def test_a_check_on_the_offender_is_corrected_on_the_tip_page_its_errors_beside_the_fields(
+    app, login_as, frozen
+):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    officer = _officer(app, login_as)
+    tip_id = _tip_id(_register(officer))
+    _to_follow_up(officer, tip_id)
+    _step(
+        officer,
+        tip_id,
+        "checks",
+        checked_on="2570-03-01",
+        note="ไม่พบการกระทำซ้ำ",
+        next_on="2570-06-01",
+    )
+    with app.app_context():
+        check_id = db.session.scalar(select(TipFollowUpCheck.id))
+    key = f"check-{check_id}"
+    form = _correction_form(officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True), key)
+    assert "ไม่พบการกระทำซ้ำ</textarea>" in form and 'value="2027-06-01"' in form
+
+    # A day in the future and a next check before it: each message beside its field, the
+    # note as typed, the form open; nothing flashed at the top, nothing changed.
+    typed = "พบว่าย้ายไปปฏิบัติงานที่กองคลัง"
+    r = officer.post(
+        f"/admin/tips/{tip_id}/correct",
+        data={
+            "stage": "follow_up_check",
+            "check_id": str(check_id),
+            "checked_on": "2027-03-05",
+            "note": typed,
+            "next_on": "2027-10-01",
+            "repeat_case": "",
+        },
+    )
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    form = _correction_form(page, key)
+    assert " open>" in form.split("<summary>", 1)[0]
+    assert _beside(form, f"c-{key}-checked_on") == "วันที่ต้องไม่เป็นวันในอนาคต"
+    assert _beside(form, f"c-{key}-next_on")
+    assert f"{typed}</textarea>" in form and 'value="2027-03-05"' in form
+    assert _summary_links(page) == [f"#c-{key}-checked_on", f"#c-{key}-next_on"]
+    assert not _flashed(page)
+
+    # Nothing changed: the message at the top of that form, linked from the summary.
+    r = officer.post(
+        f"/admin/tips/{tip_id}/correct",
+        data={
+            "stage": "follow_up_check",
+            "check_id": str(check_id),
+            "checked_on": "2027-03-01",
+            "note": "ไม่พบการกระทำซ้ำ",
+            "next_on": "2027-06-01",
+        },
+    )
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    assert f'id="c-{key}-stage-error"' in _correction_form(page, key)
+    assert _summary_links(page) == [f"#correct-{key}"]
+
+    r = officer.post(
+        f"/admin/tips/{tip_id}/correct",
+        data={
+            "stage": "follow_up_check",
+            "check_id": str(check_id),
+            "checked_on": "2027-02-28",
+            "note": typed,
+            "next_on": "2027-07-01",
+        },
+    )
+    assert r.status_code == 302
+    page = officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    record = page[page.index('id="stage-record"') :].split("</dl>", 1)[0]
+    assert typed in record and "ไม่พบการกระทำซ้ำ" not in record
+    made = page[page.index('class="corrections-made"') :].split("</ol>", 1)[0]
+    assert "ไม่พบการกระทำซ้ำ" in made and "มานะ อดทน" in made  # the old note, and who
+    with app.app_context():
+        details = db.session.scalar(select(TipDetails).filter_by(case_id=tip_id))
+        assert details.next_check_on.isoformat() == "2027-07-01"
+
+    # A check of no form on the page: refused, said at the top.
+    r = officer.post(
+        f"/admin/tips/{tip_id}/correct",
+        data={"stage": "follow_up_check", "check_id": "๑", "checked_on": "2027-03-01"},
+    )
+    assert r.status_code == 302
+    assert _flashed(officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True))
+
+
+def test_the_outside_bodys_decision_is_corrected_on_the_tip_page(app, login_as, frozen):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    officer = _officer(app, login_as)
+    tip_id = _tip_id(_register(officer))
+    _step(
+        officer,
+        tip_id,
+        "referral",
+        body="pacc",
+        reference_number="ปท 77/2570",
+        referred_on="2570-03-01",
+        follow_up_on="2570-04-01",
+    )
+    _step(officer, tip_id, "status", target="referred_out")
+    decided = "ป.ป.ท. ชี้มูลและส่งเรื่องให้ผู้ว่าราชการจังหวัด"
+    _step(officer, tip_id, "referral/decision", decision=decided, decided_on="2570-03-01")
+    form = _correction_form(
+        officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True), "referral_decision"
+    )
+    assert f"{decided}</textarea>" in form
+
+    r = officer.post(
+        f"/admin/tips/{tip_id}/correct",
+        data={"stage": "referral_decision", "decision": "", "decided_on": "2027-02-27"},
+    )
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    form = _correction_form(page, "referral_decision")
+    assert _beside(form, "c-referral_decision-decision")
+    assert 'value="2027-02-27"' in form  # kept as typed
+    assert not _flashed(page)
+
+    fixed = decided + " เมื่อวันที่ 27 กุมภาพันธ์"
+    r = officer.post(
+        f"/admin/tips/{tip_id}/correct",
+        data={"stage": "referral_decision", "decision": fixed, "decided_on": "2027-02-27"},
+    )
+    assert r.status_code == 302
+    page = officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    assert fixed in page[page.index('id="stage-record"') :].split("</dl>", 1)[0]
+    made = page[page.index('class="corrections-made"') :].split("</ol>", 1)[0]
+    assert decided in made and "มานะ อดทน" in made

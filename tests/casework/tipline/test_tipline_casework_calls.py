@@ -27,6 +27,7 @@ from casework.tipline import (
     penalties,
     referral,
     stages,
+    sweep,
     workflow,
 )
 from casework.tipline.filing import IntakeError, Origin, TipSubmission
@@ -324,10 +325,11 @@ def test_reminders_go_to_the_assigned_officers_without_the_tips_content(org, sta
         follow_up_on=date(2027, 3, 15),
     )
     workflow.change(case, "referred_out", actor_id=officer.id)
-    assert followups.remind(org, clock.today()) == 0  # not due yet
+    assert sweep.sweep_org(org).queued == 0  # not due yet
     frozen(datetime(2027, 3, 16, 3, 0))
-    assert followups.run() == {org.slug: 1}
-    assert followups.remind(org, clock.today()) == 0  # nothing is sent twice
+    first = sweep.run()[org.slug]
+    assert (first.follow_up, first.queued) == (1, 1)
+    assert sweep.sweep_org(org).queued == 0  # nothing is sent twice
     (row,) = db.session.scalars(select(OutboxMessage).filter_by(template="tip_follow_up"))
     assert outbox.recipient(row) == officer.email != bystander.email
     assert row.payload["kind"] == followups.REFERRAL and ACCUSED not in str(row.payload)

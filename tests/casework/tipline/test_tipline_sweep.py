@@ -131,10 +131,9 @@ def test_a_referred_tip_is_reminded_by_its_follow_up_date_only(org, people, tip,
     workflow.change(tip, "referred_out", actor_id=officer.id)
     assert tip.due_date == date(2027, 3, 22)  # its clock is the date to ask the body
 
-    def day(on: date) -> None:  # the daily `sla sweep`: both parts
+    def day(on: date) -> None:  # the daily `sla sweep`
         frozen(_at(on))
         sweep.run()
-        followups.run()
 
     # Past what a stage deadline would have been (15 days: 17 March), and the follow-up date.
     for on in (date(2027, 3, 16), date(2027, 3, 18), date(2027, 3, 22), date(2027, 3, 25)):
@@ -280,3 +279,112 @@ def test_no_email_names_the_accused_or_quotes_the_tip_or_the_report(app, org, pe
         for secret in secrets:
             assert secret not in text, (row.template, secret)
         assert "/admin/" in text
+
+
+def _to_penalty(tip, officer, next_check_on: date) -> None:
+    """Through fact-finding, investigation and findings to the penalty and follow-up stage."""
+    workflow.change(tip, "preliminary_review", actor_id=officer.id, fact_finder="นิติกร หนึ่ง")
+    workflow.change(
+        tip,
+        "investigation",
+        actor_id=officer.id,
+        preliminary_result="มีมูล",
+        order_number="คำสั่งที่ 12/2570",
+        committee="นายกรรมการ หนึ่ง",
+        charges="เรียกรับเงิน",
+    )
+    workflow.change(
+        tip, "findings", actor_id=officer.id, facts=WHAT, conclusion="founded", evidence_relied="-"
+    )
+    workflow.change(
+        tip,
+        "disciplinary",
+        actor_id=officer.id,
+        penalty_kind="salary_cut",
+        penalty_order_number="คำสั่งที่ 20/2570",
+        penalty_order_on="2027-03-02",
+        follow_up_until="2027-09-30",
+        next_check_on=next_check_on.isoformat(),
+    )
+
+
+def test_a_stage_deadline_and_an_offender_check_due_together_make_one_email_naming_both(
+    app, org, people, tip, frozen
+):
+    officer = people["officer"]
+    frozen(_at(date(2027, 3, 2)))
+    _to_penalty(tip, officer, next_check_on=date(2027, 3, 15))
+    assert tip.due_date == date(2027, 3, 17)
+
+    # Due soon and the check due the same day: one message to the officer, naming both.
+    frozen(_at(date(2027, 3, 15)))
+    first, again = sweep.run()["demo"], sweep.run()["demo"]
+    assert (first.due_soon, first.follow_up, first.queued, again.queued) == (1, 1, 1, 0)
+    assert _sent(tip.id) == [("tip_due_soon", officer.email)]
+    (both,) = db.session.scalars(select(OutboxMessage).filter_by(case_id=tip.id))
+    assert both.payload["check_on"] == "2027-03-15"
+    text = mailer.compose(both, officer.email).get_content()
+    assert tip.case_number in text and "ตรวจติดตามพฤติกรรมผู้กระทำผิด" in text
+    assert "15 มี.ค. 2570" in text or "15 มีนาคม 2570" in text
+    for secret in ("สมชาย", "ใจร้าย", "สองหมื่น", "ตรวจรับงาน"):
+        assert secret not in text
+
+    # The next day both are still due, and both were said: nothing.
+    frozen(_at(date(2027, 3, 16)))
+    assert sweep.run()["demo"].queued == 0
+
+    # Overdue: the daily reminder alone (the check was said), and the escalation to others.
+    frozen(_at(date(2027, 3, 18)))
+    assert sweep.run()["demo"].queued == 3
+    assert sweep.run()["demo"].queued == 0
+    officer_mail = [t for t, to in _sent(tip.id) if to == officer.email]
+    assert officer_mail == ["tip_due_soon", "tip_overdue"]
+    latest = db.session.scalars(
+        select(OutboxMessage).filter_by(case_id=tip.id, template="tip_overdue")
+    ).one()
+    assert "check_on" not in latest.payload
+
+    # The check is recorded with the next one two days on: that day, one overdue message
+    # naming the new check, never a second email about the same tip.
+    followups.record_check(
+        tip,
+        actor_id=officer.id,
+        checked_on="2027-03-18",
+        note="ยังปฏิบัติงานตามปกติ",
+        next_on="2027-03-20",
+    )
+    frozen(_at(date(2027, 3, 20)))
+    assert sweep.run()["demo"].queued == 1
+    assert sweep.run()["demo"].queued == 0
+    rows = list(db.session.scalars(select(OutboxMessage).filter_by(case_id=tip.id)))
+    that_day = [r for r in rows if r.dedupe_key.startswith(f"tip_overdue:{tip.id}:2027-03-20")]
+    assert [(r.template, r.payload["check_on"]) for r in that_day] == [
+        ("tip_overdue", "2027-03-20")
+    ]
+    assert not any(r.template == "tip_follow_up" for r in rows)
+
+    # The day after: overdue again, the check already said.
+    frozen(_at(date(2027, 3, 21)))
+    assert sweep.run()["demo"].queued == 1
+    assert (
+        "check_on"
+        not in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
+        .first()
+        .payload
+    )
+
+
+def test_an_offender_check_due_alone_is_its_own_reminder_once(org, people, tip, frozen):
+    officer = people["officer"]
+    frozen(_at(date(2027, 3, 2)))
+    _to_penalty(tip, officer, next_check_on=date(2027, 3, 5))
+    frozen(_at(date(2027, 3, 5)))
+    assert sweep.run()["demo"].queued == 1
+    frozen(_at(date(2027, 3, 6)))
+    assert sweep.run()["demo"].queued == 0
+    (row,) = db.session.scalars(select(OutboxMessage).filter_by(case_id=tip.id))
+    assert (row.template, row.payload["kind"], outbox.recipient(row)) == (
+        "tip_follow_up",
+        followups.OFFENDER_CHECK,
+        officer.email,
+    )
