@@ -37,6 +37,7 @@ from casework.models.tips import (
     TipDetails,
     TipFollowUpCheck,
     TipIdentity,
+    TipRecordCorrection,
 )
 
 TIP_ONLY = (
@@ -51,6 +52,7 @@ TIP_ONLY = (
     TipClaim,
     RetaliationReport,
     TipFollowUpCheck,
+    TipRecordCorrection,
 )
 OF_A_CASE = (CaseEvent, CaseMessage, Attachment)
 PLACED = (CaseEvent, CaseMessage)
