@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from casework.cases import attachments, events, lifecycle
+from casework.cases import attachments, events, identity, lifecycle
 from casework.dates import thaidate
 from casework.tipline import is_public_path
 from rongrian.config import ROOT
@@ -153,6 +153,7 @@ def init_app(app: Flask) -> None:
         thaidate.format_datetime(d, current_locale()) if d else ""
     )
     app.jinja_env.globals["localized"] = localized
+    app.jinja_env.globals["person_titles"] = identity.TITLES
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["has_endpoint"] = _has_endpoint
     app.jinja_env.globals["switch_href"] = switch_href

@@ -412,6 +412,7 @@ SCHEMAS: dict = {
 
 # The corruption-tip channel (whistleblow.api). Receipts travel only in bodies, never URLs.
 _IDENTITY = {
+    "title": _text(IDENTITY_LIMITS["title"]),
     "name": _text(IDENTITY_LIMITS["name"]),
     "position": _text(IDENTITY_LIMITS["position"]),
     "phone": _text(IDENTITY_LIMITS["phone"], pattern=_PHONE),

@@ -90,6 +90,11 @@ class TipForm(_Form):
         default="no",
         validate_choice=False,
     )
+    # The title as the complaint form asks it: typed, or one of casework.cases.identity.TITLES
+    # offered by the template's datalist (macros.title_choices).
+    title = StringField(
+        _l("Title"), render_kw=_max(LIMITS["title"], autocomplete="off", list="title-choices")
+    )
     name = StringField(_l("Full name"), render_kw=_max(LIMITS["name"], autocomplete="off"))
     position = StringField(_l("Your position (if staff)"), render_kw=_max(LIMITS["subject"]))
     phone = StringField(

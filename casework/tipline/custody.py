@@ -52,6 +52,7 @@ PAD_TO = 256
 TRAIL_PER_PAGE = 100
 # What a tipster may give, in the order officers read it (labels for the custodian's page).
 IDENTITY_LABELS = {
+    "title": _l("Title"),
     "name": _l("Name"),
     "position": _l("Position"),
     "phone": _l("Phone"),

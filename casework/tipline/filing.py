@@ -70,9 +70,13 @@ ANSWER_LIMITS = {
     "reported_where": LIMITS["location"],
 }
 MULTILINE = {"what", "how_known_details", "evidence", "witnesses"}
-IDENTITY_LIMITS = {"name": LIMITS["name"], "position": LIMITS["subject"]} | {
-    k: LIMITS[k] for k in ("phone", "email", "address")
-}
+# What a tipster may give of themselves, sealed to the custodians (custody.IDENTITY_LABELS):
+# the title (คำนำหน้าชื่อ) as the complaint form asks it (casework.cases.identity.TITLES).
+IDENTITY_LIMITS = {
+    "title": LIMITS["title"],
+    "name": LIMITS["name"],
+    "position": LIMITS["subject"],
+} | {k: LIMITS[k] for k in ("phone", "email", "address")}
 # Derived in place of a malformed receipt, so a bad one costs the same scrypt as a good one.
 _NO_RECEIPT = "0" * receipts.RECEIPT_LENGTH
 
