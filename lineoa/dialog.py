@@ -1,7 +1,8 @@
 """The conversation: what each webhook event means where the chat stands, and what to answer.
 
 Filing a complaint goes: category → details → photos (0 to 5) → place (a shared location or
-typed words) → contact details or not (with consent) → summary → filed, with the case number
+typed words) → contact details or not: title (คำนำหน้าชื่อ: a button of the complaint form's
+list, or typed), name, phone, consent → summary → filed, with the case number
 and tracking code in a Flex message. "ยกเลิก" (cancel) stops at any step; a message out of
 order gets the question of the current step again, never silence. Commands (file, track, my
 cases, report corruption, contact) come from the rich menu as postbacks or as typed words.
@@ -31,7 +32,7 @@ from linebot.v3.webhooks import (
     UnsendEvent,
 )
 
-from casework.cases import casefile, contact, lookup
+from casework.cases import casefile, contact, identity, lookup
 from casework.cases.categories import active_categories, find_category
 from casework.cases.errors import FieldErrors
 from casework.cases.textinput import LIMITS, clean
@@ -77,10 +78,13 @@ TIP_WORDS = (
 BUTTON_STEPS = {
     "next": ("photos", "place"),
     "skip_place": ("place", "contact"),
-    "give_contact": ("contact", "name"),
+    "give_contact": ("contact", "title"),
+    "skip_title": ("title", "name"),
     "skip_phone": ("phone", "consent"),
 }
-DRAFT_STATES = ("category", "details", "photos", "place", "contact", "name", "phone", "consent")
+DRAFT_STATES = (
+    "category", "details", "photos", "place", "contact", "title", "name", "phone", "consent",
+)  # fmt: skip
 # Steps in the middle of something: a command asks the step's question again.
 BUSY = (*DRAFT_STATES, "confirm", "answer", "reason")
 
@@ -243,6 +247,11 @@ class Conversation:
         if self.keep("location", clean(text), LIMITS["location"]):
             self.next("contact")
 
+    def text_title(self, text: str) -> None:
+        """A title typed rather than tapped (ว่าที่ร้อยตรี, ดร., …), as the web form allows."""
+        if self.keep("title", clean(text), LIMITS["title"]):
+            self.next("name")
+
     def text_name(self, text: str) -> None:
         if self.keep("name", clean(text), LIMITS["name"]):
             self.next("phone")
@@ -381,10 +390,19 @@ class Conversation:
         self.turn.update(category=code)
         self.next("details")
 
-    def postback_anonymous(self, data: dict) -> None:
-        if self.turn.state not in ("contact", "name", "phone", "consent"):
+    def postback_title(self, data: dict) -> None:
+        """A title button: one of the complaint form's titles (postback data is not trusted)."""
+        if not self.expect("title"):
+            return
+        if data.get("t") not in identity.TITLES:
             return self.prompt()
-        self.turn.update(name="", phone="", consent=False)
+        self.turn.update(title=data["t"])
+        self.next("name")
+
+    def postback_anonymous(self, data: dict) -> None:
+        if self.turn.state not in ("contact", "title", "name", "phone", "consent"):
+            return self.prompt()
+        self.turn.update(title="", name="", phone="", consent=False)
         self.next("confirm")
 
     def postback_consent(self, data: dict) -> None:
@@ -409,7 +427,7 @@ class Conversation:
             location=draft.get("location", ""),
             lat=draft.get("lat"),
             lng=draft.get("lng"),
-            reporter={"name": draft.get("name", ""), "phone": draft.get("phone", "")},
+            reporter={k: draft.get(k, "") for k in ("title", "name", "phone")},
             consent=bool(draft.get("consent")),
         )
         try:

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from casework.cases import casefile, lifecycle
+from casework.cases import casefile, identity, lifecycle
 from casework.cases.categories import active_categories
 from casework.dates import thaidate
 from casework.general import followup, linechat
@@ -90,6 +90,7 @@ TEXTS = {
         "If not, the complaint is anonymous: you still hear about it here, but no one can call "
         "you back."
     ),
+    "ask_title": _l("Choose your title below, or type another (for example ว่าที่ร้อยตรี)."),
     "ask_name": _l("Type your full name."),
     "ask_phone": _l("Type a phone number officers can call, or tap “Skip”."),
     "bad_phone": _l("That does not look like a Thai phone number (e.g. 081 234 5678)."),
@@ -336,7 +337,7 @@ def _summary(org: Organization, part: dict) -> dict:
     if place:
         lines.append(str(SUMMARY_PLACE) % {"value": place})
     if draft.get("consent") and draft.get("name"):
-        who = " · ".join(v for v in (draft.get("name"), draft.get("phone")) if v)
+        who = " · ".join(v for v in (identity.addressee(draft), draft.get("phone")) if v)
         lines.append(str(SUMMARY_CONTACT) % {"value": who})
     else:
         lines.append(str(SUMMARY_ANONYMOUS))
@@ -586,6 +587,12 @@ QUICK: dict[str, Callable[[dict], list[dict]]] = {
     "contact": lambda part: [
         postback(ANONYMOUS, "anonymous", ANONYMOUS),
         postback(GIVE_CONTACT, "give_contact", GIVE_CONTACT),
+        _cancel(),
+    ],
+    "title": lambda part: [
+        *(postback(t, "title", t, t=t) for t in identity.TITLES),
+        postback(SKIP, "skip_title", SKIP),
+        postback(ANONYMOUS, "anonymous", ANONYMOUS),
         _cancel(),
     ],
     "name": lambda part: [postback(ANONYMOUS, "anonymous", ANONYMOUS), _cancel()],

@@ -222,6 +222,7 @@ class Chat:
         self.location()
         if contact:
             self.tap("give_contact")
+            self.tap("title", t="นาย")
             self.say("สมชาย ใจดี")
             self.say("081 234 5678")
             self.tap("consent")

@@ -25,6 +25,7 @@ def test_full_chat_files_a_case_with_photos_and_location(chat, line_api, gps_jpe
     chat.tap("next")
     chat.location(13.75633, 100.50177, "ถนนดินสอ เขตพระนคร")
     chat.tap("give_contact")
+    chat.tap("title", t="นาย")
     chat.say("สมชาย ใจดี")
     chat.say("081 234 5678")
     chat.tap("consent")

@@ -20,6 +20,7 @@ STEPS = [
     ("tap", ("next",), {}),
     ("say", ("ซอยวัดกลาง",), {}),
     ("tap", ("give_contact",), {}),
+    ("tap", ("title",), {"t": "นางสาว"}),
     ("say", ("มาลี ดีใจ",), {}),
     ("say", ("0891234567",), {}),
     ("tap", ("consent",), {}),
@@ -82,7 +83,7 @@ def test_an_anonymous_complaint_has_no_identity(chat, ctx):
 
 
 def test_without_consent_no_contact_details_are_kept(chat, ctx):
-    _run(chat, 8)
+    _run(chat, 9)
     chat.tap("anonymous")  # "I do not agree"
     assert "ไม่ระบุตัวตน" in chat.text
     chat.tap("confirm")
@@ -90,7 +91,7 @@ def test_without_consent_no_contact_details_are_kept(chat, ctx):
 
 
 def test_a_wrong_phone_number_is_asked_again(chat, ctx):
-    _run(chat, 7)
+    _run(chat, 8)
     chat.say("12")
     assert "081 234 5678" in chat.text
     assert _chat_row().state == "phone"

@@ -39,6 +39,7 @@ def test_the_database_never_holds_the_user_id_a_draft_a_tip_or_a_code(app, chat,
     chat.tap("next")
     chat.tap("skip_place")
     chat.tap("give_contact")
+    chat.tap("title", t="นาง")
     chat.say(NAME)
     mid_draft = dump(app, backend)
     for secret in (chat.user, TIP, DETAILS, NAME):
@@ -74,6 +75,7 @@ def test_nothing_of_the_conversation_is_logged(app, chat, ctx, caplog, line_api,
     chat.tap("next")
     chat.location()
     chat.tap("give_contact")
+    chat.tap("title", t="นาง")
     chat.say(NAME)
     chat.say("0861234567")
     chat.tap("consent")
