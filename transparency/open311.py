@@ -248,7 +248,22 @@ def service_definition(code: str, response_format: str):
                 "order": 1,
                 "description": _("What kind of case is this?"),
                 "values": [{"key": key, "name": name} for key, name in kinds],
-            }
+            },
+            {
+                "variable": True,
+                "code": open311.TITLE_ATTRIBUTE,
+                "datatype": "string",
+                "required": False,
+                "datatype_description": _(
+                    "At most %(n)d characters: %(titles)s, or another title. Kept sealed with "
+                    "the name, never published.",
+                    n=open311.TITLE_LIMIT,
+                    titles=", ".join(open311.TITLES),
+                ),
+                "order": 2,
+                "description": _("Title of the person filing (before the first name)"),
+                "values": [],
+            },
         ],
     }
     return answer(response_format, body, "service_definition")

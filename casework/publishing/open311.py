@@ -19,8 +19,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casework import audit
-from casework.cases import lifecycle
+from casework.cases import identity, lifecycle
 from casework.cases.errors import FieldErrors
+from casework.cases.textinput import LIMITS
 from casework.dates import clock
 from casework.extensions import db, owned
 from casework.general import intake
@@ -34,6 +35,12 @@ DEFAULT_DAYS = 90  # without dates, GET requests answers for the last 90 days
 MAX_REQUESTS = 1000
 DESCRIPTION_LIMIT = 5000
 KIND_ATTRIBUTE = "kind"
+# The complainant's title (คำนำหน้าชื่อ), an attribute of every service: optional, as on the
+# web form (casework.cases.identity.TITLES, or another), at most LIMITS["title"] characters as
+# sent, and sealed with the name like the specification's contact fields.
+TITLE_ATTRIBUTE = "title"
+TITLE_LIMIT = LIMITS["title"]
+TITLES = identity.TITLES
 
 
 class Open311Error(FieldErrors):
@@ -197,11 +204,14 @@ def file(org: Organization, fields: dict[str, str]) -> intake.Filed:
     consent, which the client app collects (the condition on which its key is issued)."""
     description = (fields.get("description") or "").strip()
     kind = fields.get(f"attribute[{KIND_ATTRIBUTE}]") or "complaint"
+    title = fields.get(f"attribute[{TITLE_ATTRIBUTE}]") or ""
     problems: dict[str, object] = {}
     if not description:
         problems["description"] = _l("Describe the problem.")
     if kind not in COMPLAINT_KINDS:
         problems[f"attribute[{KIND_ATTRIBUTE}]"] = _l("Use complaint, grievance or suggestion.")
+    if len(title) > TITLE_LIMIT:  # as sent, as the service definition says
+        problems[f"attribute[{TITLE_ATTRIBUTE}]"] = _l("At most %(n)d characters.", n=TITLE_LIMIT)
     has_place = any(fields.get(k) for k in ("lat", "long", "address_string", "address_id"))
     if not has_place:
         problems["lat"] = _l("Give lat and long, or address_string.")
@@ -210,6 +220,7 @@ def file(org: Organization, fields: dict[str, str]) -> intake.Filed:
     service(org, fields.get("service_code") or "")
     name = " ".join(filter(None, (fields.get("first_name"), fields.get("last_name")))).strip()
     reporter = {
+        "title": title,
         "name": name,
         "phone": fields.get("phone") or "",
         "email": fields.get("email") or "",
@@ -230,7 +241,12 @@ def file(org: Organization, fields: dict[str, str]) -> intake.Filed:
     try:
         return intake.file_complaint(org, submission)
     except intake.IntakeError as error:
-        names = {"category": "service_code", "details": "description", "lng": "long"}
+        names = {
+            "category": "service_code",
+            "details": "description",
+            "lng": "long",
+            "reporter.title": f"attribute[{TITLE_ATTRIBUTE}]",
+        }
         raise Open311Error(
             {names.get(k, k): v for k, v in error.fields.items()}, error.message
         ) from None

@@ -138,15 +138,18 @@ def test_services_and_their_definitions(client):
     for code in codes:
         definition = client.get(f"{BASE}/services/{code}.json").get_json()
         assert set(definition) == set(DEFINITION) and definition["service_code"] == code
-        for attribute in definition["attributes"]:
-            assert set(attribute) == set(ATTRIBUTE)
-            assert attribute["datatype"] == "singlevaluelist"
-            assert [set(v) for v in attribute["values"]] == [set(VALUE)] * 3
+        kind, title = definition["attributes"]
+        for attribute in (kind, title):
+            assert set(attribute) == set(ATTRIBUTE) and attribute["required"] is False
+        assert (kind["code"], kind["datatype"]) == ("kind", "singlevaluelist")
+        assert [set(v) for v in kind["values"]] == [set(VALUE)] * 3
+        assert (title["code"], title["datatype"], title["values"]) == ("title", "string", [])
         root = xml(client.get(f"{BASE}/services/{code}.xml"))
         assert root.tag == "service_definition" and children(root) == DEFINITION
-        attribute = root.find("attributes/attribute")
-        assert children(attribute) == ATTRIBUTE
-        assert [children(v) for v in attribute.find("values")] == [VALUE] * 3
+        kind, title = root.findall("attributes/attribute")
+        assert children(kind) == children(title) == ATTRIBUTE
+        assert [children(v) for v in kind.find("values")] == [VALUE] * 3
+        assert list(title.find("values")) == []
     missing = client.get(f"{BASE}/services/bribery.json")
     assert missing.status_code == 404
     assert [set(e) for e in missing.get_json()] == [set(ERROR)]
@@ -275,3 +278,58 @@ def test_a_revoked_key_stops_working_and_records_its_last_use(app, client, api_k
     assert client.post(f"/admin/open311/{key_id}/revoke").status_code == 302
     refused = client.post(f"{BASE}/requests.json", data=post(client, api_key))
     assert refused.status_code == 403
+
+
+TITLE = "ว่าที่ร้อยตรีหญิง"  # another title than the ones offered
+
+
+def test_the_title_attribute_is_documented_as_strictly_as_it_is_checked(client, api_key):
+    """The service definition says what the server does: optional, any title, at most 40
+    characters as sent; a longer one is refused under its attribute's name."""
+    from casework.cases import identity
+    from casework.cases.textinput import LIMITS
+
+    definition = client.get(f"{BASE}/services/water.json").get_json()
+    (title,) = [a for a in definition["attributes"] if a["code"] == "title"]
+    assert title["required"] is False and title["datatype"] == "string"
+    assert f"{LIMITS['title']} " in title["datatype_description"]
+    assert all(t in title["datatype_description"] for t in identity.TITLES)
+    limit = LIMITS["title"]
+    longest = client.post(
+        f"{BASE}/requests.json", data=post(client, api_key, **{"attribute[title]": "ก" * limit})
+    )
+    assert longest.status_code == 200
+    padded = " " + "ก" * limit  # one character more as sent, even if cleaning would drop it
+    refused = client.post(
+        f"{BASE}/requests.json", data=post(client, api_key, **{"attribute[title]": padded})
+    )
+    assert refused.status_code == 400
+    assert [e["description"].split(":")[0] for e in refused.get_json()] == ["attribute[title]"]
+    left_out = client.post(f"{BASE}/requests.json", data=post(client, api_key))
+    assert left_out.status_code == 200
+
+
+@pytest.mark.real_commits
+def test_a_posted_title_is_sealed_with_the_name_and_shown_where_the_name_is(
+    app, client, api_key, backend, login_as
+):
+    from casework.cases import identity
+    from tests.casework.cases.test_privacy_at_rest import dump
+
+    filed = client.post(
+        f"{BASE}/requests.json", data=post(client, api_key, **{"attribute[title]": TITLE})
+    )
+    assert filed.status_code == 200
+    assert TITLE.encode() not in dump(app, backend)
+    with app.app_context():
+        case = db.session.scalar(select(Case))
+        assert identity.reveal(case)["title"] == TITLE
+        case_id = case.id
+    # Never published: not in the request's answers.
+    (answer,) = client.get(f"{BASE}/requests/2570-000001.json").get_json()
+    assert TITLE not in str(answer)
+    login_as("officer", "works")
+    letter = client.get(f"/admin/cases/{case_id}/notices/acknowledgement").get_data(as_text=True)
+    assert f"<th>เรียน</th><td>{TITLE} สมหญิง ใจดี</td>" in letter
+    shown = client.post(f"/admin/cases/{case_id}/contact").get_data(as_text=True)
+    assert f'<dt>คำนำหน้าชื่อ</dt><dd class="pre">{TITLE}</dd>' in shown
