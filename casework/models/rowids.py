@@ -9,8 +9,8 @@ tables) gets a random negative 63-bit id here, in one place, before it is insert
 rows keep the sequence: on SQLite an INTEGER PRIMARY KEY takes max(rowid) + 1, which negative
 ids do not move; on PostgreSQL an explicit id does not consume the sequence.
 
-Since ids no longer follow the order of writing, timeline entries and messages also get their
-place within their case (``position`` 1, 2, 3 …), assigned here for both channels.
+Since ids no longer follow the order of writing, timeline entries, messages and a tip's record
+corrections also get their place within their case (``position`` 1, 2, 3 …), assigned here.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ TIP_ONLY = (
     TipRecordCorrection,
 )
 OF_A_CASE = (CaseEvent, CaseMessage, Attachment)
-PLACED = (CaseEvent, CaseMessage)
+PLACED = (CaseEvent, CaseMessage, TipRecordCorrection)
 
 
 def random_id() -> int:

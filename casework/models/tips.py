@@ -140,6 +140,9 @@ class TipRecordCorrection(db.Model):
     corrected_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     corrected_on: Mapped[date]
     old_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    # Its place among the tip's corrections (1, 2, 3 …; casework.models.rowids): the id is
+    # random and the day is all the time a tip keeps.
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class TipIdentity(db.Model):

@@ -175,7 +175,7 @@ def history(case: Case) -> list[Past]:
     rows = db.session.scalars(
         select(TipRecordCorrection)
         .filter_by(case_id=case.id)
-        .order_by(TipRecordCorrection.corrected_on.desc(), TipRecordCorrection.id.desc())
+        .order_by(TipRecordCorrection.corrected_on.desc(), TipRecordCorrection.position.desc())
     )
     return [
         Past(
