@@ -50,7 +50,7 @@ class Notice:
     issued_on: date
     addressee: str
     address: str
-    department: str  # the responsible unit (ส่วนราชการเจ้าของเรื่อง)
+    department: str  # the responsible unit (ส่วนงานที่รับผิดชอบ)
     phone: str
     sla_days: int
     days_unit: str  # "วัน" or "วันทำการ", as the organization counts deadlines

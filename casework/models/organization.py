@@ -1,4 +1,4 @@
-"""The local government, its departments (กอง/สำนัก), categories and declared holidays."""
+"""The local government, its departments (ส่วนงาน), categories and declared holidays."""
 
 from __future__ import annotations
 

@@ -181,7 +181,7 @@ def _channel(
     category_names = {c.id: (c.code, c.name_th, c.name_en) for c in categories}
 
     department_names = {d.id: (d.code, d.name_th, d.name_en) for d in departments}
-    department_names[None] = (None, "ไม่ระบุหน่วยงาน", "No department")
+    department_names[None] = (None, "ไม่ระบุส่วนงาน", "No department")
     department_keys = [
         d.id
         for d in departments

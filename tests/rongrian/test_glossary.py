@@ -1,4 +1,5 @@
-"""One Thai term per concept: no Thai catalog uses a variant that docs/glossary.toml rejects, and
+"""One Thai term per concept: no Thai catalog uses a variant that docs/glossary.toml rejects, a
+message whose English names a concept with a `msgid` pattern uses that concept's Thai term, and
 the README's glossary shows the same Thai terms."""
 
 from __future__ import annotations
@@ -51,6 +52,21 @@ def rejected_uses(text: str, package: str) -> list[tuple[str, str]]:
     return found
 
 
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+
+
+def missing_terms(msgid: str, text: str) -> list[str]:
+    """The Thai terms that ``msgid`` names in English (a `msgid` pattern) but ``text`` lacks."""
+    english = PLACEHOLDER.sub("", msgid)
+    return [
+        term["thai"]
+        for term in terms()
+        if "msgid" in term
+        and re.search(term["msgid"], english, re.IGNORECASE)
+        and term["thai"] not in text
+    ]
+
+
 def test_the_glossary_names_one_thai_term_per_concept():
     thai = [t["thai"] for t in terms()]
     assert len(thai) == len(set(thai)), "two concepts share a Thai term"
@@ -66,6 +82,42 @@ def test_the_check_finds_a_rejected_variant_but_not_a_part_of_a_chosen_term():
     assert ("ใบรับเรื่อง", "รหัสใบรับ") in rejected_uses("พิมพ์ใบรับเรื่อง", "whistleblow")
     assert rejected_uses("พิมพ์ใบรับเรื่อง", "complaints") == []
     assert rejected_uses("เรื่องที่กล่าวหาปลัดเทศบาล", "whistleblow") == []
+
+
+def test_the_check_tells_a_department_from_the_organization():
+    assert rejected_uses("หน่วยงานขอข้อมูลเพิ่มเติมจากท่าน", "complaints") == []
+    assert rejected_uses("ส่งต่อหน่วยงานภายนอก", "admin") == []
+    assert rejected_uses("ส่วนงานที่รับผิดชอบ", "transparency") == []
+    assert rejected_uses("หน่วยงานผู้รับผิดชอบ", "complaints") == [("หน่วยงานผู้รับผิดชอบ", "ส่วนงาน")]
+    assert rejected_uses("ส่วนงานของท่านรับเรื่องไว้ดำเนินการ", "admin") == []
+    assert rejected_uses("หน่วยงานของท่านรับเรื่องไว้ดำเนินการ", "admin") == [("หน่วยงานของท่าน", "ส่วนงาน")]
+    assert rejected_uses("องค์กรปกครองส่วนท้องถิ่นอื่น", "casework") == []
+    assert rejected_uses("กุญแจดอกแรกขององค์กร", "admin") == [("องค์กร", "หน่วยงาน")]
+    assert missing_terms("Department", "หน่วยงาน") == ["ส่วนงาน"]
+    assert missing_terms("All units", "รวมทุกส่วนงาน") == []
+    assert missing_terms("Department officer", "เจ้าหน้าที่ประจำส่วนงาน") == []
+    assert missing_terms("Organization", "หน่วยงาน") == []
+    assert missing_terms("Answered within %(n)d days by %(unit)s.", "โดย%(unit)s") == []
+
+
+@pytest.mark.parametrize("package", catalogs())
+def test_every_message_naming_a_department_in_english_says_its_term_in_thai(package):
+    path = ROOT / package / "translations" / "th" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    wrong = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            for term in missing_terms(" ".join(ids), text or ""):
+                wrong.append(f"  {ids[0]!r} needs {term!r} in: {text}")
+    assert not wrong, (
+        f"{path.relative_to(ROOT)} translates a glossary concept without its Thai term:\n"
+        + "\n".join(wrong)
+    )
 
 
 @pytest.mark.parametrize("package", catalogs())
