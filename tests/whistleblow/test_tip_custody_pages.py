@@ -184,7 +184,9 @@ def test_explaining_a_delay_on_the_case_page_reaches_the_tipster(app, client, si
         tip_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
     officer.post(f"/admin/tips/{tip_id}/assign", data={})
     r = officer.post(f"/admin/tips/{tip_id}/explain", data={"explanation": "", "new_date": "x"})
-    assert r.status_code == 302
+    assert r.status_code == 400  # the tip's page again, each message beside its field
+    page = r.get_data(as_text=True)
+    assert 'id="explanation-error"' in page and 'id="new_date-error"' in page
     new_date = date(date.today().year + 1, 6, 15).isoformat()
     officer.post(
         f"/admin/tips/{tip_id}/explain",
