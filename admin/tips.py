@@ -271,10 +271,6 @@ def _context(case: Case, failed: _Failed | None = None) -> dict:
     return context
 
 
-def _page(case: Case, failed: _Failed | None = None):
-    return render_template("admin/tips/case.html", **_context(case, failed))
-
-
 def _refused(case: Case, key: str, given: dict, error: FieldErrors):
     """The tip's page again (400), the refused form ``key`` open with what was typed in it
     (``given``) and each message beside its field; when the page has no such form, the
@@ -291,7 +287,7 @@ def _refused(case: Case, key: str, given: dict, error: FieldErrors):
 
 @bp.get("/tips/<int(signed=True):case_id>")
 def tip(case_id: int):
-    return _page(_tip_or_404(case_id))
+    return render_template("admin/tips/case.html", **_context(_tip_or_404(case_id)))
 
 
 @bp.post("/tips/<int(signed=True):case_id>/assign")

@@ -45,10 +45,14 @@ def test_one_officer_cannot_exclude_the_others_and_close_the_tip_as_unfounded(
     tip_id, number, receipt = _tip(app, client)
     burier.post(f"/admin/tips/{tip_id}/assign", data={})
     for victim in (colleague_id, keeper_id):
-        burier.post(
+        r = burier.post(
             f"/admin/tips/{tip_id}/exclude",
             data={"user_id": victim, "statement": "มีส่วนได้เสีย"},
         )
+        # Refused at the top of the form (it names nobody else), the statement kept.
+        page = r.get_data(as_text=True)
+        assert r.status_code == 400 and 'id="exclude-form-error"' in page
+        assert "มีส่วนได้เสีย</textarea>" in page
     burier.post(
         f"/admin/tips/{tip_id}/status",
         data={"target": "closed", "outcome": "unfounded", "internal_note": "ไม่มีมูล"},
