@@ -5,7 +5,7 @@ casework.tipline.access."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -42,6 +42,9 @@ from casework.tipline import (
     workflow,
 )
 from rongrian.formkit import attach_errors
+
+# The fields of the referral form, as casework.tipline.referral.record names them.
+_REFERRAL_FIELDS = ("body", "reference_number", "body_name", "referred_on", "follow_up_on")
 
 REQUEST_STATUS = {
     "pending": _l("Waiting for the custodians' approval"),
@@ -99,11 +102,94 @@ def tips():
 
 @dataclass
 class _Failed:
-    """A correction refused: which form, what was typed, and each field's message."""
+    """A form of the tip's page refused: which form (a correction's key, or a key of
+    ``_page_forms``), what was typed, and each field's message."""
 
     key: str
     given: dict[str, str]
     errors: dict[str, str]
+
+
+@dataclass
+class _Form:
+    """One form of the tip's page as shown (not a correction: ``_correction_forms``): its
+    element id, the id of each field it has by name, and, when it was refused, what was typed
+    and its messages: each beside its field, those about no field of it at its top."""
+
+    id: str
+    fields: dict[str, str]
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def value(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default)
+
+    def error(self, name: str) -> str:
+        return self.errors.get(name, "") if name in self.fields else ""
+
+    @property
+    def top(self) -> str:
+        return " ".join(m for name, m in self.errors.items() if name not in self.fields)
+
+    @property
+    def links(self) -> dict[str, str]:
+        """Each message under the id of the element the page's error summary links to."""
+        found = {self.fields[n]: m for n, m in self.errors.items() if n in self.fields}
+        if self.top:
+            found[self.id] = self.top
+        return found
+
+
+def _same(*names: str) -> dict[str, str]:
+    return {name: name for name in names}
+
+
+def _status_fields(case: Case, allowed) -> dict[str, str]:
+    """The fields of the status change form: what each stage it may move to records."""
+    names = ["target", "outcome"]
+    if "preliminary_review" in allowed:
+        names.append("fact_finder")
+    if "investigation" in allowed:
+        if case.status == "preliminary_review":
+            names.append("preliminary_result")
+        names += ["order_number", "committee", "charges"]
+    if "findings" in allowed:
+        names += ["facts", "conclusion", "evidence_relied"]
+    if "disciplinary" in allowed:
+        names += [*stages.PENALTY_FIELDS, "penalty", "follow_up_until", "next_check_on"]
+    return _same(*names, "public_note", "internal_note")
+
+
+def _page_forms(case: Case, context: dict, failed: _Failed | None) -> dict[str, _Form]:
+    """The forms the tip's page shows besides the corrections, by key; the refused one with
+    what was typed and its messages."""
+    forms: dict[str, tuple[str, dict[str, str]]] = {}
+    if context["officers"]:
+        forms["assign"] = ("assign-form", {"user_id": "assign-user"})
+    if context["closure_decider"]:
+        forms["closure"] = ("closure-form", {})
+    if context["readable"]:
+        row = context["referral"]
+        if not context["state"].final:
+            if context["reaches_tipster"]:
+                forms["message"] = ("message-form", _same("message"))
+            forms["status"] = ("status-form", _status_fields(case, context["allowed"]))
+            forms["explain"] = ("explain-form", _same("explanation", "new_date"))
+            if case.status == "disciplinary":
+                forms["check"] = ("check-form", _same(*followups.CHECK_FIELDS))
+            if case.status == "referred_out" and row and row.status == "referred":
+                fields = _same(*followups.DECISION_FIELDS) | {"public_note": "decision_public_note"}
+                forms["decision"] = ("decision-form", fields)
+            if row is None or row.status == "referred":
+                forms["referral"] = ("referral-form", _same(*_REFERRAL_FIELDS))
+        if context["has_identity"]:
+            forms["reveal"] = ("reveal-form", _same("reason"))
+        forms["exclude"] = ("exclude-form", _same("statement"))
+    shown = {key: _Form(form_id, fields) for key, (form_id, fields) in forms.items()}
+    if failed is not None and failed.key in shown:
+        shown[failed.key].values = failed.given
+        shown[failed.key].errors = failed.errors
+    return shown
 
 
 def _correction_forms(case: Case, failed: _Failed | None) -> list[dict]:
@@ -121,7 +207,8 @@ def _correction_forms(case: Case, failed: _Failed | None) -> list[dict]:
     return forms
 
 
-def _page(case: Case, failed: _Failed | None = None):
+def _context(case: Case, failed: _Failed | None = None) -> dict:
+    """What the tip's page shows; ``failed``: a form refused, shown again as it was sent."""
     readable = access.can_read(current_user, case)
     details = filing.details_of(case)
     assigned = access.assigned_ids(case)
@@ -180,12 +267,27 @@ def _page(case: Case, failed: _Failed | None = None):
             elsewhere=filing.REPORTED_ELSEWHERE,
         )
         messages.read(case, current_user.id)
-    return render_template("admin/tips/case.html", **context)
+    context["forms"] = _page_forms(case, context, failed)
+    return context
+
+
+def _refused(case: Case, key: str, given: dict, error: FieldErrors):
+    """The tip's page again (400), the refused form ``key`` open with what was typed in it
+    (``given``) and each message beside its field; when the page has no such form, the
+    messages at the top of the page it redirects to."""
+    typed = {k: ("1" if v else "") if isinstance(v, bool) else str(v) for k, v in given.items()}
+    failed = _Failed(key, typed, dict(error.fields) or {"": error.message})
+    context = _context(case, failed)
+    corrected = (f["target"].key for f in context.get("correction_forms", ()))
+    if key not in context["forms"] and key not in corrected:
+        flash_errors(error)
+        return _back(case)
+    return render_template("admin/tips/case.html", **context), 400
 
 
 @bp.get("/tips/<int(signed=True):case_id>")
 def tip(case_id: int):
-    return _page(_tip_or_404(case_id))
+    return render_template("admin/tips/case.html", **_context(_tip_or_404(case_id)))
 
 
 @bp.post("/tips/<int(signed=True):case_id>/assign")
@@ -197,7 +299,8 @@ def tip_assign(case_id: int):
     try:
         access.assign(case, officer, actor_id=current_user.id)
     except PermissionError:
-        flash(_("This officer cannot be assigned to this tip."), "error")
+        error = FieldErrors({"user_id": _("This officer cannot be assigned to this tip.")})
+        return _refused(case, "assign", {"user_id": officer.id}, error)
     return _back(case)
 
 
@@ -207,28 +310,31 @@ def tip_exclude(case_id: int):
     anyone else by hand)."""
     case = _readable(case_id)
     named = request.form.get("user_id", type=int)
+    given = {"statement": request.form.get("statement", "")}
     if named is not None and named != current_user.id:
-        flash(_("You can only declare your own conflict of interest."), "error")
-        return _back(case)
+        error = FieldErrors({"user_id": _("You can only declare your own conflict of interest.")})
+        return _refused(case, "exclude", given, error)
     try:
-        access.declare_conflict(case, current_user, request.form.get("statement", ""))
+        access.declare_conflict(case, current_user, given["statement"])
     except access.ExclusionError as error:
-        flash_errors(error)
-        return _back(case)
+        return _refused(case, "exclude", given, error)
     flash(_("You stepped aside from this tip."), "success")
     return redirect(url_for("admin.tips"))
 
 
-def _act(case: Case, action, done: str, waiting: str = ""):
-    """Run one officer action on ``case``; flash ``done`` (or ``waiting`` when the action
-    returns something that waits for a second person), or each field error it raises."""
+def _act(case: Case, key: str, given: dict, action, done: str, waiting: str = ""):
+    """Run one officer action on ``case`` with what its form ``key`` sent (``given``); flash
+    ``done`` (or ``waiting`` when the action returns something that waits for a second
+    person). Refused, the page again with that form as it was sent and its messages
+    (``_refused``)."""
     try:
-        if action() is not None and waiting:
-            flash(waiting, "warning")
-        else:
-            flash(done, "success")
+        result = action()
     except FieldErrors as error:
-        flash_errors(error)
+        return _refused(case, key, given, error)
+    if result is not None and waiting:
+        flash(waiting, "warning")
+    else:
+        flash(done, "success")
     return _back(case)
 
 
@@ -238,6 +344,8 @@ def tip_message(case_id: int):
     text = request.form.get("message", "")
     return _act(
         case,
+        "message",
+        {"message": text},
         lambda: messages.to_tipster(case, current_user.id, text),
         _("Message sent. The tipster reads it with their receipt."),
     )
@@ -249,18 +357,21 @@ def tip_status(case_id: int):
     form = request.form
     record = {name: form.get(name, "") for name in stages.FIELDS}
     record |= {name: name in form for name in ("criminal_referral", "civil_referral")}
+    notes = {
+        name: form.get(name, "")
+        for name in ("public_note", "internal_note", "order_number", "committee", "penalty")
+    }
+    target, outcome = form.get("target", ""), form.get("outcome", "")
     return _act(
         case,
+        "status",
+        {"target": target, "outcome": outcome, **notes, **record},
         lambda: workflow.change(
             case,
-            form.get("target", ""),
+            target,
             actor_id=current_user.id,
-            outcome=form.get("outcome") or None,
-            public_note=form.get("public_note", ""),
-            internal_note=form.get("internal_note", ""),
-            order_number=form.get("order_number", ""),
-            committee=form.get("committee", ""),
-            penalty=form.get("penalty", ""),
+            outcome=outcome or None,
+            **notes,
             **record,
         ),
         _("Status changed."),
@@ -294,12 +405,7 @@ def tip_correct(case_id: int):
         corrections.correct(case, current_user, stage, given, check_id=check_id)
     except corrections.CorrectionError as error:
         key = f"check-{check_id}" if stage == corrections.CHECK else stage
-        typed = {k: ("1" if v else "") if isinstance(v, bool) else v for k, v in given.items()}
-        failed = _Failed(key, typed, {k: str(v) for k, v in error.fields.items()})
-        if not any(f["target"].key == key for f in _correction_forms(case, None)):
-            flash_errors(error)  # no such form on the page: say it at the top
-            return _back(case)
-        return _page(case, failed), 400
+        return _refused(case, key, given, error)
     flash(
         _("The record was corrected. The values replaced are kept sealed in the trail."), "success"
     )
@@ -325,9 +431,12 @@ def tip_closure_approve(case_id: int):
     row, case = _closure_or_404(case_id)
     try:
         closure.approve(row, case, current_user)
-        flash(_("The tip is closed."), "success")
     except workflow.WorkflowError as error:
-        flash_errors(error)
+        if access.is_custodian(current_user):  # decided from the custodians' page
+            flash_errors(error)
+            return _after_closure(case)
+        return _refused(case, "closure", {}, error)
+    flash(_("The tip is closed."), "success")
     return _after_closure(case)
 
 
@@ -373,14 +482,16 @@ def tip_exclusion_reverse(case_id: int, user_id: int):
 @bp.post("/tips/<int(signed=True):case_id>/explain")
 def tip_explain(case_id: int):
     case = _readable(case_id)
-    form = request.form
+    given = {name: request.form.get(name, "") for name in ("explanation", "new_date")}
     return _act(
         case,
+        "explain",
+        given,
         lambda: workflow.explain_delay(
             case,
             actor_id=current_user.id,
-            text=form.get("explanation", ""),
-            new_date=form.get("new_date", ""),
+            text=given["explanation"],
+            new_date=given["new_date"],
         ),
         _("The tipster will see the explanation and the new date."),
     )
@@ -389,18 +500,12 @@ def tip_explain(case_id: int):
 @bp.post("/tips/<int(signed=True):case_id>/referral")
 def tip_referral(case_id: int):
     case = _readable(case_id)
-    form = request.form
+    given = {name: request.form.get(name, "") for name in _REFERRAL_FIELDS}
     return _act(
         case,
-        lambda: referral.record(
-            case,
-            actor_id=current_user.id,
-            body=form.get("body", ""),
-            body_name=form.get("body_name", ""),
-            reference_number=form.get("reference_number", ""),
-            referred_on=form.get("referred_on", ""),
-            follow_up_on=form.get("follow_up_on", ""),
-        ),
+        "referral",
+        given,
+        lambda: referral.record(case, actor_id=current_user.id, **given),
         _("Referral recorded."),
     )
 
@@ -409,16 +514,13 @@ def tip_referral(case_id: int):
 def tip_referral_decision(case_id: int):
     """The outside body's decision: recording it closes the referred tip."""
     case = _readable(case_id)
-    form = request.form
+    names = (*followups.DECISION_FIELDS, "public_note")
+    given = {name: request.form.get(name, "") for name in names}
     return _act(
         case,
-        lambda: followups.record_decision(
-            case,
-            actor_id=current_user.id,
-            decision=form.get("decision", ""),
-            decided_on=form.get("decided_on", ""),
-            public_note=form.get("public_note", ""),
-        ),
+        "decision",
+        given,
+        lambda: followups.record_decision(case, actor_id=current_user.id, **given),
         _("The body's decision is recorded and the tip is closed."),
     )
 
@@ -427,17 +529,12 @@ def tip_referral_decision(case_id: int):
 def tip_follow_up_check(case_id: int):
     """One check on the offender during the follow-up."""
     case = _readable(case_id)
-    form = request.form
+    given = {name: request.form.get(name, "") for name in followups.CHECK_FIELDS}
     return _act(
         case,
-        lambda: followups.record_check(
-            case,
-            actor_id=current_user.id,
-            checked_on=form.get("checked_on", ""),
-            note=form.get("note", ""),
-            next_on=form.get("next_on", ""),
-            repeat_case=form.get("repeat_case", ""),
-        ),
+        "check",
+        given,
+        lambda: followups.record_check(case, actor_id=current_user.id, **given),
         _("The check is recorded."),
     )
 
@@ -448,6 +545,8 @@ def tip_reveal_request(case_id: int):
     reason = request.form.get("reason", "")
     return _act(
         case,
+        "reveal",
+        {"reason": reason},
         lambda: reveal.request(case, current_user, reason),
         _("Request sent to the identity custodians."),
     )

@@ -46,6 +46,25 @@ SUBJECTS = {
     ),
     "tip_follow_up": _l("Tip %(case_number)s: a follow-up is due"),
 }
+# A stage reminder that also brings a check on the offender (``check_on`` in its payload: the
+# tip sweep says both in one message) names both in its subject.
+WITH_OFFENDER_CHECK = {
+    "tip_due_soon": _l(
+        "Tip %(case_number)s: the stage is due soon and a check on the offender is due"
+    ),
+    "tip_overdue": _l(
+        "Tip %(case_number)s: the stage is overdue and a check on the offender is due"
+    ),
+}
+
+
+def subject_of(row: OutboxMessage, payload: dict) -> str:
+    """The subject of ``row`` in the current language (``payload``: its values, with
+    ``case_number``): the case number and what is due, never what the case says."""
+    subject = SUBJECTS.get(row.template, "%(case_number)s")
+    if payload.get("check_on"):
+        subject = WITH_OFFENDER_CHECK.get(row.template, subject)
+    return str(subject) % payload
 
 
 # The citizens' emails, addressed by name ("เรียน นางสมหญิง ใจดี") from the sealed identity,
@@ -75,7 +94,7 @@ def compose(row: OutboxMessage, to: str) -> EmailMessage:
     base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
     staff_base = (current_app.config.get("STAFF_BASE_URL") or base).rstrip("/")
     with force_locale("th"):
-        subject = str(SUBJECTS.get(row.template, "%(case_number)s")) % payload
+        subject = subject_of(row, payload)
         body = render_template(
             f"email/{row.template}.txt",
             org=org,

@@ -15,10 +15,10 @@ outside body a referred tip went to how it stands, once per date, to the assigne
 
 One message per tip and officer per run: a tip in the penalty and follow-up stage whose stage
 deadline and offender check are both due gets one email naming both (the stage's template, with
-the check's date), never two. Each thing reminded of keeps its own key (``tip_due_soon:<tip>:
-<deadline>``, ``tip_overdue:<tip>:<day>``, ``tip_follow_up:<kind>:<tip>:<date>``); a message
-about both is keyed ``<the stage's key>+offender_check:<date>``, so a later run knows that both
-were said and says neither again.
+the check's date; its subject names both, casework.notify.mailer), never two. Each thing
+reminded of keeps its own key (``tip_due_soon:<tip>:<deadline>``, ``tip_overdue:<tip>:<day>``,
+``tip_follow_up:<kind>:<tip>:<date>``); a message about both is keyed ``<the stage's
+key>+offender_check:<date>``, so a later run knows that both were said and says neither again.
 
 For every open report of retaliation (casework.tipline.retaliation), against its own deadline:
 

@@ -153,11 +153,11 @@ def test_anonymous_letter_through_the_pages_to_penalty_follow_up_and_closing(app
         assert shown in record
     assert "ลดขั้นเงินเดือน" in record and "20,000.00" in record
     # A substantiated closing waits for a check on the offender.
-    officer.post(
+    r = officer.post(
         f"/admin/tips/{tip_id}/status", data={"target": "closed", "outcome": "substantiated"}
     )
     assert _case(app, tip_id).status == "disciplinary"
-    assert "ก่อนปิดเรื่อง" in officer.get(f"/admin/tips/{tip_id}").get_data(as_text=True)
+    assert r.status_code == 400 and "ก่อนปิดเรื่อง" in r.get_data(as_text=True)
     _step(
         officer,
         tip_id,
@@ -663,3 +663,264 @@ def test_the_outside_bodys_decision_is_corrected_on_the_tip_page(app, login_as, 
     assert fixed in page[page.index('id="stage-record"') :].split("</dl>", 1)[0]
     made = page[page.index('class="corrections-made"') :].split("</ol>", 1)[0]
     assert decided in made and "มานะ อดทน" in made
+
+
+# --- every other form of the tip page, refused: as the corrections are -----------------------
+
+
+def _page_form(page: str, form_id: str) -> str:
+    """The form ``form_id`` of a tip page, from its <form to its </form>."""
+    start = page.rindex("<form", 0, page.index(f'id="{form_id}"'))
+    return page[start:].split("</form>", 1)[0]
+
+
+def _refused(response) -> str:
+    """The tip page shown again for a refused form: 400, nothing flashed at the top."""
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400, response.status_code
+    assert not _flashed(page)
+    return page
+
+
+def test_a_refused_stage_change_keeps_what_was_typed_each_message_beside_its_field(
+    app, login_as, frozen
+):
+    """Fact-finding, investigation, findings and penalty: each refused once (the page again,
+    what was typed kept, each message beside its field and linked from the summary, the tip
+    where it was), then recorded."""
+    frozen(datetime(2027, 3, 1, 3, 0))
+    officer = _officer(app, login_as)
+    tip_id = _tip_id(_register(officer))
+
+    def status(**data):
+        return officer.post(f"/admin/tips/{tip_id}/status", data=data)
+
+    page = _refused(
+        status(target="preliminary_review", fact_finder=" ", internal_note="ตรวจเอกสารแล้ว")
+    )
+    form = _page_form(page, "status-form")
+    assert _beside(form, "fact_finder") == "กรุณาระบุผู้ได้รับมอบหมายให้สืบสวนข้อเท็จจริง"
+    assert '<option value="preliminary_review" selected>' in form
+    assert "ตรวจเอกสารแล้ว</textarea>" in form
+    assert _summary_links(page) == ["#fact_finder"]
+    assert _case(app, tip_id).status == "received"
+    _step(officer, tip_id, "status", target="preliminary_review", fact_finder="นางสาวนิติ กร")
+
+    page = _refused(status(target="investigation", preliminary_result="มีมูล", charges="เรียกรับเงิน"))
+    form = _page_form(page, "status-form")
+    assert _beside(form, "order_number") and _beside(form, "committee")
+    assert "มีมูล</textarea>" in form and "เรียกรับเงิน</textarea>" in form
+    assert _summary_links(page) == ["#committee", "#order_number"]
+    _step(
+        officer,
+        tip_id,
+        "status",
+        target="investigation",
+        preliminary_result="มีมูล",
+        order_number="คำสั่งเทศบาลที่ 101/2570",
+        committee="นายหนึ่ง ประธาน",
+        charges="เรียกรับเงิน",
+    )
+
+    page = _refused(status(target="findings", facts="รับเงินจริง", evidence_relied="คำให้การ"))
+    form = _page_form(page, "status-form")
+    assert _beside(form, "conclusion") == "กรุณาเลือกผลการสอบสวน"
+    assert "รับเงินจริง</textarea>" in form and "คำให้การ</textarea>" in form
+    assert _summary_links(page) == ["#conclusion"]
+    _step(
+        officer,
+        tip_id,
+        "status",
+        target="findings",
+        facts="รับเงินจริง",
+        conclusion="founded",
+        evidence_relied="คำให้การ",
+    )
+
+    penalty = {
+        "target": "disciplinary",
+        "penalty_kind": "step_down",
+        "penalty_order_number": "คำสั่งเทศบาลที่ 150/2570",
+        "penalty_order_on": "2570-02-28",
+        "civil_referral": "1",
+        "follow_up_until": "2570-09-30",
+    }
+    page = _refused(status(**penalty, money_to_recover="สองหมื่น", next_check_on="2570-10-01"))
+    form = _page_form(page, "status-form")
+    assert _beside(form, "money_to_recover") == "กรุณาระบุจำนวนเงินเป็นบาท เช่น 12500.50"
+    assert _beside(form, "next_check_on")
+    assert 'value="คำสั่งเทศบาลที่ 150/2570"' in form and 'value="สองหมื่น"' in form
+    assert '<option value="step_down" selected>' in form
+    assert re.search(r'id="civil_referral"[^>]*checked', form)
+    assert not re.search(r'id="criminal_referral"[^>]*checked', form)
+    assert _summary_links(page) == ["#money_to_recover", "#next_check_on"]
+    assert _case(app, tip_id).status == "findings"
+    _step(
+        officer, tip_id, "status", **penalty, money_to_recover="20000", next_check_on="2570-06-01"
+    )
+    assert _case(app, tip_id).status == "disciplinary"
+
+    # Closing before any check on the offender: the message beside the step chosen.
+    page = _refused(status(target="closed", outcome="substantiated", public_note="ลงโทษแล้ว"))
+    form = _page_form(page, "status-form")
+    assert _beside(form, "target") == "กรุณาบันทึกผลการติดตามผู้กระทำผิดอย่างน้อยหนึ่งครั้งก่อนปิดเรื่อง"
+    assert '<option value="substantiated" selected>' in form and "ลงโทษแล้ว</textarea>" in form
+
+
+def test_a_refused_check_on_the_offender_keeps_the_note_its_messages_beside_the_fields(
+    app, login_as, frozen
+):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    officer = _officer(app, login_as)
+    tip_id = _tip_id(_register(officer))
+    _to_follow_up(officer, tip_id)
+    note = "พบว่ายังปฏิบัติงานตามปกติ"
+    r = officer.post(
+        f"/admin/tips/{tip_id}/checks",
+        data={"checked_on": "2570-03-05", "note": note, "repeat_case": "T2570/99999"},
+    )
+    page = _refused(r)
+    form = _page_form(page, "check-form")
+    assert _beside(form, "checked_on") == "วันที่ต้องไม่เป็นวันในอนาคต"
+    assert _beside(form, "repeat_case")
+    assert f"{note}</textarea>" in form and 'value="2570-03-05"' in form
+    assert 'value="T2570/99999"' in form
+    assert _summary_links(page) == ["#checked_on", "#repeat_case"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(TipFollowUpCheck.id))) == 0
+    _step(officer, tip_id, "checks", checked_on="2570-03-01", note=note, next_on="2570-06-01")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(TipFollowUpCheck.id))) == 1
+
+
+def test_a_refused_referral_out_and_outside_body_decision_keep_what_was_typed(
+    app, login_as, frozen
+):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    officer = _officer(app, login_as)
+    tip_id = _tip_id(_register(officer))
+    r = officer.post(
+        f"/admin/tips/{tip_id}/referral",
+        data={
+            "body": "other",
+            "body_name": "",
+            "reference_number": "",
+            "referred_on": "2570-03-01",
+        },
+    )
+    page = _refused(r)
+    form = _page_form(page, "referral-form")
+    assert _beside(form, "body_name") == "กรุณาระบุชื่อหน่วยงาน"
+    assert '<option value="other" selected>' in form and 'value="2570-03-01"' in form
+    assert _summary_links(page) == ["#body_name", "#reference_number"]
+    with app.app_context():
+        assert referral.referral_of(db.session.get(Case, tip_id)) is None
+    r = officer.post(
+        f"/admin/tips/{tip_id}/referral",
+        data={"body": "pacc", "reference_number": "", "referred_on": "2570-03-02"},
+    )
+    form = _page_form(_refused(r), "referral-form")
+    assert _beside(form, "reference_number") and 'value="2570-03-02"' in form
+    assert '<option value="pacc" selected>' in form
+    _step(
+        officer,
+        tip_id,
+        "referral",
+        body="pacc",
+        reference_number="ปท 77/2570",
+        referred_on="2570-03-01",
+    )
+    _step(officer, tip_id, "status", target="referred_out")
+
+    told = "ป.ป.ท. รับเรื่องไว้พิจารณาแล้ว"
+    r = officer.post(
+        f"/admin/tips/{tip_id}/referral/decision",
+        data={"decision": "", "decided_on": "2570-02-27", "public_note": told},
+    )
+    page = _refused(r)
+    form = _page_form(page, "decision-form")
+    assert _beside(form, "decision") == "กรุณาบันทึกผลการพิจารณาของหน่วยงาน"
+    assert 'value="2570-02-27"' in form
+    assert re.search(rf'id="decision_public_note"[^>]*>{told}</textarea>', form)
+    assert _summary_links(page) == ["#decision"]
+    assert _case(app, tip_id).status == "referred_out"
+    _step(
+        officer,
+        tip_id,
+        "referral/decision",
+        decision="ป.ป.ท. ชี้มูล",
+        decided_on="2570-02-27",
+        public_note=told,
+    )
+    assert _case(app, tip_id).status == "closed"
+
+
+def test_closing_a_tip_refused_and_its_approval_refused_are_said_on_the_tip_page(
+    app, login_as, frozen
+):
+    """Closing as not enough facts without telling the tipster why: the message beside that
+    note. An approval the tip no longer allows: the message at the top of the approval, linked
+    from the summary."""
+    frozen(datetime(2027, 3, 1, 3, 0))
+    colleague = _officer(app, login_as, "วิภา ดีงาม")
+    officer = _officer(app, login_as)
+    tip_id = _tip_id(_register(officer))
+    r = officer.post(
+        f"/admin/tips/{tip_id}/status",
+        data={"target": "closed", "outcome": "insufficient", "internal_note": "ไม่มีพยาน"},
+    )
+    page = _refused(r)
+    form = _page_form(page, "status-form")
+    assert _beside(form, "public_note") == (
+        "กรุณาชี้แจงผู้แจ้งเบาะแสว่าเหตุใดข้อเท็จจริงจึงไม่เพียงพอที่จะดำเนินการ"
+    )
+    assert '<option value="insufficient" selected>' in form and "ไม่มีพยาน</textarea>" in form
+    _step(
+        officer,
+        tip_id,
+        "status",
+        target="closed",
+        outcome="unfounded",
+        public_note="ตรวจสอบแล้วไม่พบมูล",
+    )
+    # Meanwhile the tip went to an outside body: a closure as unfounded no longer fits.
+    _step(officer, tip_id, "referral", body="nacc", reference_number="ปช 1/2570")
+    _step(officer, tip_id, "status", target="referred_out")
+    colleague.post(f"/admin/tips/{tip_id}/assign", data={})
+    page = _refused(colleague.post(f"/admin/tips/{tip_id}/closure/approve"))
+    form = _page_form(page, "closure-form")
+    assert 'aria-describedby="closure-form-error"' in form
+    assert re.search(r'id="closure-form-error" role="alert">[^<]+<', form)
+    assert _summary_links(page) == ["#closure-form"]
+    assert _case(app, tip_id).status == "referred_out"
+
+
+def test_explaining_a_delay_messaging_and_assigning_refused_on_the_tip_page(app, login_as, frozen):
+    frozen(datetime(2027, 3, 1, 3, 0))
+    _officer(app, login_as, "วิภา ดีงาม")  # a colleague to assign
+    supervisor = login_as("supervisor", on=app.test_client())
+    officer = _officer(app, login_as)
+    assert _register(officer, origin="visit", receipt="y").status_code == 200
+    with app.app_context():
+        tip_id = db.session.scalar(select(TipDetails.case_id).filter_by(origin="visit"))
+
+    why = "รอผลตรวจสอบบัญชีธนาคาร"
+    r = officer.post(
+        f"/admin/tips/{tip_id}/explain", data={"explanation": why, "new_date": "2570-03-02"}
+    )
+    page = _refused(r)
+    form = _page_form(page, "explain-form")
+    assert _beside(form, "new_date") == "วันที่กำหนดใหม่ต้องอยู่หลังวันครบกำหนดเดิม"
+    assert f"{why}</textarea>" in form and 'value="2570-03-02"' in form
+    assert _summary_links(page) == ["#new_date"]
+    _step(officer, tip_id, "explain", explanation=why, new_date="2570-06-15")
+    assert _case(app, tip_id).due_date.isoformat() == "2027-06-15"
+
+    page = _refused(officer.post(f"/admin/tips/{tip_id}/message", data={"message": "  "}))
+    assert _beside(_page_form(page, "message-form"), "message")
+    assert _summary_links(page) == ["#message"]
+    _step(officer, tip_id, "message", message="ขอทราบวันที่โอนเงิน")
+
+    page = _refused(officer.post(f"/admin/tips/{tip_id}/assign", data={"user_id": supervisor}))
+    assert _beside(_page_form(page, "assign-form"), "assign-user")
+    assert _summary_links(page) == ["#assign-user"]

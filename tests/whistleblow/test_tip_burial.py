@@ -45,10 +45,14 @@ def test_one_officer_cannot_exclude_the_others_and_close_the_tip_as_unfounded(
     tip_id, number, receipt = _tip(app, client)
     burier.post(f"/admin/tips/{tip_id}/assign", data={})
     for victim in (colleague_id, keeper_id):
-        burier.post(
+        r = burier.post(
             f"/admin/tips/{tip_id}/exclude",
             data={"user_id": victim, "statement": "มีส่วนได้เสีย"},
         )
+        # Refused at the top of the form (it names nobody else), the statement kept.
+        page = r.get_data(as_text=True)
+        assert r.status_code == 400 and 'id="exclude-form-error"' in page
+        assert "มีส่วนได้เสีย</textarea>" in page
     burier.post(
         f"/admin/tips/{tip_id}/status",
         data={"target": "closed", "outcome": "unfounded", "internal_note": "ไม่มีมูล"},
@@ -118,14 +122,13 @@ def test_the_last_officer_able_to_act_cannot_step_aside(app, client, signed_in):
     tip_id, number, _receipt = _tip(app, client, name="นายสมชาย ใจร้าย")
     assert _excluded(app, tip_id) == {named_id}  # the tip names him
     officer.post(f"/admin/tips/{tip_id}/assign", data={})
-    r = officer.post(
-        f"/admin/tips/{tip_id}/exclude",
-        data={"statement": "ขอถอนตัว"},
-        follow_redirects=True,
-    )
+    r = officer.post(f"/admin/tips/{tip_id}/exclude", data={"statement": "ขอถอนตัว"})
     assert officer_id not in _excluded(app, tip_id)
     assert number in officer.get("/admin/tips/").get_data(as_text=True)
-    assert r.status_code == 200
+    # Refused on the tip's page, the reason beside the statement, which is kept.
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    assert 'id="statement-error"' in page and "ขอถอนตัว</textarea>" in page
     # Supervisors see the tip's own conflict, and that one officer is left to act on it.
     supervisor, _supervisor_id = signed_in(SUPERVISOR, "หัวหน้า ทั่วไป")
     page = supervisor.get("/admin/tips/exclusions").get_data(as_text=True)

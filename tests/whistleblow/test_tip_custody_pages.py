@@ -114,6 +114,32 @@ def test_a_newer_custodian_is_approved_in_person_and_receives_older_identities(
     assert number in first.get("/admin/tips/trail").get_data(as_text=True)
 
 
+def test_a_refused_reveal_request_is_said_beside_its_reason_on_the_tip_page(app, client, signed_in):
+    """No reason, or a second request while one waits: the tip's page again (400) with the
+    message beside the reason, what was typed kept and linked from the summary."""
+    signed_in(CUSTODIAN, "ผู้เก็บ คนแรก")
+    officer, _officer_id = signed_in(INTEGRITY, "มานะ อดทน")
+    confidential_tip(client)
+    with app.app_context():
+        tip_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
+    officer.post(f"/admin/tips/{tip_id}/assign", data={})
+    r = officer.post(f"/admin/tips/{tip_id}/reveal", data={"reason": " "})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400
+    form = page[page.rindex("<form", 0, page.index('id="reveal-form"')) :].split("</form>")[0]
+    assert 'id="reason-error"' in form and 'aria-describedby="reason-error"' in form
+    assert '<a href="#reason">' in page[page.index('id="error-summary"') :]
+    r = officer.post(f"/admin/tips/{tip_id}/reveal", data={"reason": "เชิญมาเป็นพยาน"})
+    assert r.status_code == 302
+    again = "ขอเชิญมาให้ถ้อยคำเพิ่ม"
+    r = officer.post(f"/admin/tips/{tip_id}/reveal", data={"reason": again})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and f"{again}</textarea>" in page
+    assert 'id="reason-error"' in page
+    with app.app_context():
+        assert len(db.session.scalars(select(RevealRequest)).all()) == 1
+
+
 def test_integrity_officers_set_the_tip_categories_deadlines(app, client, signed_in):
     officer, _officer_id = signed_in(INTEGRITY, "มานะ อดทน")
     admin, _admin_id = signed_in(SYSADMIN, "ผู้ดูแล ระบบ")
@@ -184,7 +210,9 @@ def test_explaining_a_delay_on_the_case_page_reaches_the_tipster(app, client, si
         tip_id = db.session.scalar(select(Case.id).filter_by(channel="tip"))
     officer.post(f"/admin/tips/{tip_id}/assign", data={})
     r = officer.post(f"/admin/tips/{tip_id}/explain", data={"explanation": "", "new_date": "x"})
-    assert r.status_code == 302
+    assert r.status_code == 400  # the tip's page again, each message beside its field
+    page = r.get_data(as_text=True)
+    assert 'id="explanation-error"' in page and 'id="new_date-error"' in page
     new_date = date(date.today().year + 1, 6, 15).isoformat()
     officer.post(
         f"/admin/tips/{tip_id}/explain",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 from tip_helpers import submission
 
@@ -371,6 +372,54 @@ def test_a_stage_deadline_and_an_offender_check_due_together_make_one_email_nami
         not in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
         .first()
         .payload
+    )
+
+
+def test_the_subject_of_one_email_for_a_stage_and_an_offender_check_names_both(
+    app, org, people, tip, frozen
+):
+    """Due soon or overdue, a stage reminder that brings the offender check too says both in
+    its subject, in Thai (English where no Thai is given), with the tip's number and nothing
+    the tip says; a stage reminder alone keeps the stage's subject."""
+    officer = people["officer"]
+    frozen(_at(date(2027, 3, 2)))
+    _to_penalty(tip, officer, next_check_on=date(2027, 3, 15))
+    frozen(_at(date(2027, 3, 15)))
+    sweep.run()
+    (both,) = db.session.scalars(select(OutboxMessage).filter_by(case_id=tip.id))
+    subject = mailer.compose(both, officer.email)["Subject"]
+    assert subject == (
+        f"เรื่องแจ้งเบาะแส {tip.case_number}: ขั้นตอนปัจจุบันใกล้ครบกำหนด และถึงกำหนดตรวจติดตามพฤติกรรมผู้กระทำผิด"
+    )
+    payload = both.payload | {"case_number": tip.case_number}
+    with force_locale("en"):
+        assert mailer.subject_of(both, payload) == (
+            f"Tip {tip.case_number}: the stage is due soon and a check on the offender is due"
+        )
+
+    # Overdue on the day of the next check: both again, the stage overdue.
+    followups.record_check(
+        tip, actor_id=officer.id, checked_on="2027-03-15", note="ปกติ", next_on="2027-03-20"
+    )
+    frozen(_at(date(2027, 3, 20)))
+    sweep.run()
+    mine = db.session.scalars(
+        select(OutboxMessage).filter_by(case_id=tip.id, template="tip_overdue")
+    ).all()
+    (overdue,) = [r for r in mine if outbox.recipient(r) == officer.email]
+    assert overdue.payload["check_on"] == "2027-03-20"
+    subject = mailer.compose(overdue, officer.email)["Subject"]
+    assert subject.endswith("ขั้นตอนปัจจุบันเกินกำหนดแล้ว และถึงกำหนดตรวจติดตามพฤติกรรมผู้กระทำผิด")
+    for secret in ("สมชาย", "ใจร้าย", "สองหมื่น", "ตรวจรับงาน", "ปกติ"):
+        assert secret not in subject
+
+    # The next day: overdue alone, the stage's own subject.
+    frozen(_at(date(2027, 3, 21)))
+    sweep.run()
+    latest = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert latest.template == "tip_overdue" and "check_on" not in latest.payload
+    assert mailer.compose(latest, officer.email)["Subject"] == (
+        f"เรื่องแจ้งเบาะแส {tip.case_number}: ขั้นตอนปัจจุบันเกินกำหนดแล้ว"
     )
 
 
