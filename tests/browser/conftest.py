@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from casework.extensions import db
+from casework.extensions import db, limiter
 from rongrian import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -201,7 +201,10 @@ def _stub_tiles(page) -> list[str]:
 @pytest.fixture
 def open_page(browser, live_server):
     """``open_page(viewport=..., **context_options)``: a page in a fresh context (own cookies),
-    with ``page.journal`` recording its traffic; checked for problems when the test ends."""
+    with ``page.journal`` recording its traffic; checked for problems when the test ends. Every
+    browser test starts with the rate limits' counts at zero: the pages all come from one
+    address, and the tests of one session would otherwise share its ten lookups a minute."""
+    limiter.reset()
     contexts = []
 
     def open_(viewport: dict | None = None, **options):

@@ -117,7 +117,7 @@ def test_filing_in_thai_then_tracking_by_code(page, live_server, tmp_path, scree
     events = page.locator("ol.timeline li").count()
     page.fill("#message", "เพิ่มเติม: หลุมอยู่ฝั่งขาออก ใกล้ป้ายรถประจำทาง")
     page.locator("form[action$='/track/info'] button[type=submit]").click()
-    page.wait_for_function(f"document.querySelectorAll('ol.timeline li').length > {events}")
+    expect(page.locator("ol.timeline li")).to_have_count(events + 1)
     assert number in page.locator("h1").inner_text()
     _no_code_in_urls(page, code)
 
@@ -125,7 +125,7 @@ def test_filing_in_thai_then_tracking_by_code(page, live_server, tmp_path, scree
 def test_filing_in_english(page, live_server):
     page.goto("/")
     page.locator(".lang a[hreflang=en]").click()
-    page.wait_for_function("document.documentElement && document.documentElement.lang === 'en'")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     _start_complaint(page)
     assert page.get_attribute("html", "lang") == "en"
     page.select_option("#category", label="Street lighting")
@@ -269,7 +269,7 @@ def test_pages_load_nothing_from_other_sites_and_keep_the_csp(open_page, live_se
     page.locator("form button[type=submit]").click()
     page.wait_for_selector("ol.timeline")
     page.locator(".lang button[lang=en]").click()  # a page reached by a POST: posted again
-    page.wait_for_function("document.documentElement && document.documentElement.lang === 'en'")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
 
     journal = page.journal
     assert any(u.endswith("/static/css/site.css") for u in journal.requests)

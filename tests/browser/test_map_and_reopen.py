@@ -8,6 +8,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from casework.cases import casefile
 from casework.extensions import db
@@ -40,7 +41,7 @@ def test_placing_the_pin_on_a_phone(open_page, screenshot):
     page.goto("/complaints/")
     box = page.locator("[data-map-picker]")
     box.wait_for(state="visible")
-    page.wait_for_function("document.querySelectorAll('.leaflet-tile-loaded').length > 0")
+    expect(page.locator(".leaflet-tile-loaded").first).to_be_attached()
     assert asked and all(url.startswith(OSM + "/") for url in asked)
     assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
     bounds = box.bounding_box()
@@ -64,7 +65,7 @@ def test_a_refused_location_is_said_beside_the_button(open_page):
     page.locator("[data-locate]").click()
     status = page.locator("#locate-status")
     status.wait_for(state="visible")
-    page.wait_for_function("document.getElementById('locate-status').className === 'error'")
+    expect(page.locator("#locate-status")).to_have_class("error")
     assert "ไม่อนุญาต" in status.inner_text()
     assert page.input_value("#lat") == ""
 
@@ -77,7 +78,7 @@ def test_a_granted_location_moves_the_pin(open_page):
     )
     page.goto("/complaints/")
     page.locator("[data-locate]").click()
-    page.wait_for_function("document.getElementById('lat').value !== ''")
+    expect(page.locator("#lat")).not_to_have_value("")
     assert page.input_value("#lat") == "13.756300"
     page.locator(".leaflet-marker-icon").wait_for(state="visible")
 
