@@ -103,6 +103,27 @@ def _read_whole(app):
     return whole
 
 
+def _static_in_memory(view):
+    """The static view reading its file and closing it before it returns: if anything after the
+    view fails (say, a request still running as the session's server stops and its database is
+    dropped), Flask drops the response it had, and a file left open in it would be found by the
+    garbage collector later, in another test (a ResourceWarning on static/favicon.svg, which
+    Chromium asks for on its own)."""
+
+    def static(**kwargs):
+        response = view(**kwargs)
+        if response.direct_passthrough:
+            body = response.response
+            try:
+                response.set_data(b"".join(body))
+            finally:
+                body.close()
+            response.direct_passthrough = False
+        return response
+
+    return static
+
+
 @pytest.fixture(scope="session")
 def live_server(request, tmp_path_factory, databases, chromium_path):
     """The app on 127.0.0.1:<free port>, demo data loaded, CSRF on; one per test session, on a
@@ -113,6 +134,7 @@ def live_server(request, tmp_path_factory, databases, chromium_path):
     tmp = tmp_path_factory.mktemp("live")
     url = databases.build(databases.url("live"), demo=True)
     app = create_app({**root_conftest._config(tmp, url), "WTF_CSRF_ENABLED": True}, surface="all")
+    app.view_functions["static"] = _static_in_memory(app.view_functions["static"])
     server = make_server("127.0.0.1", 0, _read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
