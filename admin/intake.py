@@ -30,17 +30,15 @@ def _form(org, formdata=True):
 @bp.get("/intake")
 @require("intake.register")
 def intake_new():
-    org = current_org()
+    return _blank(current_org())
+
+
+def _blank(org, **shown):
+    """The blank intake form: received today, with a new one-time token."""
     form = _form(org, formdata=False)
     form.received_on.data = clock.today().isoformat()
     form.form_token.data = intake.new_form_token()
-    return render_template(
-        "admin/intake.html",
-        form=form,
-        errors={},
-        org=org,
-        lang_switch_form="intake-form",  # the switch sends what was typed (and files nothing)
-    )
+    return _intake_page(form, {}, org, None, 200, **shown)
 
 
 @bp.post("/intake")
@@ -91,8 +89,9 @@ def intake_submit():
     return _intake_page(form, errors, org, kept, 400)
 
 
-def _intake_page(form, errors, org, kept, status):
-    """The intake form again, with what was typed and the files kept for it."""
+def _intake_page(form, errors, org, kept, status, **shown):
+    """The intake form, with what was typed and the files kept for it; its language switch
+    sends what was typed (and files nothing)."""
     page = render_template(
         "admin/intake.html",
         form=form,
@@ -100,6 +99,7 @@ def _intake_page(form, errors, org, kept, status):
         org=org,
         kept=kept,
         lang_switch_form="intake-form",
+        **shown,
     )
     return page, status
 
@@ -111,14 +111,4 @@ def _corruption_report(org):
     held.forget(org, "complaint", request.form.get("held_token"))
     if access.is_integrity(current_user):
         return redirect(url_for("admin.tip_register"))
-    form = _form(org, formdata=False)
-    form.received_on.data = clock.today().isoformat()
-    form.form_token.data = intake.new_form_token()
-    return render_template(
-        "admin/intake.html",
-        form=form,
-        errors={},
-        org=org,
-        corruption_handed_over=True,
-        lang_switch_form="intake-form",
-    )
+    return _blank(org, corruption_handed_over=True)
