@@ -24,6 +24,7 @@ from casework.models import Case, Category
 from casework.staff.roles import ROLES
 from casework.tipline import (
     access,
+    actions,
     categories,
     closure,
     corrections,
@@ -144,48 +145,40 @@ def _same(*names: str) -> dict[str, str]:
     return {name: name for name in names}
 
 
-def _status_fields(case: Case, allowed) -> dict[str, str]:
-    """The fields of the status change form: what each stage it may move to records."""
-    names = ["target", "outcome"]
-    if "preliminary_review" in allowed:
-        names.append("fact_finder")
-    if "investigation" in allowed:
-        if case.status == "preliminary_review":
-            names.append("preliminary_result")
-        names += ["order_number", "committee", "charges"]
-    if "findings" in allowed:
-        names += ["facts", "conclusion", "evidence_relied"]
-    if "disciplinary" in allowed:
-        names += [*stages.PENALTY_FIELDS, "penalty", "follow_up_until", "next_check_on"]
-    return _same(*names, "public_note", "internal_note")
+def _fields(key: str, case: Case, allowed) -> dict[str, str]:
+    """The fields of the page's form ``key``, by name, with the id of each on the page."""
+    if key == "assign":
+        return {"user_id": "assign-user"}
+    if key == "status":
+        return _same(*actions.status_fields(case, allowed))
+    if key == "decision":
+        return _same(*followups.DECISION_FIELDS) | {"public_note": "decision_public_note"}
+    return _same(*_FIELDS.get(key, ()))
+
+
+_FIELDS = {
+    "message": ("message",),
+    "explain": ("explanation", "new_date"),
+    "check": followups.CHECK_FIELDS,
+    "referral": _REFERRAL_FIELDS,
+    "reveal": ("reason",),
+    "exclude": ("statement",),
+}
 
 
 def _page_forms(case: Case, context: dict, failed: _Failed | None) -> dict[str, _Form]:
-    """The forms the tip's page shows besides the corrections, by key; the refused one with
-    what was typed and its messages."""
-    forms: dict[str, tuple[str, dict[str, str]]] = {}
-    if context["officers"]:
-        forms["assign"] = ("assign-form", {"user_id": "assign-user"})
-    if context["closure_decider"]:
-        forms["closure"] = ("closure-form", {})
-    if context["readable"]:
-        row = context["referral"]
-        if not context["state"].final:
-            if context["reaches_tipster"]:
-                forms["message"] = ("message-form", _same("message"))
-            forms["status"] = ("status-form", _status_fields(case, context["allowed"]))
-            forms["explain"] = ("explain-form", _same("explanation", "new_date"))
-            if case.status == "disciplinary":
-                forms["check"] = ("check-form", _same(*followups.CHECK_FIELDS))
-            if case.status == "referred_out" and row and row.status == "referred":
-                fields = _same(*followups.DECISION_FIELDS) | {"public_note": "decision_public_note"}
-                forms["decision"] = ("decision-form", fields)
-            if row is None or row.status == "referred":
-                forms["referral"] = ("referral-form", _same(*_REFERRAL_FIELDS))
-        if context["has_identity"]:
-            forms["reveal"] = ("reveal-form", _same("reason"))
-        forms["exclude"] = ("exclude-form", _same("statement"))
-    shown = {key: _Form(form_id, fields) for key, (form_id, fields) in forms.items()}
+    """The forms the tip's page shows besides the corrections (``casework.tipline.actions``),
+    by key; the refused one with what was typed and its messages."""
+    keys = actions.offered(
+        case,
+        context["referral"],
+        readable=context["readable"],
+        reaches_tipster=context.get("reaches_tipster", False),
+        has_identity=context["has_identity"],
+        can_assign=bool(context["officers"]),
+        can_decide_closure=bool(context["closure_decider"]),
+    )
+    shown = {key: _Form(f"{key}-form", _fields(key, case, context["allowed"])) for key in keys}
     if failed is not None and failed.key in shown:
         shown[failed.key].values = failed.given
         shown[failed.key].errors = failed.errors
