@@ -35,7 +35,7 @@ from unittest import mock
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.roundtrips import BODY, Trace  # noqa: E402
-from bench.run import backends, cpu_seconds  # noqa: E402
+from bench.run import backends, cpu_seconds, csrf_token  # noqa: E402
 
 REPORTER = {"name": "นายสมชาย ใจดี", "phone": "081 234 5678", "email": "somchai@example.org"}
 ROUNDS = int(os.environ.get("BENCH_RULES_ROUNDS") or 5)
@@ -155,15 +155,10 @@ def costs(figures: dict, full: str = "all rules on") -> dict:
 
 
 def _variants(rules: dict, none_label: str) -> dict:
-    variants = {"all rules on": lambda: ExitStack()}
-    variants.update({name: switch for name, switch in rules.items()})
-    variants[none_label] = lambda: _all(rules)
-    return variants
+    return {"all rules on": ExitStack, **rules, none_label: lambda: _all(rules)}
 
 
 def app_rules(url: str) -> dict:
-    import re
-
     from casework.extensions import db
     from rongrian import create_app
 
@@ -179,9 +174,7 @@ def app_rules(url: str) -> dict:
 
     code = client.post("/api/v1/complaints", json=BODY).get_json()["tracking_code"]
     page = client.get("/complaints/track").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    csrf = csrf or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
-    form = {"tracking_code": code, "csrf_token": csrf.group(1)}
+    form = {"tracking_code": code, "csrf_token": csrf_token(page)}
 
     def track_api() -> None:
         assert client.post("/api/v1/track", json={"tracking_code": code}).status_code == 200
@@ -204,10 +197,9 @@ def bare_figures(url: str) -> dict:
     from bench import bare
 
     app = bare.create_app(os.environ["BENCH_DATABASE_URL"])
-    with app.app_context():
-        bare.db.create_all()
     trace = Trace()
     with app.app_context():
+        bare.db.create_all()
         trace.attach(bare.db.engine)
     client = app.test_client()
     created = client.post("/bare/insert", json=BODY).get_json()["id"]

@@ -282,10 +282,15 @@ def form_session(url: str) -> tuple[str, str]:
     with urllib.request.urlopen(url, timeout=30) as response:
         page = response.read().decode()
         cookie = response.headers.get("Set-Cookie", "").split(";", 1)[0]
+    return cookie, csrf_token(page)
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token a form page carries."""
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     if token is None:
         token = re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
-    return cookie, token.group(1)
+    return token.group(1)
 
 
 # --- wrk ------------------------------------------------------------------------------------

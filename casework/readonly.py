@@ -28,7 +28,7 @@ from casework.extensions import commit_keeping_state, db
 
 _WROTE = "rongrian_wrote"
 # A SELECT that locks rows or makes a table is not a plain read: such a transaction rolls back.
-_NOT_PLAIN = re.compile(r"\s(FOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)|FOR\s+KEY\s+SHARE|INTO)\s", re.I)
+_NOT_PLAIN = re.compile(r"\s(FOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)|FOR\s+KEY\s+SHARE|INTO)(\s|$)", re.I)
 
 
 @event.listens_for(Engine, "begin")
@@ -38,7 +38,7 @@ def _begun(connection) -> None:
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _executing(connection, cursor, statement, parameters, context, executemany) -> None:
-    if statement.lstrip()[:6].upper() != "SELECT" or _NOT_PLAIN.search(statement + " "):
+    if statement.lstrip()[:6].upper() != "SELECT" or _NOT_PLAIN.search(statement):
         connection.info[_WROTE] = True
 
 
