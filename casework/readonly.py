@@ -28,7 +28,9 @@ from casework.extensions import commit_keeping_state, db
 
 _WROTE = "rongrian_wrote"
 # A SELECT that locks rows or makes a table is not a plain read: such a transaction rolls back.
-_NOT_PLAIN = re.compile(r"\s(FOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)|FOR\s+KEY\s+SHARE|INTO)(\s|$)", re.I)
+_NOT_PLAIN = re.compile(
+    r"\s(FOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)|FOR\s+KEY\s+SHARE|INTO)(\s|$)", re.I
+)
 
 
 @event.listens_for(Engine, "begin")

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from casework import audit
 from casework.crypto import fields, keys
@@ -120,15 +120,39 @@ def existing_keys(org_id: int, keys: list[str]) -> set[str]:
     return found
 
 
+def reminder_key(key: str, user_id: int) -> str:
+    """The dedupe key of reminder ``key`` sent to one user."""
+    return f"{key}:u{user_id}"
+
+
+def reminded(org_id: int, templates: Collection[str], prefixes: list[str]) -> set[tuple[str, int]]:
+    """(reminder key, user id) of every reminder of ``templates`` the outbox already holds for
+    the organization whose key starts with one of ``prefixes``."""
+    if not prefixes:
+        return set()
+    keys = db.session.scalars(
+        select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.organization_id == org_id,
+            OutboxMessage.template.in_(list(templates)),
+            or_(*[OutboxMessage.dedupe_key.startswith(p, autoescape=True) for p in prefixes]),
+        )
+    )
+    found = set()
+    for dedupe in keys:
+        key, _, user = dedupe.rpartition(":u")
+        found.add((key, int(user)))
+    return found
+
+
 def queue_reminders(org_id: int, plan: list[Reminder]) -> int:
-    """Queue every reminder of ``plan`` not queued before (dedupe key ``<key>:u<user id>``), in
+    """Queue every reminder of ``plan`` not queued before (``reminder_key``: one per user), in
     the caller's transaction; returns how many were queued. Running a sweep twice sends
     nothing twice."""
-    existing = existing_keys(org_id, [f"{r.key}:u{u.id}" for r in plan for u in r.users])
+    existing = existing_keys(org_id, [reminder_key(r.key, u.id) for r in plan for u in r.users])
     queued = 0
     for reminder in plan:
         for user in reminder.users:
-            dedupe = f"{reminder.key}:u{user.id}"
+            dedupe = reminder_key(reminder.key, user.id)
             if dedupe in existing:
                 continue
             if enqueue_staff_email(

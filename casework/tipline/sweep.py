@@ -36,12 +36,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from casework.cases import sla, timeline
 from casework.dates import clock
 from casework.extensions import db, transaction
-from casework.models import Case, Organization, OutboxMessage, RetaliationReport, User
+from casework.models import Case, Organization, RetaliationReport, User
 from casework.notify import outbox
 from casework.staff.roles import CUSTODIAN, SUPERVISOR
 from casework.tipline import access, deadlines, followups, retaliation, trail
@@ -129,28 +129,18 @@ def _said(org: Organization, cases: list[Case]) -> set[tuple[str, int]]:
     """(key, user id) of every stage reminder and offender check already said about ``cases``
     (tips in the penalty and follow-up stage, the only ones that can have both), alone or in
     one message with the other."""
-    if not cases:
-        return set()
     prefixes = [
         f"{kind}:{case.id}:"
         for case in cases
         for kind in ("tip_due_soon", "tip_overdue", f"tip_follow_up:{followups.OFFENDER_CHECK}")
     ]
-    keys = db.session.scalars(
-        select(OutboxMessage.dedupe_key).where(
-            OutboxMessage.organization_id == org.id,
-            OutboxMessage.template.in_(_KEYED),
-            or_(*[OutboxMessage.dedupe_key.startswith(p, autoescape=True) for p in prefixes]),
-        )
-    )
     said = set()
-    for key in keys:
-        body, _, user = key.rpartition(":u")
-        stage, both, on = body.partition(_BOTH)
-        said.add((stage, int(user)))
+    for key, user in outbox.reminded(org.id, _KEYED, prefixes):
+        stage, both, on = key.partition(_BOTH)
+        said.add((stage, user))
         if both:
             case_id = stage.split(":")[1]
-            said.add((f"tip_follow_up:{followups.OFFENDER_CHECK}:{case_id}:{on}", int(user)))
+            said.add((f"tip_follow_up:{followups.OFFENDER_CHECK}:{case_id}:{on}", user))
     return said
 
 
